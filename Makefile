@@ -1,0 +1,30 @@
+# Fresh clone: `make demo` and `make test` each create .venv and install everything first.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
+export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
+SEEDS   ?= 0 1 2
+
+.PHONY: install demo test test-slow clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/hrsnn compare --seeds $(SEEDS) --out results/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+clean:
+	rm -rf $(VENV) .cache results *.egg-info

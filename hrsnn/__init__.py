@@ -1,0 +1,17 @@
+"""hrsnn: spike-efficient heterogeneous recurrent spiking neural networks (LIF reservoirs + STDP)."""
+from .config import (InputConfig, NeuronConfig, ReservoirConfig, StateConfig, STDPConfig, SynapseConfig,
+                     TaskConfig)
+from .distributions import Constant, Gamma, LogNormal, TruncNormal, Uniform
+from .errors import ConfigError, HRSNNError, InputError
+from .evaluate import EfficiencyResult, evaluate
+from .metrics import MemoryCapacity, efficiency, memory_capacity
+from .network import Reservoir
+from .readouts import RidgeReadout
+
+__all__ = [
+    "ReservoirConfig", "NeuronConfig", "STDPConfig", "SynapseConfig", "InputConfig", "StateConfig",
+    "TaskConfig", "Constant", "Gamma", "Uniform", "LogNormal", "TruncNormal", "ConfigError", "HRSNNError",
+    "InputError", "EfficiencyResult", "evaluate", "MemoryCapacity", "memory_capacity", "efficiency",
+    "Reservoir", "RidgeReadout",
+]
+__version__ = "0.1.0"

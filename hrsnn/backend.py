@@ -1,0 +1,24 @@
+"""Brian2 code-generation settings shared by every simulation."""
+from __future__ import annotations
+
+import os
+
+TARGETS = ("auto", "cython", "numpy")
+
+
+def select_target(target: str = "auto") -> None:
+    """Set Brian2's runtime code-generation target; "auto" is cython when a compiler works, else numpy.
+
+    ``HRSNN_CACHE_DIR`` (if set) holds the compiled cython code, reused across runs and processes.
+    """
+    if target not in TARGETS:
+        from .errors import ConfigError
+        raise ConfigError(f"target: {target!r} is not one of {', '.join(TARGETS)}")
+    from brian2 import prefs
+    prefs.codegen.target = target
+    prefs.logging.file_log = False
+    cache = os.environ.get("HRSNN_CACHE_DIR")
+    if cache:
+        path = os.path.join(os.path.abspath(cache), "cython")
+        os.makedirs(path, exist_ok=True)
+        prefs.codegen.runtime.cython.cache_dir = path

@@ -1,0 +1,144 @@
+"""Command line: ``hrsnn evaluate``, ``hrsnn compare``, ``hrsnn config show|fields``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+from .config import ReservoirConfig, field_docs
+from .errors import HRSNNError
+
+
+def parse_value(text: str):
+    """A --set value: any TOML value (number, string, bool, inline table), else the raw text ("20 ms")."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def load_config(args) -> ReservoirConfig:
+    config = ReservoirConfig.load(args.config) if args.config else ReservoirConfig()
+    updates = {}
+    for item in args.set or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise HRSNNError(f"--set {item!r}: expected dotted.field=VALUE")
+        updates[key.strip()] = parse_value(value.strip())
+    return config.with_updates(updates) if updates else config
+
+
+def _config_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", metavar="FILE", help="TOML or JSON config file (default: the built-in default)")
+    p.add_argument("--set", action="append", metavar="FIELD=VALUE",
+                   help="override a field, e.g. --set neuron.tau_m.cv=0.8 --set input.step='10 ms'")
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target", default="auto", choices=("auto", "cython", "numpy"),
+                   help="Brian2 code-generation target (default: auto = cython if a compiler works)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import evaluate
+    config = load_config(args)
+    if args.homogeneous:
+        config = config.homogeneous()
+    seed = config.seed if args.seed is None else args.seed
+    result = evaluate(config, seed=seed, target=args.target, progress=not args.quiet)
+    out = Path(args.out or f"results/evaluate_seed{seed}.json")
+    result.save(out)
+    if args.json:
+        print(json.dumps({k: v for k, v in result.to_dict().items() if k != "config"}))
+        return 0
+    rows = [("memory capacity MC", f"{result.memory_capacity:.3f}"),
+            ("mean rate (Hz/neuron)", f"{result.rate_hz:.3f}"),
+            ("spikes (eval run)", f"{result.spikes}"),
+            ("synaptic events", f"{result.synaptic_events}"),
+            ("E = rate / MC (Hz)", f"{result.E:.4g}"),
+            ("E_raw = spikes / MC", f"{result.E_raw:.4g}"),
+            ("degenerate", result.reason or "no"),
+            ("seed", f"{result.seed}"), ("wall (s)", f"{result.wall_s:.1f}")]
+    width = max(len(r[0]) for r in rows)
+    print("\n".join(f"{k:<{width}}  {v}" for k, v in rows))
+    print(f"written: {out}")
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from .compare import compare
+    from .plots import comparison_figure
+    config = load_config(args)
+    comparison = compare(config, args.seeds, models=args.models, target=args.target,
+                         progress=not args.quiet, keep_runs=True)
+    out = Path(args.out)
+    comparison.save(out / "compare.json")
+    figure = comparison_figure(comparison, out / "compare.png")
+    print(f"\nN = {config.n_neurons}, k_max = {config.task.k_max}, seeds = {args.seeds} "
+          f"(mean ± std over seeds; E = mean rate / MC, lower is better)")
+    print(comparison.table())
+    print(f"written: {out / 'compare.json'}, {figure}")
+    return 0
+
+
+def cmd_config(args) -> int:
+    if args.action == "fields":
+        for name, unit, allowed, doc in field_docs():
+            print(f"{name:<24} {unit:<5} {allowed:<24} {doc}")
+        return 0
+    config = load_config(args)
+    if args.format == "json":
+        print(json.dumps(config.to_dict(), indent=2))
+    else:
+        print(config.to_toml(), end="")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hrsnn", description="Spike-efficient heterogeneous recurrent "
+                                     "spiking neural networks: build, train (STDP) and measure E = rate / MC.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("evaluate", help="evaluate one reservoir: MC, rate, E (table + JSON)")
+    _config_args(p)
+    _run_args(p)
+    p.add_argument("--seed", type=int, help="seed of network, parameters and input (default: config.seed)")
+    p.add_argument("--homogeneous", action="store_true", help="evaluate the homogeneous twin (same means)")
+    p.add_argument("--out", metavar="FILE", help="JSON result file (default results/evaluate_seed<N>.json)")
+    p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("compare", help="heterogeneous vs homogeneous (and ablations) over seeds, with a plot")
+    _config_args(p)
+    _run_args(p)
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--models", nargs="+", default=["HRSNN", "MRSNN"],
+                   help="any of HRSNN MRSNN HeNHoS HoNHeS (default: HRSNN MRSNN)")
+    p.add_argument("--out", default="results/compare", metavar="DIR")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("config", help="'show' the (default) config in file format, or list 'fields'")
+    p.add_argument("action", choices=("show", "fields"))
+    _config_args(p)
+    p.add_argument("--format", choices=("toml", "json"), default="toml")
+    p.set_defaults(func=cmd_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except HRSNNError as e:
+        print(f"hrsnn: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("hrsnn: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+"""Exceptions raised by hrsnn."""
+
+
+class HRSNNError(Exception):
+    """Base class of hrsnn's errors; the CLI prints their message as one line."""
+
+
+class ConfigError(HRSNNError, ValueError):
+    """An invalid configuration value; the message names the field and the allowed range."""
+
+
+class InputError(HRSNNError, ValueError):
+    """Invalid data passed to a function (shape, NaN, length)."""

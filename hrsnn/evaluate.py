@@ -1,0 +1,113 @@
+"""``evaluate(config, seed)``: build, train with STDP, measure memory capacity, spikes and E."""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import ReservoirConfig
+from .metrics import efficiency, memory_capacity
+from .network import Reservoir, RunResult
+
+
+@dataclass
+class EfficiencyResult:
+    """Outcome of one evaluation. Units: rate_hz in spikes/s per neuron, wall_s in s, E in Hz per unit MC."""
+
+    memory_capacity: float
+    mc_per_delay: list[float]
+    spikes: int                  # spikes of the evaluation run (all neurons)
+    rate_hz: float               # spikes / (neurons × simulated seconds of the evaluation run)
+    synaptic_events: int         # Σ over spikes of the spiking neuron's recurrent out-degree
+    E: float                     # rate_hz / memory_capacity (lower is better); +inf if degenerate
+    E_raw: float                 # spikes / memory_capacity
+    degenerate: bool
+    reason: str                  # why degenerate ("" otherwise)
+    train_spikes: int            # spikes during the STDP phase
+    weight_mean: float           # mean E→E weight after STDP (× j_ee)
+    wall_s: float
+    seed: int
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("E", "E_raw"):  # JSON has no infinity
+            if not math.isfinite(d[k]):
+                d[k] = None
+        return d
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2))
+        return path
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> EfficiencyResult:
+        d = dict(d)
+        for k in ("E", "E_raw"):
+            d[k] = math.inf if d[k] is None else d[k]
+        return cls(**d)
+
+
+def memory_input(config: ReservoirConfig, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The i.i.d. U(−u_max, u_max) sequences (train, eval) of the memory task for ``seed``."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
+    t = config.task
+    return (rng.uniform(-t.u_max, t.u_max, t.train_steps), rng.uniform(-t.u_max, t.u_max, t.eval_steps))
+
+
+def score_run(config: ReservoirConfig, reservoir: Reservoir, run: RunResult, u_eval: np.ndarray,
+              train_spikes: int, wall_s: float) -> EfficiencyResult:
+    """Memory capacity, activity and E of an evaluation run (degenerate runs flagged, never raised)."""
+    t = config.task
+    n = config.n_neurons
+    rate = run.n_spikes / (n * run.duration)
+    events = int(reservoir.params.out_degree(n)[run.spike_i].sum()) if run.n_spikes else 0
+    reason = ""
+    if run.n_spikes == 0:
+        reason = "silent: no spikes"
+    elif rate > t.max_rate:
+        reason = f"runaway: mean rate {rate:.1f} Hz > task.max_rate {t.max_rate:g} Hz"
+    mc_total, per_delay = 0.0, np.zeros(t.k_max)
+    if run.n_spikes:
+        mc = memory_capacity(run.states, u_eval, t.k_max, ridge=t.ridge, test_size=t.test_fraction,
+                             washout=t.washout)
+        mc_total, per_delay = mc.total, mc.per_delay
+    if not reason and mc_total <= t.min_mc:
+        reason = f"no memory: MC {mc_total:.3f} <= task.min_mc {t.min_mc:g}"
+    w = reservoir.params.w
+    return EfficiencyResult(
+        memory_capacity=mc_total, mc_per_delay=[float(x) for x in per_delay], spikes=run.n_spikes,
+        rate_hz=rate, synaptic_events=events,
+        E=math.inf if reason else efficiency(rate, mc_total),
+        E_raw=math.inf if reason else run.n_spikes / mc_total,
+        degenerate=bool(reason), reason=reason, train_spikes=train_spikes,
+        weight_mean=float(w.mean()) if len(w) else 0.0, wall_s=wall_s, seed=reservoir.seed,
+        config=config.to_dict(),
+    )
+
+
+def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, target: str = "auto",
+             progress: bool = False, keep_run: bool = False) -> EfficiencyResult:
+    """Build the reservoir, run the STDP phase on i.i.d. input, then measure MC, activity and E.
+
+    ``seed`` (default ``config.seed``) fixes the network, its parameters and the input sequences.
+    With ``keep_run`` the result carries ``.run`` (spikes and states of the evaluation run) for plots.
+    """
+    config = config or ReservoirConfig()
+    seed = config.seed if seed is None else int(seed)
+    start = time.perf_counter()
+    reservoir = Reservoir(config, seed=seed, target=target, progress=progress)
+    u_train, u_eval = memory_input(config, seed)
+    train_spikes = reservoir.train_stdp(u_train).n_spikes if config.task.train_steps else 0
+    run = reservoir.run(u_eval)
+    result = score_run(config, reservoir, run, u_eval, train_spikes, time.perf_counter() - start)
+    if keep_run:
+        result.run = run
+    return result

@@ -1,0 +1,67 @@
+"""Memory capacity, spiking activity and the efficiency E = activity / MC."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+from .readouts import RidgeReadout, _check_xy
+
+
+@dataclass(frozen=True)
+class MemoryCapacity:
+    """Jaeger's linear memory capacity: ``total`` = Σ_k ``per_delay[k-1]`` (dimensionless, ≤ features)."""
+
+    total: float
+    per_delay: np.ndarray
+
+    def __float__(self) -> float:
+        return self.total
+
+
+def squared_correlation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Column-wise corr²(a, b); 0 where either column is constant."""
+    a = a - a.mean(axis=0)
+    b = b - b.mean(axis=0)
+    den = np.sqrt((a * a).sum(axis=0) * (b * b).sum(axis=0))
+    cov = (a * b).sum(axis=0)
+    r = np.divide(cov, den, out=np.zeros_like(cov), where=den > 0)
+    return r * r
+
+
+def memory_capacity(states, u, k_max: int, ridge: float = 1e-4, test_size: float | int = 0.2,
+                    washout: int = 0) -> MemoryCapacity:
+    """Memory capacity of states (T × F) driven by a scalar i.i.d. input u (T,).
+
+    Row t of ``states`` is the reservoir state after it received ``u[t]``. For k = 1..k_max a ridge readout
+    (bias unpenalised) is fit on rows [max(washout, k_max), T − n_test) to predict u[t−k] and scored on the last
+    n_test rows: MC_k = corr²(u[t−k], ŷ_k[t]). ``test_size`` is a fraction of T or a number of rows.
+    Agrees with ``reservoirpy.observables.memory_capacity`` given the same states and split.
+    """
+    X, u = _check_xy(states, u)
+    u = np.squeeze(u)
+    if u.ndim != 1:
+        raise InputError(f"u: expected a scalar series of shape (T,), got {np.shape(u)}")
+    T = X.shape[0]
+    if not (isinstance(k_max, (int, np.integer)) and k_max >= 1):
+        raise InputError(f"k_max: expected an integer >= 1, got {k_max!r}")
+    n_test = int(round(T * test_size)) if isinstance(test_size, float) else int(test_size)
+    first = max(int(washout), k_max)
+    if not 1 < n_test < T - first - 1:
+        raise InputError(f"test_size: {n_test} test rows leave {T - first - n_test} training rows of {T} "
+                         f"(washout/k_max {first}); need at least 2 of each")
+    rows = np.arange(first, T)
+    targets = np.stack([u[rows - k] for k in range(1, k_max + 1)], axis=1)
+    split = T - n_test - first
+    readout = RidgeReadout(ridge).fit(X[rows[:split]], targets[:split])
+    per_delay = squared_correlation(targets[split:], readout.predict(X[rows[split:]]))
+    return MemoryCapacity(float(per_delay.sum()), per_delay)
+
+
+def efficiency(rate_hz: float, mc: float, min_mc: float = 0.0) -> float:
+    """E = mean firing rate (Hz per neuron) / MC; +inf when MC ≤ ``min_mc`` or the rate is 0."""
+    if not (math.isfinite(rate_hz) and math.isfinite(mc)) or rate_hz <= 0 or mc <= min_mc:
+        return math.inf
+    return rate_hz / mc

@@ -1,0 +1,30 @@
+"""Reservoir states from recorded spikes, one row per input step (plain numpy, no voltage recordings)."""
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import lfilter
+
+
+def _step_index(t: np.ndarray, n_steps: int, step: float) -> np.ndarray:
+    k = np.floor(t / step + 1e-9).astype(np.int64)
+    return np.clip(k, 0, n_steps - 1)
+
+
+def spike_counts(i: np.ndarray, t: np.ndarray, n_neurons: int, n_steps: int, step: float) -> np.ndarray:
+    """(n_steps, n_neurons) spike counts; ``t`` (s) is measured from the start of the run, ``step`` in s."""
+    k = _step_index(np.asarray(t), n_steps, step)
+    flat = np.bincount(k * n_neurons + np.asarray(i, dtype=np.int64), minlength=n_steps * n_neurons)
+    return flat.reshape(n_steps, n_neurons).astype(float)
+
+
+def filtered_traces(i: np.ndarray, t: np.ndarray, n_neurons: int, n_steps: int, step: float,
+                    tau: float) -> np.ndarray:
+    """(n_steps, n_neurons) exponentially filtered spike trains x(t) = Σ exp(−(t − t_s)/τ), sampled at the
+    end of each step. Times in s; exact (each spike weighted by its distance to the end of its step)."""
+    t = np.asarray(t, dtype=float)
+    k = _step_index(t, n_steps, step)
+    weight = np.exp(-((k + 1) * step - t) / tau)
+    flat = np.bincount(k * n_neurons + np.asarray(i, dtype=np.int64), weights=weight,
+                       minlength=n_steps * n_neurons)
+    jumps = flat.reshape(n_steps, n_neurons)
+    return lfilter([1.0], [1.0, -np.exp(-step / tau)], jumps, axis=0)

@@ -1,0 +1,69 @@
+import json
+
+import pytest
+
+from hrsnn import ConfigError, Constant, Gamma, ReservoirConfig
+
+
+@pytest.mark.parametrize("update, message", [
+    ({"neuron.tau_m": -5}, r"neuron.tau_m: mean -5 outside the allowed range \[2, 200\] ms"),
+    ({"neuron.tau_m.cv": -1}, "neuron.tau_m.cv: must be >= 0"),
+    ({"neuron.tau_m": "20 mV"}, r"neuron.tau_m: expected a time \(in ms\)"),
+    ({"neuron.tau_m": "20 parsecs"}, "neuron.tau_m: unknown unit .parsecs."),
+    ({"neuron.tau_m": "twenty"}, "neuron.tau_m: cannot read .twenty."),
+    ({"neuron.tau_m.dist": "weird"}, "neuron.tau_m.dist: unknown distribution"),
+    ({"synapses.p_ee": 1.5}, r"synapses.p_ee: 1.5 outside the allowed range \[0, 1\]"),
+    ({"synapses.p_ie": -0.1}, r"synapses.p_ie: -0.1 outside the allowed range \[0, 1\]"),
+    ({"dt": float("nan")}, "dt: must be finite"),
+    ({"n_neurons": 2.5}, "n_neurons: expected an integer"),
+    ({"n_neurons": 1}, r"n_neurons: 1 outside the allowed range \[2, 1e\+06\]"),
+    ({"stdp.enabled": "yes"}, "stdp.enabled: expected true or false"),
+    ({"input.encoding": "spikes"}, "input.encoding: 'spikes' is not one of 'current', 'poisson'"),
+    ({"stdp.tau_plus": 0}, r"stdp.tau_plus: mean 0 outside the allowed range \[1, 200\] ms"),
+    ({"stdp.w_init": 3.0}, "w_init: 3 must be <= w_max"),
+    ({"neuron.v_reset": -45}, "v_reset: -45 mV must be below the mean threshold"),
+    ({"input.step": 0.35}, "input.step: 0.35 ms must be a multiple of dt"),
+    ({"neuron.bogus": 1}, "neuron.bogus: unknown field"),
+    ({"task.eval_steps": 60}, "task.eval_steps: 60 too short"),
+])
+def test_bad_values_name_field_and_range(update, message):
+    with pytest.raises(ConfigError, match=message):
+        ReservoirConfig().with_updates(update)
+
+
+def test_units_are_converted():
+    cfg = ReservoirConfig().with_updates({"neuron.tau_m": "0.03 s", "input.scale": "0.5 nA", "dt": "100 us"})
+    assert cfg.neuron.tau_m == Constant(30.0)
+    assert cfg.input.scale == pytest.approx(500.0)
+    assert cfg.dt == pytest.approx(0.1)
+
+
+def test_homogeneous_twin_keeps_means():
+    cfg = ReservoirConfig()
+    twin = cfg.homogeneous()
+    assert isinstance(cfg.neuron.tau_m, Gamma)
+    for part in ("neuron", "stdp"):
+        for name in ("tau_m", "v_th", "t_ref") if part == "neuron" else ("tau_plus", "tau_minus", "a_plus", "a_minus"):
+            d, t = getattr(getattr(cfg, part), name), getattr(getattr(twin, part), name)
+            assert t.is_constant and t.mean == d.mean
+    assert twin.synapses == cfg.synapses and twin.input == cfg.input
+    hen = cfg.homogeneous(neurons=False, stdp=True)
+    assert hen.neuron == cfg.neuron and hen.stdp.tau_plus.is_constant
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".json"])
+def test_file_round_trip(tmp_path, suffix):
+    cfg = ReservoirConfig().with_updates({"neuron.tau_m.cv": 0.3, "n_neurons": 123, "input.encoding": "poisson"})
+    path = cfg.save(tmp_path / f"c{suffix}")
+    assert ReservoirConfig.load(path) == cfg
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(ConfigError, match="not valid toml"):
+        (tmp_path / "a.toml").write_text("n_neurons = = 3")
+        ReservoirConfig.load(tmp_path / "a.toml")
+    (tmp_path / "b.json").write_text(json.dumps({"neuron": {"tau_m": {"dist": "gamma", "mean": 20}}}))
+    with pytest.raises(ConfigError, match=r"neuron.tau_m: a gamma distribution takes exactly"):
+        ReservoirConfig.load(tmp_path / "b.json")
+    with pytest.raises(ConfigError, match="config file .*missing.toml"):
+        ReservoirConfig.load(tmp_path / "missing.toml")

@@ -1,0 +1,76 @@
+import numpy as np
+import pytest
+
+from hrsnn import InputError, RidgeReadout, efficiency, memory_capacity
+
+
+def delay_line(u, k):
+    """States x_j(t) = u(t - j), j = 1..k: a perfect memory of k steps."""
+    X = np.zeros((len(u), k))
+    for j in range(1, k + 1):
+        X[j:, j - 1] = u[:-j]
+    return X
+
+
+def test_delay_line_has_mc_k():
+    u = np.random.default_rng(0).uniform(-0.8, 0.8, 3000)
+    mc = memory_capacity(delay_line(u, 7), u, k_max=20, ridge=1e-8)
+    assert mc.total == pytest.approx(7.0, abs=0.05)
+    assert np.allclose(mc.per_delay[:7], 1.0, atol=1e-6) and mc.per_delay[7:].max() < 0.02
+
+
+def test_white_noise_states_have_no_memory():
+    rng = np.random.default_rng(1)
+    u = rng.uniform(-0.8, 0.8, 4000)
+    mc = memory_capacity(rng.normal(size=(4000, 20)), u, k_max=30, ridge=1e-4)
+    assert mc.total < 0.5
+
+
+def test_mc_bounded_by_features():
+    rng = np.random.default_rng(2)
+    u = rng.uniform(-0.8, 0.8, 2000)
+    X = np.tanh(delay_line(u, 5) @ rng.normal(size=(5, 8)))
+    mc = memory_capacity(X, u, k_max=40)
+    assert 0 < mc.total <= 8
+
+
+def test_agrees_with_reservoirpy_on_esn_states():
+    pytest.importorskip("reservoirpy")
+    from reservoirpy.nodes import Reservoir, Ridge
+    from reservoirpy.observables import memory_capacity as rpy_mc
+    k_max, length = 50, 1000
+    series = np.random.default_rng(3).uniform(-0.8, 0.8, (length, 1))
+    reference = rpy_mc(Reservoir(100, sr=1, seed=1) >> Ridge(ridge=1e-4), k_max, series=series, test_size=0.2)
+    # the same reservoir's states on the same input (reservoirpy feeds series[k_max:], from a zero state)
+    states = Reservoir(100, sr=1, seed=1).run(series[k_max:])
+    test_len = round(length * 0.2)
+    ours = memory_capacity(states, series[k_max:, 0], k_max, ridge=1e-4, test_size=test_len, washout=k_max)
+    assert reference > 10
+    assert ours.total == pytest.approx(reference, rel=0.02)
+
+
+def test_bad_inputs():
+    X = np.zeros((100, 3))
+    with pytest.raises(InputError, match="states: contains NaN"):
+        memory_capacity(np.full((100, 3), np.nan), np.zeros(100), 5)
+    with pytest.raises(InputError, match="targets: 99 rows for 100 rows"):
+        memory_capacity(X, np.zeros(99), 5)
+    with pytest.raises(InputError, match="states: expected a 2-D array"):
+        memory_capacity(np.zeros(100), np.zeros(100), 5)
+    with pytest.raises(InputError, match="test_size"):
+        memory_capacity(X, np.zeros(100), 95)
+
+
+def test_ridge_readout_fits_linear_map():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(500, 4))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + 3.0
+    model = RidgeReadout(ridge=1e-9).fit(X, y)
+    assert model.score(X, y) == pytest.approx(1.0)
+    assert model.intercept_[0] == pytest.approx(3.0)
+
+
+def test_efficiency():
+    assert efficiency(10.0, 4.0) == 2.5
+    assert efficiency(0.0, 4.0) == float("inf")
+    assert efficiency(10.0, 0.0) == float("inf")
