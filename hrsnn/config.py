@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tomli_w
 
 from . import distributions as D
@@ -152,7 +153,7 @@ class _Base:
 class NeuronConfig(_Base):
     """Leaky integrate-and-fire neurons: τ_m dv/dt = (v_rest − v) + R·(I_syn + I_ext)."""
 
-    tau_m: D.Distribution = _spec(D.Gamma(20.0, 0.5), "ms", 2.0, 200.0, dist=True,
+    tau_m: D.Distribution = _spec(D.Gamma(40.0, 1.0), "ms", 2.0, 200.0, dist=True,
                                   doc="membrane time constant per neuron; draws clipped to [2, 200] ms")
     v_th: D.Distribution = _spec(-50.0, "mV", -70.0, -30.0, dist=True, doc="firing threshold")
     t_ref: D.Distribution = _spec(2.0, "ms", 0.0, 20.0, dist=True, doc="refractory period")
@@ -202,7 +203,8 @@ class SynapseConfig(_Base):
     j_ei: float = _spec(20.0, "pA", 0.0, 1e5, doc="E→I current jump per spike")
     j_ie: float = _spec(80.0, "pA", 0.0, 1e5, doc="I→E current jump per spike (inhibitory)")
     j_ii: float = _spec(80.0, "pA", 0.0, 1e5, doc="I→I current jump per spike (inhibitory)")
-    delay: D.Distribution = _spec(1.0, "ms", 0.0, 100.0, dist=True, doc="synaptic delay per synapse")
+    delay: D.Distribution = _spec(D.Uniform(1.0, 100.0), "ms", 0.0, 100.0, dist=True,
+                                  doc="transmission delay per synapse")
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,7 @@ class StateConfig(_Base):
     """Reservoir states read once per input step."""
 
     kind: str = _spec("trace", choices=("trace", "count"))
-    tau_filter: float = _spec(10.0, "ms", 0.1, 10000.0, doc="time constant of the exponential spike filter")
+    tau_filter: float = _spec(30.0, "ms", 0.1, 10000.0, doc="time constant of the exponential spike filter")
 
 
 @dataclass(frozen=True)
@@ -235,17 +237,21 @@ class TaskConfig(_Base):
     washout: int = _spec(50, integer=True, lo=0, hi=10**6, doc="first eval steps discarded")
     k_max: int = _spec(50, integer=True, lo=1, hi=10**5, doc="largest recalled delay (steps)")
     u_max: float = _spec(0.8, None, 1e-6, 1.0, doc="input u(t) ~ U(-u_max, u_max) i.i.d.")
-    ridge: float = _spec(1e-4, None, 0.0, 1e6, doc="ridge penalty of the MC readouts")
+    ridge: float = _spec(0.0, None, 0.0, 1e8, doc="ridge penalty of the MC readouts; 0 = choose from "
+                         "10^-2..10^5 by validation on the training rows")
     test_fraction: float = _spec(0.2, None, 0.01, 0.9, doc="held-out fraction of eval steps")
     max_rate: float = _spec(200.0, "Hz", 0.0, 1e4, doc="mean rate above which a network is degenerate")
     min_mc: float = _spec(0.1, None, 0.0, 1e5, doc="MC below which a network is degenerate")
+
+
+RIDGE_GRID = tuple(10.0 ** np.arange(-2, 5.5, 0.5))
 
 
 @dataclass(frozen=True)
 class ReservoirConfig(_Base):
     """Everything that defines a reservoir and its evaluation. ``ReservoirConfig()`` is the documented default."""
 
-    n_neurons: int = _spec(500, integer=True, lo=2, hi=10**6)
+    n_neurons: int = _spec(1000, integer=True, lo=2, hi=10**6)
     exc_fraction: float = _spec(0.8, None, 0.0, 1.0, doc="fraction of excitatory neurons")
     dt: float = _spec(0.1, "ms", 0.001, 10.0, doc="simulation time step")
     seed: int = _spec(0, integer=True, lo=0, hi=2**32 - 1)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .config import ReservoirConfig
+from .config import RIDGE_GRID, ReservoirConfig
 from .metrics import efficiency, memory_capacity
 from .network import Reservoir, RunResult
 
@@ -28,6 +28,7 @@ class EfficiencyResult:
     E_raw: float                 # spikes / memory_capacity
     degenerate: bool
     reason: str                  # why degenerate ("" otherwise)
+    ridge: float                 # ridge penalty of the MC readouts (selected when task.ridge = 0)
     train_spikes: int            # spikes during the STDP phase
     weight_mean: float           # mean E→E weight after STDP (× j_ee)
     wall_s: float
@@ -36,7 +37,7 @@ class EfficiencyResult:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for k in ("E", "E_raw"):  # JSON has no infinity
+        for k in ("E", "E_raw", "ridge"):  # JSON has no infinity or NaN
             if not math.isfinite(d[k]):
                 d[k] = None
         return d
@@ -50,8 +51,8 @@ class EfficiencyResult:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EfficiencyResult:
         d = dict(d)
-        for k in ("E", "E_raw"):
-            d[k] = math.inf if d[k] is None else d[k]
+        for k, missing in (("E", math.inf), ("E_raw", math.inf), ("ridge", math.nan)):
+            d[k] = missing if d[k] is None else d[k]
         return cls(**d)
 
 
@@ -74,11 +75,11 @@ def score_run(config: ReservoirConfig, reservoir: Reservoir, run: RunResult, u_e
         reason = "silent: no spikes"
     elif rate > t.max_rate:
         reason = f"runaway: mean rate {rate:.1f} Hz > task.max_rate {t.max_rate:g} Hz"
-    mc_total, per_delay = 0.0, np.zeros(t.k_max)
+    mc_total, per_delay, ridge = 0.0, np.zeros(t.k_max), float("nan")
     if run.n_spikes:
-        mc = memory_capacity(run.states, u_eval, t.k_max, ridge=t.ridge, test_size=t.test_fraction,
-                             washout=t.washout)
-        mc_total, per_delay = mc.total, mc.per_delay
+        mc = memory_capacity(run.states, u_eval, t.k_max, ridge=t.ridge or RIDGE_GRID,
+                             test_size=t.test_fraction, washout=t.washout)
+        mc_total, per_delay, ridge = mc.total, mc.per_delay, mc.ridge
     if not reason and mc_total <= t.min_mc:
         reason = f"no memory: MC {mc_total:.3f} <= task.min_mc {t.min_mc:g}"
     w = reservoir.params.w
@@ -87,7 +88,7 @@ def score_run(config: ReservoirConfig, reservoir: Reservoir, run: RunResult, u_e
         rate_hz=rate, synaptic_events=events,
         E=math.inf if reason else efficiency(rate, mc_total),
         E_raw=math.inf if reason else run.n_spikes / mc_total,
-        degenerate=bool(reason), reason=reason, train_spikes=train_spikes,
+        degenerate=bool(reason), reason=reason, ridge=ridge, train_spikes=train_spikes,
         weight_mean=float(w.mean()) if len(w) else 0.0, wall_s=wall_s, seed=reservoir.seed,
         config=config.to_dict(),
     )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ class MemoryCapacity:
 
     total: float
     per_delay: np.ndarray
+    ridge: float                 # the ridge penalty used (chosen by validation when a grid was given)
 
     def __float__(self) -> float:
         return self.total
@@ -31,13 +33,28 @@ def squared_correlation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return r * r
 
 
-def memory_capacity(states, u, k_max: int, ridge: float = 1e-4, test_size: float | int = 0.2,
-                    washout: int = 0) -> MemoryCapacity:
+def select_ridge(X: np.ndarray, Y: np.ndarray, grid, val_fraction: float = 0.25) -> float:
+    """The ridge penalty of ``grid`` whose readout, fit on the first rows, maximises Σ_k corr² on the last
+    ``val_fraction`` of the rows (one eigendecomposition serves the whole grid)."""
+    n_val = max(2, int(round(len(X) * val_fraction)))
+    Xf, Yf, Xv, Yv = X[:-n_val], Y[:-n_val], X[-n_val:], Y[-n_val:]
+    x_mean, y_mean = Xf.mean(axis=0), Yf.mean(axis=0)
+    Xc = Xf - x_mean
+    evals, evecs = np.linalg.eigh(Xc.T @ Xc)
+    proj = evecs.T @ (Xc.T @ (Yf - y_mean))
+    Xv_rot = (Xv - x_mean) @ evecs
+    scores = [squared_correlation(Yv, Xv_rot @ (proj / (evals + lam)[:, None])).sum() for lam in grid]
+    return float(grid[int(np.argmax(scores))])
+
+
+def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4,
+                    test_size: float | int = 0.2, washout: int = 0) -> MemoryCapacity:
     """Memory capacity of states (T × F) driven by a scalar i.i.d. input u (T,).
 
     Row t of ``states`` is the reservoir state after it received ``u[t]``. For k = 1..k_max a ridge readout
     (bias unpenalised) is fit on rows [max(washout, k_max), T − n_test) to predict u[t−k] and scored on the last
     n_test rows: MC_k = corr²(u[t−k], ŷ_k[t]). ``test_size`` is a fraction of T or a number of rows.
+    ``ridge`` is a penalty, or a grid from which ``select_ridge`` picks one using the training rows only.
     Agrees with ``reservoirpy.observables.memory_capacity`` given the same states and split.
     """
     X, u = _check_xy(states, u)
@@ -55,9 +72,11 @@ def memory_capacity(states, u, k_max: int, ridge: float = 1e-4, test_size: float
     rows = np.arange(first, T)
     targets = np.stack([u[rows - k] for k in range(1, k_max + 1)], axis=1)
     split = T - n_test - first
-    readout = RidgeReadout(ridge).fit(X[rows[:split]], targets[:split])
+    if np.ndim(ridge):
+        ridge = select_ridge(X[rows[:split]], targets[:split], list(ridge))
+    readout = RidgeReadout(float(ridge)).fit(X[rows[:split]], targets[:split])
     per_delay = squared_correlation(targets[split:], readout.predict(X[rows[split:]]))
-    return MemoryCapacity(float(per_delay.sum()), per_delay)
+    return MemoryCapacity(float(per_delay.sum()), per_delay, float(ridge))
 
 
 def efficiency(rate_hz: float, mc: float, min_mc: float = 0.0) -> float:

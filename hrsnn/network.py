@@ -85,19 +85,21 @@ class Parameters:
     st_j: np.ndarray              # signed current jump, pA
     w_in: np.ndarray              # (N, C) input weights
 
+    STREAMS = ("wiring", "tau_m", "v_th", "t_ref", "delay", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_in")
+
     @classmethod
-    def draw(cls, cfg: ReservoirConfig, n_channels: int, rng: np.random.Generator) -> Parameters:
+    def draw(cls, cfg: ReservoirConfig, n_channels: int, seed: np.random.SeedSequence) -> Parameters:
+        """Draw everything; each quantity has its own random stream, so the homogeneous twin of a config
+        (same seed) has the same wiring, delays and input weights, and differs only where it is constant."""
+        rng = {name: np.random.default_rng(s) for name, s in zip(cls.STREAMS, seed.spawn(len(cls.STREAMS)))}
         n, ne = cfg.n_neurons, cfg.n_exc
         nc, sc, st = cfg.neuron, cfg.synapses, cfg.stdp
-        tau_m = nc.draw("tau_m", n, rng)
-        v_th = nc.draw("v_th", n, rng)
-        t_ref = nc.draw("t_ref", n, rng)
         pops = {"e": (0, ne), "i": (ne, n)}
         pre_st, post_st, j_st = [], [], []
         ee = None
         for pair in ("ee", "ei", "ie", "ii"):
             (a0, a1), (b0, b1) = pops[pair[0]], pops[pair[1]]
-            pre, post = _connect(a1 - a0, b1 - b0, getattr(sc, f"p_{pair}"), rng, pair[0] == pair[1])
+            pre, post = _connect(a1 - a0, b1 - b0, getattr(sc, f"p_{pair}"), rng["wiring"], pair[0] == pair[1])
             pre, post = pre + a0, post + b0
             if pair == "ee":
                 ee = (pre, post)
@@ -107,17 +109,19 @@ class Parameters:
             j_st.append(np.full(len(pre), sign * getattr(sc, f"j_{pair}")))
         n_ee = len(ee[0])
         st_pre, st_post = np.concatenate(pre_st), np.concatenate(post_st)
+        delays = sc.draw("delay", n_ee + len(st_pre), rng["delay"])
         return cls(
-            tau_m=tau_m, v_th=v_th, t_ref=t_ref,
-            ee_pre=ee[0], ee_post=ee[1], ee_delay=sc.draw("delay", n_ee, rng),
+            tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=nc.draw("v_th", n, rng["v_th"]),
+            t_ref=nc.draw("t_ref", n, rng["t_ref"]),
+            ee_pre=ee[0], ee_post=ee[1], ee_delay=delays[:n_ee],
             w=np.full(n_ee, st.w_init),
-            tau_plus=st.draw("tau_plus", n_ee, rng),
-            tau_minus=st.draw("tau_minus", n_ee, rng),
-            a_plus=st.draw("a_plus", n_ee, rng),
-            a_minus=st.draw("a_minus", n_ee, rng),
-            st_pre=st_pre, st_post=st_post, st_delay=sc.draw("delay", len(st_pre), rng),
+            tau_plus=st.draw("tau_plus", n_ee, rng["tau_plus"]),
+            tau_minus=st.draw("tau_minus", n_ee, rng["tau_minus"]),
+            a_plus=st.draw("a_plus", n_ee, rng["a_plus"]),
+            a_minus=st.draw("a_minus", n_ee, rng["a_minus"]),
+            st_pre=st_pre, st_post=st_post, st_delay=delays[n_ee:],
             st_j=np.concatenate(j_st),
-            w_in=encoding.input_weights(cfg.input, n, n_channels, rng),
+            w_in=encoding.input_weights(cfg.input, n, n_channels, rng["w_in"]),
         )
 
     @property
@@ -166,7 +170,7 @@ class Reservoir:
         self.target = target
         self.progress = progress
         param_seed, input_seed, v0_seed, wiring_seed = np.random.SeedSequence(self.seed).spawn(4)
-        self.params = Parameters.draw(config, n_channels, np.random.default_rng(param_seed))
+        self.params = Parameters.draw(config, n_channels, param_seed)
         self._input_rng = np.random.default_rng(input_seed)
         self._v0_rng = np.random.default_rng(v0_seed)
         self._wiring_rng = np.random.default_rng(wiring_seed)

@@ -74,3 +74,15 @@ def test_efficiency():
     assert efficiency(10.0, 4.0) == 2.5
     assert efficiency(0.0, 4.0) == float("inf")
     assert efficiency(10.0, 0.0) == float("inf")
+
+
+def test_ridge_grid_selection_uses_training_rows_only():
+    rng = np.random.default_rng(5)
+    u = rng.uniform(-0.8, 0.8, 2000)
+    clean = delay_line(u, 5)
+    noisy = np.hstack([clean + rng.normal(scale=0.5, size=clean.shape), rng.normal(size=(2000, 800))])
+    grid = 10.0 ** np.arange(-4, 5)
+    mc_clean = memory_capacity(clean, u, 10, ridge=grid)
+    mc_noisy = memory_capacity(noisy, u, 10, ridge=grid)
+    assert mc_clean.ridge <= 1e-2 and mc_clean.total == pytest.approx(5.0, abs=0.05)
+    assert mc_noisy.ridge > mc_clean.ridge

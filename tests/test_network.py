@@ -115,3 +115,10 @@ def test_degenerate_networks_are_flagged(small_config, update, reason):
     assert r.degenerate and reason in r.reason
     assert r.E == math.inf and not math.isnan(r.memory_capacity)
     assert json.loads(json.dumps(r.to_dict()))["E"] is None
+
+
+def test_twin_shares_wiring_delays_and_input_weights(small_config):
+    het = Reservoir(small_config, seed=4).params
+    hom = Reservoir(small_config.homogeneous(), seed=4).params
+    for name in ("ee_pre", "ee_post", "st_pre", "st_post", "ee_delay", "st_delay", "w_in", "st_j"):
+        assert np.array_equal(getattr(het, name), getattr(hom, name)), name
