@@ -173,7 +173,7 @@ class NeuronConfig(_Base):
 class STDPConfig(_Base):
     """Trace-based pair STDP on E→E synapses, per-synapse parameters; weights w ∈ [0, w_max]."""
 
-    enabled: bool = _spec(True)
+    enabled: bool = _spec(True, doc="run STDP in the training phase (weights frozen afterwards)")
     tau_plus: D.Distribution = _spec(D.Gamma(20.0, 0.5), "ms", 1.0, 200.0, dist=True,
                                      doc="decay of the presynaptic (LTP) trace")
     tau_minus: D.Distribution = _spec(D.Gamma(20.0, 0.5), "ms", 1.0, 200.0, dist=True,
@@ -211,7 +211,8 @@ class SynapseConfig(_Base):
 class InputConfig(_Base):
     """How an analog series u(t) ∈ [-1, 1]^C enters the reservoir, one value per step of ``step`` ms."""
 
-    encoding: str = _spec("current", choices=("current", "poisson"))
+    encoding: str = _spec("current", choices=("current", "poisson"),
+                          doc="current injection, or Poisson input neurons (rate code)")
     step: float = _spec(5.0, "ms", 0.1, 1000.0, doc="duration each input value is held")
     p_in: float = _spec(1.0, None, 0.0, 1.0, doc="fraction of neurons receiving the input")
     scale: float = _spec(200.0, "pA", 0.0, 1e6, doc="input current per unit of u (× weight in U[-1, 1])")
@@ -224,7 +225,8 @@ class InputConfig(_Base):
 class StateConfig(_Base):
     """Reservoir states read once per input step."""
 
-    kind: str = _spec("trace", choices=("trace", "count"))
+    kind: str = _spec("trace", choices=("trace", "count"),
+                      doc="filtered spike traces or spike counts per step")
     tau_filter: float = _spec(30.0, "ms", 0.1, 10000.0, doc="time constant of the exponential spike filter")
 
 
@@ -251,10 +253,10 @@ RIDGE_GRID = tuple(10.0 ** np.arange(-2, 5.5, 0.5))
 class ReservoirConfig(_Base):
     """Everything that defines a reservoir and its evaluation. ``ReservoirConfig()`` is the documented default."""
 
-    n_neurons: int = _spec(1000, integer=True, lo=2, hi=10**6)
+    n_neurons: int = _spec(1000, integer=True, lo=2, hi=10**6, doc="neurons in the reservoir (E then I)")
     exc_fraction: float = _spec(0.8, None, 0.0, 1.0, doc="fraction of excitatory neurons")
     dt: float = _spec(0.1, "ms", 0.001, 10.0, doc="simulation time step")
-    seed: int = _spec(0, integer=True, lo=0, hi=2**32 - 1)
+    seed: int = _spec(0, integer=True, lo=0, hi=2**32 - 1, doc="default seed of every random draw")
     neuron: NeuronConfig = _nested(NeuronConfig)
     stdp: STDPConfig = _nested(STDPConfig)
     synapses: SynapseConfig = _nested(SynapseConfig)

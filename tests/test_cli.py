@@ -1,0 +1,65 @@
+import json
+import subprocess
+import sys
+import tomllib
+
+from hrsnn import ReservoirConfig
+
+from .conftest import TARGET
+
+SMALL = ["--set", "n_neurons=60", "--set", "dt=0.25", "--set", "task.train_steps=40",
+         "--set", "task.eval_steps=300", "--set", "task.washout=20", "--set", "task.k_max=10"]
+
+
+def hrsnn(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "hrsnn", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def test_help_lists_commands():
+    out = hrsnn("--help")
+    assert out.returncode == 0
+    for command in ("evaluate", "compare", "config"):
+        assert command in out.stdout
+
+
+def test_config_show_is_the_default_in_file_format():
+    out = hrsnn("config", "show")
+    assert out.returncode == 0
+    assert ReservoirConfig.from_dict(tomllib.loads(out.stdout)) == ReservoirConfig()
+    out = hrsnn("config", "show", "--format", "json", "--set", "neuron.tau_m.cv=0.25", "--set", "input.step=10 ms")
+    data = json.loads(out.stdout)
+    assert data["neuron"]["tau_m"]["cv"] == 0.25 and data["input"]["step"] == 10.0
+
+
+def test_errors_are_one_line():
+    out = hrsnn("config", "show", "--set", "synapses.p_ee=2")
+    assert out.returncode == 2
+    assert out.stderr.strip().splitlines() == [
+        "hrsnn: error: synapses.p_ee: 2 outside the allowed range [0, 1]"]
+    out = hrsnn("evaluate", "--config", "no/such/file.toml")
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_evaluate_end_to_end(tmp_path):
+    out = hrsnn("evaluate", *SMALL, "--seed", "3", "--target", TARGET, "--quiet", "--json",
+                "--out", str(tmp_path / "r.json"))
+    assert out.returncode == 0, out.stderr
+    printed = json.loads(out.stdout)
+    saved = json.loads((tmp_path / "r.json").read_text())
+    assert printed["seed"] == saved["seed"] == 3
+    assert printed["E"] == saved["E"] and printed["memory_capacity"] > 0
+    assert saved["config"]["n_neurons"] == 60
+    table = hrsnn("evaluate", *SMALL, "--homogeneous", "--target", TARGET, "--quiet",
+                  "--out", str(tmp_path / "h.json"))
+    assert table.returncode == 0 and "E = rate / MC" in table.stdout
+    assert json.loads((tmp_path / "h.json").read_text())["config"]["neuron"]["tau_m"] == 40.0
+
+
+def test_compare_writes_table_and_plot(tmp_path):
+    out = hrsnn("compare", *SMALL, "--seeds", "0", "1", "--target", TARGET, "--quiet", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert "HRSNN" in out.stdout and "MRSNN" in out.stdout
+    assert (tmp_path / "compare.png").stat().st_size > 10_000
+    summary = json.loads((tmp_path / "compare.json").read_text())["summary"]
+    assert [row["model"] for row in summary] == ["HRSNN", "MRSNN"] and summary[0]["seeds"] == [0, 1]
