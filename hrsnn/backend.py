@@ -2,8 +2,20 @@
 from __future__ import annotations
 
 import os
+import shutil
 
-TARGETS = ("auto", "cython", "numpy")
+TARGETS = ("auto", "standalone", "cython", "numpy")
+
+
+def resolve_target(target: str, config) -> str:
+    """The target an evaluation uses: "auto" is the compiled standalone binary when a C++ compiler is present
+    and the input is a current, otherwise Brian2's runtime ("auto" there: cython if it compiles, else numpy)."""
+    if target not in TARGETS:
+        from .errors import ConfigError
+        raise ConfigError(f"target: {target!r} is not one of {', '.join(TARGETS)}")
+    if target == "auto" and config.input.encoding == "current" and shutil.which("g++"):
+        return "standalone"
+    return target
 
 
 def select_target(target: str = "auto") -> None:
@@ -11,9 +23,9 @@ def select_target(target: str = "auto") -> None:
 
     ``HRSNN_CACHE_DIR`` (if set) holds the compiled cython code, reused across runs and processes.
     """
-    if target not in TARGETS:
+    if target not in ("auto", "cython", "numpy"):
         from .errors import ConfigError
-        raise ConfigError(f"target: {target!r} is not one of {', '.join(TARGETS)}")
+        raise ConfigError(f"target: {target!r} is not a Brian2 runtime target (auto, cython, numpy)")
     from brian2 import prefs
     prefs.codegen.target = target
     prefs.logging.file_log = False

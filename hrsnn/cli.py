@@ -37,8 +37,9 @@ def _config_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--target", default="auto", choices=("auto", "cython", "numpy"),
-                   help="Brian2 code-generation target (default: auto = cython if a compiler works)")
+    p.add_argument("--target", default="auto", choices=("auto", "standalone", "cython", "numpy"),
+                   help="standalone: compiled binary cached per structure (the default when g++ is present); "
+                        "cython/numpy: Brian2 runtime")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

@@ -12,7 +12,8 @@ import numpy as np
 
 from .config import RIDGE_GRID, ReservoirConfig
 from .metrics import efficiency, memory_capacity
-from .network import Reservoir, RunResult
+from .backend import resolve_target
+from .network import Parameters, Reservoir, RunResult
 
 
 @dataclass
@@ -63,13 +64,13 @@ def memory_input(config: ReservoirConfig, seed: int) -> tuple[np.ndarray, np.nda
     return (rng.uniform(-t.u_max, t.u_max, t.train_steps), rng.uniform(-t.u_max, t.u_max, t.eval_steps))
 
 
-def score_run(config: ReservoirConfig, reservoir: Reservoir, run: RunResult, u_eval: np.ndarray,
+def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunResult, u_eval: np.ndarray,
               train_spikes: int, wall_s: float) -> EfficiencyResult:
     """Memory capacity, activity and E of an evaluation run (degenerate runs flagged, never raised)."""
     t = config.task
     n = config.n_neurons
     rate = run.n_spikes / (n * run.duration)
-    events = int(reservoir.params.out_degree(n)[run.spike_i].sum()) if run.n_spikes else 0
+    events = int(params.out_degree(n)[run.spike_i].sum()) if run.n_spikes else 0
     reason = ""
     if run.n_spikes == 0:
         reason = "silent: no spikes"
@@ -82,14 +83,14 @@ def score_run(config: ReservoirConfig, reservoir: Reservoir, run: RunResult, u_e
         mc_total, per_delay, ridge = mc.total, mc.per_delay, mc.ridge
     if not reason and mc_total <= t.min_mc:
         reason = f"no memory: MC {mc_total:.3f} <= task.min_mc {t.min_mc:g}"
-    w = reservoir.params.w
+    w = params.w
     return EfficiencyResult(
         memory_capacity=mc_total, mc_per_delay=[float(x) for x in per_delay], spikes=run.n_spikes,
         rate_hz=rate, synaptic_events=events,
         E=math.inf if reason else efficiency(rate, mc_total),
         E_raw=math.inf if reason else run.n_spikes / mc_total,
         degenerate=bool(reason), reason=reason, ridge=ridge, train_spikes=train_spikes,
-        weight_mean=float(w.mean()) if len(w) else 0.0, wall_s=wall_s, seed=reservoir.seed,
+        weight_mean=float(w.mean()) if len(w) else 0.0, wall_s=wall_s, seed=int(seed),
         config=config.to_dict(),
     )
 
@@ -99,16 +100,23 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
     """Build the reservoir, run the STDP phase on i.i.d. input, then measure MC, activity and E.
 
     ``seed`` (default ``config.seed``) fixes the network, its parameters and the input sequences.
+    ``target``: "standalone" (a compiled binary cached per structure, see ``hrsnn.engine``), "cython" or
+    "numpy" (Brian2 runtime), or "auto" (standalone when a C++ compiler is present and the input is a current).
     With ``keep_run`` the result carries ``.run`` (spikes and states of the evaluation run) for plots.
     """
     config = config or ReservoirConfig()
     seed = config.seed if seed is None else int(seed)
     start = time.perf_counter()
-    reservoir = Reservoir(config, seed=seed, target=target, progress=progress)
     u_train, u_eval = memory_input(config, seed)
-    train_spikes = reservoir.train_stdp(u_train).n_spikes if config.task.train_steps else 0
-    run = reservoir.run(u_eval)
-    result = score_run(config, reservoir, run, u_eval, train_spikes, time.perf_counter() - start)
+    if resolve_target(target, config) == "standalone":
+        from .engine import default_engine
+        train, run, params = default_engine().run(config, seed, u_train, u_eval, progress=progress)
+        train_spikes = train.n_spikes if train is not None else 0
+    else:
+        reservoir = Reservoir(config, seed=seed, target=target, progress=progress)
+        train_spikes = reservoir.train_stdp(u_train).n_spikes if config.task.train_steps else 0
+        run, params = reservoir.run(u_eval), reservoir.params
+    result = score_run(config, params, seed, run, u_eval, train_spikes, time.perf_counter() - start)
     if keep_run:
         result.run = run
     return result

@@ -15,20 +15,31 @@ from . import encoding
 from .config import ReservoirConfig
 from .states import filtered_traces, spike_counts
 
+# Leaky integrate-and-fire neuron with an exponential synaptic current:
+#     tau_m dv/dt = v_rest - v + R (I_syn + I_ext)      (v frozen while refractory)
+#     tau_syn dI_syn/dt = -I_syn
+# integrated exactly over each time step dt with the currents held for the step (Brian2's exponential Euler),
+# using per-neuron decay factors exp(-dt/tau_m) and exp(-dt/tau_syn) computed once instead of every step.
 LIF_MODEL = """
-dv/dt = (v_rest - v + R * (I_syn + I_ext)) / tau_m : volt (unless refractory)
-dI_syn/dt = -I_syn / tau_syn : amp
-I_ext = stim(t - t_start, i) : amp
-tau_m : second (constant)
+v : volt
+I_syn : amp
 v_th : volt (constant)
 t_ref : second (constant)
 v_rest : volt (constant)
 v_reset : volt (constant)
 R : ohm (constant)
-tau_syn : second (constant)
+decay_m : 1 (constant)    # exp(-dt / tau_m)
+decay_syn : 1 (constant)  # exp(-dt / tau_syn)
 t_start : second (shared)
 """
+LIF_STEP = """
+v_inf = v_rest + R * (I_syn + stim(t - t_start, i))
+v = v_inf + (v - v_inf) * decay_m ** int(not_refractory)
+I_syn = I_syn * decay_syn
+"""
 
+# Trace-based pair STDP with per-synapse constants. apre (apost) is the presynaptic (postsynaptic) trace's value
+# at its last update t_lastpre (t_lastpost); traces decay with tau_plus (tau_minus) and jump by 1 per spike.
 STDP_MODEL = """
 w : 1
 J : amp (constant, shared)
@@ -37,20 +48,31 @@ tau_plus : second (constant)
 tau_minus : second (constant)
 a_plus : 1 (constant)
 a_minus : 1 (constant)
-plastic : 1 (shared)
-dapre/dt = -apre / tau_plus : 1 (event-driven)
-dapost/dt = -apost / tau_minus : 1 (event-driven)
+apre : 1
+apost : 1
+t_lastpre : second
+t_lastpost : second
 """
-STDP_ON_PRE = """
-I_syn_post += w * J
-apre += 1
-w = clip(w - plastic * a_minus * w_max * apost, 0, w_max)
-"""
+# Pathways of the E→E synapses: "pre" transmits; "learn" and "post" are the STDP rule, act at the spike's
+# arrival at the synapse (after the transmission delay) and are switched off when the weights are frozen.
+STDP_ON_PRE = {
+    "pre": "I_syn_post += w * J",
+    "learn": """
+w = clip(w - a_minus * w_max * apost * exp(-(t - t_lastpost) / tau_minus), 0, w_max)
+apre = apre * exp(-(t - t_lastpre) / tau_plus) + 1
+t_lastpre = t
+""",
+}
 STDP_ON_POST = """
-apost += 1
-w = clip(w + plastic * a_plus * w_max * apre, 0, w_max)
+w = clip(w + a_plus * w_max * apre * exp(-(t - t_lastpre) / tau_plus), 0, w_max)
+apost = apost * exp(-(t - t_lastpost) / tau_minus) + 1
+t_lastpost = t
 """
 
+def set_plastic(S_ee, on: bool) -> None:
+    """Switch the STDP pathways of the E→E synapses on or off (transmission is unaffected)."""
+    S_ee.learn.active = on
+    S_ee.post.active = on
 
 def _connect(n_pre: int, n_post: int, p: float, rng: np.random.Generator, same: bool):
     """Random (pre, post) index pairs with probability p each; no self-connections within a population."""
@@ -84,8 +106,10 @@ class Parameters:
     st_delay: np.ndarray
     st_j: np.ndarray              # signed current jump, pA
     w_in: np.ndarray              # (N, C) input weights
+    v0: np.ndarray                # initial membrane potentials, U(v_reset, v_th)
 
-    STREAMS = ("wiring", "tau_m", "v_th", "t_ref", "delay", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_in")
+    STREAMS = ("wiring", "tau_m", "v_th", "t_ref", "delay", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_in",
+               "v0")
 
     @classmethod
     def draw(cls, cfg: ReservoirConfig, n_channels: int, seed: np.random.SeedSequence) -> Parameters:
@@ -110,8 +134,9 @@ class Parameters:
         n_ee = len(ee[0])
         st_pre, st_post = np.concatenate(pre_st), np.concatenate(post_st)
         delays = sc.draw("delay", n_ee + len(st_pre), rng["delay"])
+        v_th = nc.draw("v_th", n, rng["v_th"])
         return cls(
-            tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=nc.draw("v_th", n, rng["v_th"]),
+            tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
             t_ref=nc.draw("t_ref", n, rng["t_ref"]),
             ee_pre=ee[0], ee_post=ee[1], ee_delay=delays[:n_ee],
             w=np.full(n_ee, st.w_init),
@@ -122,6 +147,7 @@ class Parameters:
             st_pre=st_pre, st_post=st_post, st_delay=delays[n_ee:],
             st_j=np.concatenate(j_st),
             w_in=encoding.input_weights(cfg.input, n, n_channels, rng["w_in"]),
+            v0=nc.v_reset + rng["v0"].random(n) * (v_th - nc.v_reset),
         )
 
     @property
@@ -130,6 +156,67 @@ class Parameters:
 
     def out_degree(self, n: int) -> np.ndarray:
         return np.bincount(np.concatenate([self.ee_pre, self.st_pre]), minlength=n)
+
+
+def create_objects(b2, cfg: ReservoirConfig, p: Parameters, stim) -> dict:
+    """The reservoir's Brian2 objects (neurons, plastic E→E and static synapses), wired and initialised."""
+    G = b2.NeuronGroup(cfg.n_neurons, LIF_MODEL, threshold="v > v_th", reset="v = v_reset",
+                       refractory="t_ref", namespace={"stim": stim}, name="neurons")
+    G.run_regularly(LIF_STEP, when="groups", name="neurons_step")
+    objs = {"neurons": G}
+    if len(p.ee_pre):
+        S_ee = b2.Synapses(G, G, STDP_MODEL, on_pre=STDP_ON_PRE, on_post=STDP_ON_POST, name="ee")
+        S_ee.connect(i=p.ee_pre, j=p.ee_post)
+        S_ee.pre.delay = S_ee.learn.delay = p.ee_delay * b2.ms
+        objs["ee"] = S_ee
+    if len(p.st_pre):
+        S_st = b2.Synapses(G, G, "J : amp (constant)", on_pre="I_syn_post += J", name="static")
+        S_st.connect(i=p.st_pre, j=p.st_post)
+        S_st.delay = p.st_delay * b2.ms
+        objs["static"] = S_st
+    for (obj, var), value in variable_values(b2, cfg, p).items():
+        if obj in objs:
+            setattr(objs[obj], var, value)
+    return objs
+
+
+def variable_values(b2, cfg: ReservoirConfig, p: Parameters) -> dict:
+    """Every value that may differ between reservoirs of one structure (wiring and delays), as
+    {(object, variable): quantity}.
+
+    The standalone engine passes exactly these as run arguments, so one compiled binary serves them all.
+    """
+    nc, ms, mV, pA = cfg.neuron, b2.ms, b2.mV, b2.pA
+    n = cfg.n_neurons
+    values = {
+        ("neurons", "decay_m"): np.exp(-cfg.dt / p.tau_m), ("neurons", "v_th"): p.v_th * mV,
+        ("neurons", "t_ref"): p.t_ref * ms, ("neurons", "v"): p.v0 * mV,
+        ("neurons", "v_rest"): np.full(n, nc.v_rest) * mV, ("neurons", "v_reset"): np.full(n, nc.v_reset) * mV,
+        ("neurons", "R"): np.full(n, nc.resistance) * b2.Mohm,
+        ("neurons", "decay_syn"): np.full(n, np.exp(-cfg.dt / nc.tau_syn)),
+    }
+    if len(p.ee_pre):
+        values.update({
+            ("ee", "w"): p.w, ("ee", "tau_plus"): p.tau_plus * ms,
+            ("ee", "tau_minus"): p.tau_minus * ms, ("ee", "a_plus"): p.a_plus, ("ee", "a_minus"): p.a_minus,
+            ("ee", "J"): cfg.synapses.j_ee * pA, ("ee", "w_max"): cfg.stdp.w_max,
+        })
+    if len(p.st_pre):
+        values[("static", "J")] = p.st_j * pA
+    return values
+
+
+def seed_streams(seed: int) -> list[np.random.SeedSequence]:
+    """Independent seed sequences (parameters, Poisson input, input wiring) derived from one seed."""
+    return np.random.SeedSequence(int(seed)).spawn(3)
+
+
+def run_states(cfg: ReservoirConfig, spike_i: np.ndarray, spike_t: np.ndarray, n_steps: int) -> np.ndarray:
+    """States (n_steps × N) of a run from its spikes (times in s from the run's start), per ``cfg.states``."""
+    step = cfg.input.step * 1e-3
+    if cfg.states.kind == "count":
+        return spike_counts(spike_i, spike_t, cfg.n_neurons, n_steps, step)
+    return filtered_traces(spike_i, spike_t, cfg.n_neurons, n_steps, step, cfg.states.tau_filter * 1e-3)
 
 
 @dataclass
@@ -169,10 +256,9 @@ class Reservoir:
         self.n_channels = n_channels
         self.target = target
         self.progress = progress
-        param_seed, input_seed, v0_seed, wiring_seed = np.random.SeedSequence(self.seed).spawn(4)
+        param_seed, input_seed, wiring_seed = seed_streams(self.seed)
         self.params = Parameters.draw(config, n_channels, param_seed)
         self._input_rng = np.random.default_rng(input_seed)
-        self._v0_rng = np.random.default_rng(v0_seed)
         self._wiring_rng = np.random.default_rng(wiring_seed)
         self._net = None
         self.trained = False
@@ -183,53 +269,23 @@ class Reservoir:
 
         from .backend import select_target
         select_target(self.target)
-        cfg, p = self.config, self.params
-        nc = cfg.neuron
-        n = cfg.n_neurons
-        b2.defaultclock.dt = cfg.dt * b2.ms
         self._b2 = b2
-        stim = b2.TimedArray(np.zeros((1, n)) * b2.pA, dt=cfg.input.step * b2.ms, name="stim")
-        G = b2.NeuronGroup(n, LIF_MODEL, threshold="v > v_th", reset="v = v_reset", refractory="t_ref",
-                           method="exponential_euler", namespace={"stim": stim}, name="neurons")
-        G.tau_m = p.tau_m * b2.ms
-        G.v_th = p.v_th * b2.mV
-        G.t_ref = p.t_ref * b2.ms
-        G.v_rest = nc.v_rest * b2.mV
-        G.v_reset = nc.v_reset * b2.mV
-        G.R = nc.resistance * b2.Mohm
-        G.tau_syn = nc.tau_syn * b2.ms
-        G.v = (nc.v_reset + self._v0_rng.random(n) * (p.v_th - nc.v_reset)) * b2.mV
-        objs = [G]
-        S_ee = b2.Synapses(G, G, STDP_MODEL, on_pre=STDP_ON_PRE, on_post=STDP_ON_POST, name="ee")
-        if len(p.ee_pre):
-            S_ee.connect(i=p.ee_pre, j=p.ee_post)
-            S_ee.w = p.w
-            S_ee.delay = p.ee_delay * b2.ms
-            S_ee.tau_plus = p.tau_plus * b2.ms
-            S_ee.tau_minus = p.tau_minus * b2.ms
-            S_ee.a_plus = p.a_plus
-            S_ee.a_minus = p.a_minus
-            S_ee.J = cfg.synapses.j_ee * b2.pA
-            S_ee.w_max = cfg.stdp.w_max
-            objs.append(S_ee)
-        S_st = b2.Synapses(G, G, "J : amp (constant)", on_pre="I_syn_post += J", name="static")
-        if len(p.st_pre):
-            S_st.connect(i=p.st_pre, j=p.st_post)
-            S_st.J = p.st_j * b2.pA
-            S_st.delay = p.st_delay * b2.ms
-            objs.append(S_st)
+        cfg = self.config
+        b2.defaultclock.dt = cfg.dt * b2.ms
+        stim = b2.TimedArray(np.zeros((1, cfg.n_neurons)) * b2.pA, dt=cfg.input.step * b2.ms, name="stim")
+        objs = create_objects(b2, cfg, self.params, stim)
         if cfg.input.encoding == "poisson":
             n_in = cfg.input.n_poisson * self.n_channels
             P = b2.SpikeGeneratorGroup(n_in, np.zeros(0, dtype=int), np.zeros(0) * b2.ms, name="poisson_in")
-            S_in = b2.Synapses(P, G, "J : amp (constant)", on_pre="I_syn_post += J", name="input_syn")
-            pre, post = _connect(n_in, n, 0.2, self._wiring_rng, False)
-            channel = pre // cfg.input.n_poisson
+            S_in = b2.Synapses(P, objs["neurons"], "J : amp (constant)", on_pre="I_syn_post += J",
+                               name="input_syn")
+            pre, post = _connect(n_in, cfg.n_neurons, 0.2, self._wiring_rng, False)
             S_in.connect(i=pre, j=post)
-            S_in.J = cfg.input.scale * p.w_in[post, channel] * b2.pA
-            objs += [P, S_in]
+            S_in.J = cfg.input.scale * self.params.w_in[post, pre // cfg.input.n_poisson] * b2.pA
+            objs.update(poisson_in=P, input_syn=S_in)
             self._poisson = P
-        self._G, self._S_ee = G, S_ee
-        self._net = b2.Network(objs)
+        self._G, self._S_ee = objs["neurons"], objs.get("ee")
+        self._net = b2.Network(list(objs.values()))
 
     def _phase(self, u, plastic: bool) -> RunResult:
         cfg = self.config
@@ -247,8 +303,8 @@ class Reservoir:
         stim = b2.TimedArray(current * b2.pA, dt=cfg.input.step * b2.ms, name="stim")
         self._G.namespace["stim"] = stim
         self._G.t_start = self._net.t
-        if len(self.params.ee_pre):
-            self._S_ee.plastic = 1.0 if (plastic and cfg.stdp.enabled) else 0.0
+        if self._S_ee is not None:
+            set_plastic(self._S_ee, plastic and cfg.stdp.enabled)
         mon = b2.SpikeMonitor(self._G, name="spikes")
         self._net.add(mon)
         t0 = float(self._net.t)
@@ -262,14 +318,9 @@ class Reservoir:
         spike_i = np.asarray(mon.i[:], dtype=np.int64)
         spike_t = np.asarray(mon.t_[:]) - t0
         self._net.remove(mon)
-        if len(self.params.ee_pre):
+        if self._S_ee is not None:
             self.params.w = np.asarray(self._S_ee.w[:])
-        sc = cfg.states
-        if sc.kind == "count":
-            states = spike_counts(spike_i, spike_t, n, len(u), step)
-        else:
-            states = filtered_traces(spike_i, spike_t, n, len(u), step, sc.tau_filter * 1e-3)
-        return RunResult(spike_i, spike_t, states, len(u), duration, wall)
+        return RunResult(spike_i, spike_t, run_states(cfg, spike_i, spike_t, len(u)), len(u), duration, wall)
 
     # --- public API -------------------------------------------------------------------------------
     def train_stdp(self, u) -> RunResult:

@@ -26,7 +26,7 @@ def stdp_weight(t_pre_ms: float, t_post_ms: float, pairs: int = 1, a_plus: float
     post.next_spike = t_post_ms * b2.ms
     S = b2.Synapses(pre, post, STDP_MODEL, on_pre=STDP_ON_PRE, on_post=STDP_ON_POST)
     S.connect()
-    S.w, S.J, S.w_max, S.plastic = w0, 1 * b2.pA, w_max, 1.0
+    S.w, S.J, S.w_max = w0, 1 * b2.pA, w_max
     S.tau_plus, S.tau_minus = 20 * b2.ms, 20 * b2.ms
     S.a_plus, S.a_minus = a_plus, 0.0105
     b2.Network(pre, post, S).run(pairs * 50 * b2.ms, namespace={})

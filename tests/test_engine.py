@@ -1,0 +1,54 @@
+"""The compiled fast path gives the same spikes as a fresh Brian2 runtime build, and compiles once."""
+import shutil
+
+import numpy as np
+import pytest
+
+from hrsnn import Reservoir, evaluate
+from hrsnn.engine import StandaloneEngine
+from hrsnn.errors import HRSNNError
+from hrsnn.evaluate import memory_input
+
+pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    return StandaloneEngine(cache_dir=tmp_path_factory.mktemp("standalone"))
+
+
+def test_fast_path_matches_fresh_runtime_build_and_compiles_once(engine, small_config):
+    u_train, u_eval = memory_input(small_config, 5)
+    train, run, params = engine.run(small_config, 5, u_train, u_eval)
+    fresh = Reservoir(small_config, seed=5, target="numpy")
+    fresh_train = fresh.train_stdp(u_train)
+    fresh_run = fresh.run(u_eval)
+    assert run.n_spikes > 0 and train.n_spikes == fresh_train.n_spikes
+    assert np.array_equal(run.spike_i, fresh_run.spike_i)
+    assert np.allclose(run.spike_t, fresh_run.spike_t, atol=1e-9)
+    assert np.allclose(params.w, fresh.params.w, atol=1e-12)
+    assert np.allclose(run.states, fresh_run.states)
+
+    again = engine.run(small_config, 5, u_train, u_eval)[1]
+    twin = engine.run(small_config.homogeneous(), 5, u_train, u_eval)[1]        # new values, same structure
+    other = engine.run(small_config.with_updates({"neuron.tau_m.cv": 0.2, "stdp.a_plus.mean": 0.02}), 5,
+                       u_train, u_eval)[1]
+    assert engine.compiles == 1
+    assert np.array_equal(again.spike_i, run.spike_i) and np.array_equal(again.spike_t, run.spike_t)
+    assert twin.n_spikes != run.n_spikes and other.n_spikes != run.n_spikes
+
+
+def test_evaluate_targets_agree(small_config, monkeypatch, engine):
+    monkeypatch.setattr("hrsnn.engine._DEFAULT", engine)
+    fast = evaluate(small_config, seed=5, target="standalone")
+    slow = evaluate(small_config, seed=5, target="numpy")
+    assert fast.spikes == slow.spikes
+    assert fast.memory_capacity == pytest.approx(slow.memory_capacity, rel=1e-9)
+    assert fast.E == pytest.approx(slow.E, rel=1e-9)
+    assert engine.compiles == 1
+
+
+def test_poisson_input_needs_a_runtime_target(small_config, engine):
+    cfg = small_config.with_updates({"input.encoding": "poisson"})
+    with pytest.raises(HRSNNError, match="only input.encoding = 'current'"):
+        engine.run(cfg, 0, np.zeros(10), np.zeros(100))
