@@ -28,7 +28,7 @@ from .errors import HRSNNError
 from .network import (LIF_MODEL, LIF_STEP, STDP_MODEL, STDP_ON_POST, STDP_ON_PRE, Parameters, RunResult, run_states,
                       seed_streams)
 
-ENGINE_VERSION = 1
+ENGINE_VERSION = 2  # bump when the generated network changes in a way the model strings do not show
 
 
 def cache_root() -> Path:

@@ -168,6 +168,7 @@ def create_objects(b2, cfg: ReservoirConfig, p: Parameters, stim) -> dict:
         S_ee = b2.Synapses(G, G, STDP_MODEL, on_pre=STDP_ON_PRE, on_post=STDP_ON_POST, name="ee")
         S_ee.connect(i=p.ee_pre, j=p.ee_post)
         S_ee.pre.delay = S_ee.learn.delay = p.ee_delay * b2.ms
+        S_ee.learn.order, S_ee.post.order = 1, 2    # in a time step: transmit, then LTD at arrival, then LTP
         objs["ee"] = S_ee
     if len(p.st_pre):
         S_st = b2.Synapses(G, G, "J : amp (constant)", on_pre="I_syn_post += J", name="static")
