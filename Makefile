@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 SEEDS   ?= 0 1 2
 
-.PHONY: install demo test test-slow clean
+.PHONY: install demo test test-slow bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m hrsnn.bench --sizes 500 1000 2000 --evals 10 --out results/bench.json
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow

@@ -3,7 +3,7 @@ from .config import (InputConfig, NeuronConfig, ReservoirConfig, StateConfig, ST
                      TaskConfig)
 from .distributions import Constant, Gamma, LogNormal, TruncNormal, Uniform
 from .errors import ConfigError, HRSNNError, InputError
-from .evaluate import EfficiencyResult, evaluate
+from .evaluate import EfficiencyResult, evaluate, evaluate_many
 from .metrics import MemoryCapacity, efficiency, memory_capacity
 from .network import Reservoir
 from .readouts import RidgeReadout
@@ -11,7 +11,7 @@ from .readouts import RidgeReadout
 __all__ = [
     "ReservoirConfig", "NeuronConfig", "STDPConfig", "SynapseConfig", "InputConfig", "StateConfig",
     "TaskConfig", "Constant", "Gamma", "Uniform", "LogNormal", "TruncNormal", "ConfigError", "HRSNNError",
-    "InputError", "EfficiencyResult", "evaluate", "MemoryCapacity", "memory_capacity", "efficiency",
+    "InputError", "EfficiencyResult", "evaluate", "evaluate_many", "MemoryCapacity", "memory_capacity", "efficiency",
     "Reservoir", "RidgeReadout",
 ]
 __version__ = "0.1.0"

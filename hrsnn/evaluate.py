@@ -120,3 +120,48 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
     if keep_run:
         result.run = run
     return result
+
+
+def evaluate_many(configs, seeds=None, workers: int | None = None, target: str = "auto",
+                  progress: bool = True) -> list[EfficiencyResult]:
+    """Evaluate many (config, seed) pairs in parallel processes (``workers``, default: all cores).
+
+    ``configs`` is a list of configs, or one config evaluated on every seed of ``seeds``; ``seeds`` defaults to
+    each config's own seed. Standalone binaries are compiled first, once per structure, then every evaluation is
+    one run of its binary. Results come back in input order.
+    """
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from tqdm.auto import tqdm
+    if isinstance(configs, ReservoirConfig):
+        configs = [configs] * len(seeds)
+    configs = list(configs)
+    seeds = [c.seed for c in configs] if seeds is None else [int(s) for s in seeds]
+    if len(seeds) != len(configs):
+        raise ValueError(f"seeds: {len(seeds)} seeds for {len(configs)} configs")
+    jobs = list(zip(configs, seeds))
+    standalone = [resolve_target(target, c) == "standalone" for c in configs]
+    if any(standalone):
+        from .engine import default_engine
+        engine = default_engine()
+        for (c, s), fast in zip(jobs, standalone):
+            if fast:
+                engine.project(c, s, c.task.train_steps, c.task.eval_steps, progress=progress)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    bar = tqdm(total=len(jobs), desc="evaluate", unit="eval", disable=not progress)
+    if workers == 1:
+        results = []
+        for c, s in jobs:
+            results.append(evaluate(c, seed=s, target=target))
+            bar.update()
+        bar.close()
+        return results
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(evaluate, c, s, target) for c, s in jobs]
+        for f in futures:
+            f.add_done_callback(lambda _: bar.update())
+        results = [f.result() for f in futures]
+    bar.close()
+    return results

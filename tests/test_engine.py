@@ -52,3 +52,13 @@ def test_poisson_input_needs_a_runtime_target(small_config, engine):
     cfg = small_config.with_updates({"input.encoding": "poisson"})
     with pytest.raises(HRSNNError, match="only input.encoding = 'current'"):
         engine.run(cfg, 0, np.zeros(10), np.zeros(100))
+
+
+def test_evaluate_many_in_parallel_matches_serial(small_config):
+    from hrsnn import evaluate_many
+    configs = [small_config.with_updates({"neuron.tau_m.cv": cv}) for cv in (0.0, 0.5, 1.0)]
+    parallel = evaluate_many(configs, seeds=[1, 1, 2], workers=2, target="numpy", progress=False)
+    serial = [evaluate(c, seed=s, target="numpy") for c, s in zip(configs, [1, 1, 2])]
+    assert [r.seed for r in parallel] == [1, 1, 2]
+    assert [r.spikes for r in parallel] == [r.spikes for r in serial]
+    assert [r.E for r in parallel] == [r.E for r in serial]

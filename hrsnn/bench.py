@@ -1,0 +1,150 @@
+"""``python -m hrsnn.bench``: the evaluation paths side by side, on this machine, in one run.
+
+For each network size N, three paths evaluate E on the same reservoirs (same seed, same inputs, ``evals``
+parameter sets that differ in the τ_m coefficient of variation, as an optimization study would ask):
+
+* naive      — a fresh Brian2 runtime network (cython) per evaluation, code cache warm;
+* fast       — ``hrsnn``'s path: the standalone binary compiled once per structure, run per evaluation;
+* reference  — the Numba event-driven simulator of the same model (``hrsnn.reference``), "speed of light".
+
+Each path runs in its own subprocess so that its peak memory is its own. Times are medians over the
+evaluations after a first (compiling / warm-up) one, which is reported separately.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+PATHS = ("naive", "fast", "reference")
+
+
+def bench_config(n: int):
+    from .config import ReservoirConfig
+    return ReservoirConfig().with_updates({
+        "n_neurons": n, "task.train_steps": 100, "task.eval_steps": 400, "task.washout": 20, "task.k_max": 20})
+
+
+def _simulate(path: str, cfg, seed, u_tr, u_ev):
+    if path == "naive":
+        from .network import Reservoir
+        res = Reservoir(cfg, seed=seed, target="cython")
+        res.train_stdp(u_tr)
+        return res.run(u_ev), res.params
+    if path == "fast":
+        from .engine import default_engine
+        _, run, params = default_engine().run(cfg, seed, u_tr, u_ev)
+        return run, params
+    from .reference import run_reference
+    _, run, params, _ = run_reference(cfg, seed, u_tr, u_ev)
+    return run, params
+
+
+def run_path(path: str, n: int, evals: int, seed: int = 0) -> dict:
+    """Time ``evals`` + 1 evaluations of one path (in this process); the first is reported apart."""
+    from .evaluate import memory_input, score_run
+    base = bench_config(n)
+    u_tr, u_ev = memory_input(base, seed)
+    cvs = np.linspace(0.0, 1.5, evals + 1)
+    sim, total, events, spikes = [], [], [], []
+    for cv in cvs:
+        cfg = base.with_updates({"neuron.tau_m.cv": float(cv)})
+        t0 = time.perf_counter()
+        run, params = _simulate(path, cfg, seed, u_tr, u_ev)
+        t1 = time.perf_counter()
+        result = score_run(cfg, params, seed, run, u_ev, 0, 0.0)
+        t2 = time.perf_counter()
+        sim.append(t1 - t0)
+        total.append(t2 - t0)
+        # synaptic events of both phases: every spike reaches the neuron's recurrent out-degree targets
+        events.append(result.synaptic_events * (len(u_tr) + len(u_ev)) / len(u_ev))
+        spikes.append(result.spikes)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    simulated = (len(u_tr) + len(u_ev)) * base.input.step * 1e-3
+    return {
+        "path": path, "n_neurons": n, "first_s": total[0], "eval_s": statistics.median(total[1:]),
+        "sim_s": statistics.median(sim[1:]), "simulated_s": simulated,
+        "events_per_eval": statistics.median(events[1:]), "spikes_per_eval": statistics.median(spikes[1:]),
+        "n_synapses": int(params.n_synapses), "peak_mem_mb": max(own, children) / 1024.0,
+    }
+
+
+def _subprocess(path: str, n: int, evals: int) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "hrsnn.bench", "--one", path, "--n", str(n),
+                           "--evals", str(evals)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench {path} N={n} failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m hrsnn.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000])
+    parser.add_argument("--evals", type=int, default=10, help="timed evaluations per path and size")
+    parser.add_argument("--out", default="results/bench.json")
+    parser.add_argument("--one", choices=PATHS, help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_path(args.one, args.n, args.evals)))
+        return 0
+
+    from tqdm.auto import tqdm
+    rows, raw = [], []
+    jobs = [(n, p) for n in args.sizes for p in PATHS]
+    for n, path in tqdm(jobs, desc="bench", unit="run"):
+        raw.append(_subprocess(path, n, args.evals))
+    for n in args.sizes:
+        r = {x["path"]: x for x in raw if x["n_neurons"] == n}
+        naive, fast, ref = r["naive"], r["fast"], r["reference"]
+        rows.append({
+            "n_neurons": n, "n_synapses": fast["n_synapses"], "simulated_s": fast["simulated_s"],
+            "naive_s": naive["eval_s"], "fast_s": fast["eval_s"], "reference_s": ref["eval_s"],
+            "fast_compile_s": fast["first_s"], "naive_first_s": naive["first_s"], "reference_first_s": ref["first_s"],
+            "speedup_vs_naive": naive["eval_s"] / fast["eval_s"],
+            "fraction_of_reference": ref["eval_s"] / fast["eval_s"],
+            "fraction_of_reference_sim": ref["sim_s"] / fast["sim_s"],
+            "events_per_s": {p: r[p]["events_per_eval"] / r[p]["sim_s"] for p in PATHS},
+            "sim_s_per_wall_s": {p: r[p]["simulated_s"] / r[p]["eval_s"] for p in PATHS},
+            "peak_mem_mb": {p: r[p]["peak_mem_mb"] for p in PATHS},
+            "spikes_per_eval": fast["spikes_per_eval"],
+        })
+    syn = np.log([row["n_synapses"] for row in rows])
+    slope = float(np.polyfit(syn, np.log([row["fast_s"] for row in rows]), 1)[0]) if len(rows) > 1 else None
+    report = {"machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
+                          "cores": __import__("os").cpu_count()},
+              "protocol": "100 STDP + 400 evaluation steps of 5 ms (2.5 s simulated), dt 0.1 ms, default config",
+              "evals_per_path": args.evals, "sizes": rows, "cost_exponent_vs_synapses": slope, "raw": raw}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(report, indent=2))
+
+    print(f"\n{report['protocol']}; medians of {args.evals} evaluations (first, compiling one apart)")
+    head = (f"{'N':>5} {'synapses':>9} {'naive s':>8} {'fast s':>7} {'ref s':>7} {'fast/naive':>10} "
+            f"{'ref/fast':>8} {'compile s':>9} {'sim s/wall s':>12} {'events/s (fast)':>15} {'events/s (ref)':>14} "
+            f"{'peak MB n/f/r':>15}")
+    print(head)
+    print("-" * len(head))
+    for row in rows:
+        mem = "/".join(f"{row['peak_mem_mb'][p]:.0f}" for p in PATHS)
+        print(f"{row['n_neurons']:>5} {row['n_synapses']:>9} {row['naive_s']:>8.2f} {row['fast_s']:>7.2f} "
+              f"{row['reference_s']:>7.2f} {row['speedup_vs_naive']:>9.1f}x {row['fraction_of_reference']:>8.2f} "
+              f"{row['fast_compile_s']:>9.1f} {row['sim_s_per_wall_s']['fast']:>12.2f} "
+              f"{row['events_per_s']['fast']:>15.3g} {row['events_per_s']['reference']:>14.3g} {mem:>15}")
+    if slope is not None:
+        print(f"fast-path cost ∝ synapses^{slope:.2f} over N = {args.sizes[0]}…{args.sizes[-1]}")
+    print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
