@@ -74,7 +74,7 @@ def cmd_compare(args) -> int:
     from .plots import comparison_figure
     config = load_config(args)
     comparison = compare(config, args.seeds, models=args.models, target=args.target,
-                         progress=not args.quiet, keep_runs=True)
+                         progress=not args.quiet, keep_runs=True, workers=args.workers)
     out = Path(args.out)
     comparison.save(out / "compare.json")
     figure = comparison_figure(comparison, out / "compare.png")
@@ -118,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     p.add_argument("--models", nargs="+", default=["HRSNN", "MRSNN"],
                    help="any of HRSNN MRSNN HeNHoS HoNHeS (default: HRSNN MRSNN)")
+    p.add_argument("--workers", type=int, help="parallel evaluations (default: all cores)")
     p.add_argument("--out", default="results/compare", metavar="DIR")
     p.set_defaults(func=cmd_compare)
 

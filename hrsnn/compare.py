@@ -10,7 +10,7 @@ import numpy as np
 
 from .config import ReservoirConfig
 from .errors import ConfigError
-from .evaluate import EfficiencyResult, evaluate
+from .evaluate import EfficiencyResult, evaluate_many
 
 # The paper's ablations: which parts are made homogeneous (constants of the same means).
 ABLATIONS = {
@@ -60,17 +60,17 @@ class Comparison:
 
 
 def compare(config: ReservoirConfig, seeds: list[int], models=("HRSNN", "MRSNN"), target: str = "auto",
-            progress: bool = True, keep_runs: bool = False) -> Comparison:
-    """Evaluate the configured (heterogeneous) reservoir and its ablations (``ABLATIONS``) on the same seeds."""
-    from tqdm.auto import tqdm
+            progress: bool = True, keep_runs: bool = False, workers: int | None = None) -> Comparison:
+    """Evaluate the configured (heterogeneous) reservoir and its ablations (``ABLATIONS``) on the same seeds,
+    in parallel processes (``workers``, default all cores)."""
     unknown = [m for m in models if m not in ABLATIONS]
     if unknown:
         raise ConfigError(f"models: unknown {unknown}; allowed: {', '.join(ABLATIONS)}")
     jobs = [(name, seed) for name in models for seed in seeds]
+    configs = [config.homogeneous(**ABLATIONS[name]) for name, _ in jobs]
+    flat = evaluate_many(configs, [seed for _, seed in jobs], workers=workers, target=target,
+                         progress=progress, keep_run=keep_runs)
     results: dict[str, list[EfficiencyResult]] = {name: [] for name in models}
-    with tqdm(jobs, desc="evaluate", unit="net", disable=not progress) as bar:
-        for name, seed in bar:
-            bar.set_postfix_str(f"{name} seed={seed}")
-            cfg = config.homogeneous(**ABLATIONS[name])
-            results[name].append(evaluate(cfg, seed=seed, target=target, keep_run=keep_runs))
+    for (name, _), result in zip(jobs, flat):
+        results[name].append(result)
     return Comparison(results)

@@ -123,12 +123,13 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
 
 
 def evaluate_many(configs, seeds=None, workers: int | None = None, target: str = "auto",
-                  progress: bool = True) -> list[EfficiencyResult]:
+                  progress: bool = True, keep_run: bool = False) -> list[EfficiencyResult]:
     """Evaluate many (config, seed) pairs in parallel processes (``workers``, default: all cores).
 
     ``configs`` is a list of configs, or one config evaluated on every seed of ``seeds``; ``seeds`` defaults to
     each config's own seed. Standalone binaries are compiled first, once per structure, then every evaluation is
-    one run of its binary. Results come back in input order.
+    one run of its binary. Results come back in input order. Scripts that call this with workers > 1 need the
+    usual ``if __name__ == "__main__":`` guard (worker processes are spawned).
     """
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -154,12 +155,12 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
     if workers == 1:
         results = []
         for c, s in jobs:
-            results.append(evaluate(c, seed=s, target=target))
+            results.append(evaluate(c, seed=s, target=target, keep_run=keep_run))
             bar.update()
         bar.close()
         return results
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-        futures = [pool.submit(evaluate, c, s, target) for c, s in jobs]
+        futures = [pool.submit(evaluate, c, s, target, False, keep_run) for c, s in jobs]
         for f in futures:
             f.add_done_callback(lambda _: bar.update())
         results = [f.result() for f in futures]

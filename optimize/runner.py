@@ -1,0 +1,214 @@
+"""The Bayesian-optimization loop: scikit-optimize ask/tell, parallel trials, a resumable trial store."""
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import time
+from concurrent.futures import Executor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from hrsnn import ConfigError, ReservoirConfig, evaluate
+
+from .space import Study
+from .store import Trial, TrialStore, now
+
+
+def evaluate_trial(config: dict, seeds: list[int], target: str = "auto") -> list[dict]:
+    """The default trial: ``hrsnn.evaluate`` on every seed (runs in a worker process)."""
+    cfg = ReservoirConfig.from_dict(config)
+    out = []
+    for seed in seeds:
+        d = evaluate(cfg, seed=seed, target=target).to_dict()
+        d.pop("config")
+        out.append(d)
+    return out
+
+
+def trial_function(study: Study) -> Callable:
+    """``evaluate_trial``, or the ``module:function`` named by the study's ``trial_function`` key."""
+    spec = study.source.get("trial_function")
+    if not spec:
+        return evaluate_trial
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def score(study: Study, results: list[dict]) -> tuple[float, dict, str, str]:
+    """(objective, means, status, reason) of one trial's per-seed results; degenerate → the study's penalty."""
+    def mean(key):
+        vals = [math.inf if r.get(key) is None else float(r[key]) for r in results]
+        return float(np.mean(vals))
+    summary = {"E": mean("E"), "mc": mean("memory_capacity"), "rate_hz": mean("rate_hz"),
+               "spikes": mean("spikes")}
+    reasons = "; ".join(f"seed {r['seed']}: {r['reason']}" for r in results if r.get("degenerate"))
+    if reasons:
+        return study.penalty, summary, "degenerate", reasons
+    if study.objective == "E":
+        value = summary["E"]
+    elif study.objective == "neg_mc":
+        value = -summary["mc"]
+    else:  # rate_at_mc
+        if summary["mc"] < study.min_mc:
+            return study.penalty, summary, "degenerate", f"MC {summary['mc']:.2f} < min_mc {study.min_mc:g}"
+        value = summary["rate_hz"]
+    if not math.isfinite(value):
+        return study.penalty, summary, "degenerate", "objective not finite"
+    return float(value), summary, "ok", ""
+
+
+@dataclass
+class StudyRun:
+    study: Study
+    trials: list[Trial]
+    path: Path
+
+    @property
+    def best(self) -> Trial | None:
+        ok = [t for t in self.trials if t.status == "ok"]
+        return min(ok, key=lambda t: t.objective) if ok else None
+
+
+def _executor(workers: int, scheduler: str | None) -> tuple[Executor, Callable[[], None]]:
+    """A local process pool, or the executor of an existing Dask cluster at ``scheduler``."""
+    if scheduler:
+        from distributed import Client
+
+        from .dask import ImportBrian2
+        client = Client(scheduler)
+        client.register_plugin(ImportBrian2(), name="hrsnn-import-brian2")
+        return client.get_executor(), client.close
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    return pool, lambda: pool.shutdown(cancel_futures=True)
+
+
+def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies", scheduler: str | None = None,
+              progress: bool = True) -> StudyRun:
+    """Run (or resume) a study until ``study.calls`` trials are stored; every trial is committed when it ends."""
+    from skopt import Optimizer
+    from tqdm.auto import tqdm
+
+    out_dir = Path(out_dir)
+    store = TrialStore(out_dir / f"{study.name}.sqlite", study, resume)
+    dims = [d.to_skopt() for d in study.space]
+    opt = Optimizer(dims, base_estimator=study.surrogate, n_initial_points=study.initial_points,
+                    acq_func=study.acquisition, random_state=study.random_state)
+    done = store.trials()
+    if done:                                    # replay: the optimizer continues where the study stopped
+        opt.tell([[t.params[d.field] for d in study.space] for t in done], [t.objective for t in done])
+    fn = trial_function(study)
+    _prebuild(study, fn, scheduler)
+    executor, shutdown = _executor(study.workers, scheduler)
+    bar = tqdm(total=study.calls, initial=len(done), desc=study.name, unit="trial", disable=not progress)
+
+    def best_text():
+        ok = [t.objective for t in done if t.status == "ok"]
+        return f"best {min(ok):.4g}" if ok else "best –"
+    bar.set_postfix_str(best_text())
+    try:
+        while len(done) < study.calls:
+            k = min(study.workers, study.calls - len(done))
+            xs = opt.ask(n_points=k) if k > 1 else [opt.ask()]
+            futures = {}
+            ys: list[float | None] = [None] * len(xs)
+            for slot, x in enumerate(xs):
+                params = {d.field: _py(v) for d, v in zip(study.space, x)}
+                started, t0 = now(), time.perf_counter()
+                try:
+                    config = study.config_for(params).to_dict()
+                except ConfigError as e:        # an invalid combination: recorded, never evaluated
+                    ys[slot] = study.penalty
+                    done.append(_record(store, params, study, None, started, 0.0, f"invalid config: {e}", slot))
+                    bar.update()
+                    continue
+                futures[executor.submit(fn, config, list(study.seeds), study.target)] = (slot, params, started, t0)
+            for fut in as_completed(futures):
+                slot, params, started, t0 = futures[fut]
+                try:
+                    results, error = fut.result(), ""
+                except Exception as e:          # noqa: BLE001 — a failed trial is data, not a crash
+                    results, error = None, f"{type(e).__name__}: {e}"
+                trial = _record(store, params, study, results, started, time.perf_counter() - t0, error, slot)
+                ys[slot] = trial.objective
+                done.append(trial)
+                bar.update()
+                bar.set_postfix_str(best_text())
+            opt.tell([list(x) for x in xs], ys)
+    finally:
+        bar.close()
+        shutdown()
+    run = StudyRun(study, store.trials(), store.path)
+    store.close()
+    return run
+
+
+def _py(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+def _record(store: TrialStore, params, study: Study, results, started, duration, error, slot) -> Trial:
+    if results is None:
+        objective, summary, status, reason = study.penalty, {}, "failed", error
+    else:
+        objective, summary, status, reason = score(study, results)
+    trial_id = store.add(params, objective, summary, list(study.seeds), status, duration, started, reason,
+                         results)
+    return Trial(trial_id, params, objective, summary.get("E", math.inf), summary.get("mc", math.nan),
+                 summary.get("rate_hz", math.nan), summary.get("spikes", math.nan), list(study.seeds), status,
+                 duration, started, now(), reason, results or [])
+
+
+def _prebuild(study: Study, fn: Callable, scheduler: str | None) -> None:
+    """Compile the base structure's binaries once here, before workers would race to build them."""
+    if fn is not evaluate_trial or scheduler:
+        return
+    from hrsnn.backend import resolve_target
+    if resolve_target(study.target, study.base) != "standalone":
+        return
+    from hrsnn.engine import default_engine
+    base = study.base
+    for seed in study.seeds:
+        default_engine().project(base, seed, base.task.train_steps, base.task.eval_steps, progress=True)
+
+
+def baseline(study: Study, params: dict, progress: bool = False) -> dict[str, dict]:
+    """The best config and its homogeneous twin (same means), evaluated on the study's seeds."""
+    from hrsnn import evaluate_many
+    config = study.config_for(params)
+    out = {}
+    for name, cfg in (("optimized", config), ("homogeneous twin", config.homogeneous())):
+        res = evaluate_many([cfg] * len(study.seeds), list(study.seeds), target=study.target, progress=progress)
+        dicts = [r.to_dict() for r in res]
+        _, summary, status, reason = score(study, dicts)
+        out[name] = {**summary, "status": status, "reason": reason}
+    return out
+
+
+def save_outputs(run: StudyRun, out_dir: str | Path, with_baseline: bool = True) -> dict[str, Any]:
+    """Best config (TOML), convergence and objective plots, and a JSON summary under ``out_dir/<name>/``."""
+    from .plots import convergence_plot, objective_plot
+    folder = Path(out_dir) / run.study.name
+    folder.mkdir(parents=True, exist_ok=True)
+    best = run.best
+    summary: dict[str, Any] = {"study": run.study.name, "trials": len(run.trials),
+                               "ok": sum(t.status == "ok" for t in run.trials),
+                               "degenerate": sum(t.status == "degenerate" for t in run.trials),
+                               "failed": sum(t.status == "failed" for t in run.trials),
+                               "objective": run.study.objective, "seeds": list(run.study.seeds)}
+    if best is not None:
+        summary["best"] = {"trial": best.id, "params": best.params, "objective": best.objective, "E": best.E,
+                           "mc": best.mc, "rate_hz": best.rate_hz}
+        run.study.config_for(best.params).save(folder / "best.toml")
+        summary["best_config"] = str(folder / "best.toml")
+        if with_baseline:
+            summary["comparison"] = baseline(run.study, best.params)
+    summary["plots"] = [str(convergence_plot(run, folder / "convergence.png")),
+                        str(objective_plot(run, folder / "objective.png"))]
+    (folder / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
+    return summary

@@ -1,0 +1,190 @@
+"""Study files: the search space over config fields, the objective and the optimizer settings (TOML).
+
+```toml
+name = "tau_m"              # trials go to studies/<name>.sqlite
+calls = 40                  # total trials
+initial_points = 10         # random trials before the surrogate is used
+surrogate = "GP"            # GP | RF | ET (Gaussian process, random forest, extra trees)
+acquisition = "EI"          # EI | PI | LCB | gp_hedge
+random_state = 0
+seeds = [0, 1]              # every trial is evaluated on these seeds; the objective is their mean
+objective = "E"             # E | neg_mc | rate_at_mc
+min_mc = 5.0                # rate_at_mc: trials below this MC get the penalty
+penalty = 20.0              # objective value recorded for degenerate networks
+workers = 2                 # trials evaluated at a time
+config = "base.toml"        # optional base config file (relative to the study file)
+
+[set]                       # dotted overrides of the base config
+n_neurons = 500
+
+[space."neuron.tau_m.mean"] # one table per dimension, keyed by the config field
+low = 5.0
+high = 80.0
+prior = "log-uniform"       # uniform (default) | log-uniform
+[space."neuron.tau_m.cv"]
+low = 0.0
+high = 2.0
+[space."synapses.p_ee"]
+type = "integer"            # real (default) | integer; or categories = [...] for a categorical one
+```
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hrsnn import ConfigError, ReservoirConfig
+
+OBJECTIVES = ("E", "neg_mc", "rate_at_mc")
+SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken with scikit-learn >= 1.7
+ACQUISITIONS = ("EI", "PI", "LCB", "gp_hedge")
+_KEYS = {"name", "calls", "initial_points", "surrogate", "acquisition", "random_state", "seeds", "objective",
+         "min_mc", "penalty", "workers", "config", "set", "space", "target"}
+
+
+class StudyError(ConfigError):
+    """A bad study file or trial store; the message names the key and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    field: str
+    kind: str                     # real | integer | categorical
+    low: float | None = None
+    high: float | None = None
+    prior: str = "uniform"
+    categories: tuple = ()
+
+    def to_skopt(self):
+        from skopt.space import Categorical, Integer, Real
+        if self.kind == "categorical":
+            return Categorical(list(self.categories), name=self.field)
+        if self.kind == "integer":
+            return Integer(int(self.low), int(self.high), prior=self.prior, name=self.field)
+        return Real(self.low, self.high, prior=self.prior, name=self.field)
+
+
+@dataclass(frozen=True)
+class Study:
+    name: str
+    space: tuple[Dimension, ...]
+    base: ReservoirConfig
+    calls: int = 30
+    initial_points: int = 10
+    surrogate: str = "GP"
+    acquisition: str = "EI"
+    random_state: int = 0
+    seeds: tuple[int, ...] = (0,)
+    objective: str = "E"
+    min_mc: float = 5.0
+    penalty: float = 20.0
+    workers: int = 1
+    target: str = "auto"
+    source: dict = field(default_factory=dict, compare=False)
+
+    def config_for(self, params: dict[str, Any]) -> ReservoirConfig:
+        """The base config with one trial's parameter values applied (validated)."""
+        return self.base.with_updates({k: _plain(v) for k, v in params.items()})
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies what a stored trial means: the space, the objective, the seeds and the base config."""
+        key = {"space": [d.__dict__ for d in self.space], "objective": self.objective, "min_mc": self.min_mc,
+               "penalty": self.penalty, "seeds": list(self.seeds), "base": self.base.to_dict()}
+        return hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _plain(v):
+    """numpy scalars (from skopt) to Python numbers."""
+    return v.item() if hasattr(v, "item") else v
+
+
+def _need(cond: bool, message: str) -> None:
+    if not cond:
+        raise StudyError(message)
+
+
+def parse_dimension(name: str, spec: Any, base: ReservoirConfig) -> Dimension:
+    where = f"space.{name}"
+    _need(isinstance(spec, dict), f"{where}: expected a table with low/high or categories")
+    unknown = set(spec) - {"low", "high", "prior", "type", "categories"}
+    _need(not unknown, f"{where}: unknown keys {sorted(unknown)}; allowed: low, high, prior, type, categories")
+    if "categories" in spec:
+        cats = spec["categories"]
+        _need(isinstance(cats, list) and len(cats) >= 2, f"{where}.categories: need a list of at least 2 values")
+        dim = Dimension(name, "categorical", categories=tuple(cats))
+        probes = cats
+    else:
+        _need("low" in spec and "high" in spec, f"{where}: needs low and high (or categories)")
+        kind = spec.get("type", "real")
+        _need(kind in ("real", "integer"), f"{where}.type: {kind!r} is not one of real, integer")
+        prior = spec.get("prior", "uniform")
+        _need(prior in ("uniform", "log-uniform"), f"{where}.prior: {prior!r} is not uniform or log-uniform")
+        low, high = spec["low"], spec["high"]
+        _need(all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (low, high)),
+              f"{where}: low and high must be finite numbers")
+        _need(low < high, f"{where}: empty range [{low}, {high}] (need low < high)")
+        _need(prior == "uniform" or low > 0, f"{where}: log-uniform needs low > 0, got {low}")
+        if kind == "integer":
+            _need(float(low).is_integer() and float(high).is_integer(), f"{where}: integer bounds must be whole")
+        dim = Dimension(name, kind, float(low) if kind == "real" else int(low),
+                        float(high) if kind == "real" else int(high), prior)
+        probes = [low, high]
+    for value in probes:                          # the field must exist and accept the range's ends
+        try:
+            base.with_updates({name: value})
+        except ConfigError as e:
+            raise StudyError(f"{where}: {e}") from None
+    return dim
+
+
+def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Study:
+    """Read and validate a study file; ``overrides`` replace top-level keys (e.g. workers from the CLI)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text())
+    except OSError as e:
+        raise StudyError(f"study file {path}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise StudyError(f"study file {path}: not valid TOML: {e}") from None
+    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    unknown = set(data) - _KEYS
+    _need(not unknown, f"{sorted(unknown)[0] if unknown else ''}: unknown study key; allowed: {', '.join(sorted(_KEYS))}")
+    _need(isinstance(data.get("name"), str) and data["name"].replace("-", "").replace("_", "").isalnum(),
+          "name: a study name of letters, digits, - and _ is required")
+    try:
+        base = ReservoirConfig.load(path.parent / data["config"]) if "config" in data else ReservoirConfig()
+        if data.get("set"):
+            base = base.with_updates(data["set"])
+    except ConfigError as e:
+        raise StudyError(f"config: {e}") from None
+    space = data.get("space")
+    _need(isinstance(space, dict) and space, "space: at least one dimension is required")
+    dims = tuple(parse_dimension(k, v, base) for k, v in space.items())
+    objective = data.get("objective", "E")
+    _need(objective in OBJECTIVES, f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
+    surrogate = data.get("surrogate", "GP")
+    _need(surrogate in SURROGATES, f"surrogate: {surrogate!r} is not one of {', '.join(SURROGATES)}")
+    acquisition = data.get("acquisition", "EI")
+    _need(acquisition in ACQUISITIONS, f"acquisition: {acquisition!r} is not one of {', '.join(ACQUISITIONS)}")
+    seeds = data.get("seeds", [0])
+    _need(isinstance(seeds, list) and seeds and all(isinstance(s, int) and s >= 0 for s in seeds),
+          "seeds: a non-empty list of integers >= 0")
+    ints = {k: data.get(k, d) for k, d in (("calls", 30), ("initial_points", 10), ("workers", 1),
+                                             ("random_state", 0))}
+    for k, v in ints.items():
+        _need(isinstance(v, int) and v >= (0 if k == "random_state" else 1), f"{k}: expected an integer >= 1, got {v!r}")
+    _need(ints["initial_points"] <= ints["calls"], "initial_points: must be <= calls")
+    for k in ("min_mc", "penalty"):
+        v = data.get(k, 5.0 if k == "min_mc" else 20.0)
+        _need(isinstance(v, (int, float)) and math.isfinite(v), f"{k}: expected a finite number")
+    return Study(name=data["name"], space=dims, base=base, calls=ints["calls"],
+                 initial_points=ints["initial_points"], surrogate=surrogate, acquisition=acquisition,
+                 random_state=ints["random_state"], seeds=tuple(seeds), objective=objective,
+                 min_mc=float(data.get("min_mc", 5.0)), penalty=float(data.get("penalty", 20.0)),
+                 workers=ints["workers"], target=data.get("target", "auto"), source=data)
