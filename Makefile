@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 SEEDS   ?= 0 1 2
 
-.PHONY: install demo test test-slow bench clean
+.PHONY: install demo test test-slow bench optimize optimize-quick clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -26,8 +26,14 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m hrsnn.bench --sizes 500 1000 2000 --evals 10 --out results/bench.json
 
+optimize: $(STAMP)
+	$(BIN)/hrsnn optimize experiments/studies/hrsnn.toml --resume
+
+optimize-quick: $(STAMP)
+	$(BIN)/hrsnn optimize experiments/studies/quick.toml --resume
+
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
 
 clean:
-	rm -rf $(VENV) .cache results *.egg-info
+	rm -rf $(VENV) .cache results *.egg-info   # studies/ (trial stores) are kept

@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 import tomllib
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from .config import ReservoirConfig, field_docs
@@ -127,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     _config_args(p)
     p.add_argument("--format", choices=("toml", "json"), default="toml")
     p.set_defaults(func=cmd_config)
+
+    for ep in entry_points(group="hrsnn.commands"):   # e.g. the optimize package's commands
+        ep.load()(sub)
     return parser
 
 

@@ -44,7 +44,7 @@ OBJECTIVES = ("E", "neg_mc", "rate_at_mc")
 SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken with scikit-learn >= 1.7
 ACQUISITIONS = ("EI", "PI", "LCB", "gp_hedge")
 _KEYS = {"name", "calls", "initial_points", "surrogate", "acquisition", "random_state", "seeds", "objective",
-         "min_mc", "penalty", "workers", "config", "set", "space", "target"}
+         "min_mc", "penalty", "workers", "config", "set", "space", "target", "trial_function"}
 
 
 class StudyError(ConfigError):

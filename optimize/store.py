@@ -70,8 +70,6 @@ class TrialStore:
         if exists and not resume:
             raise StudyError(f"{self.path}: a study with this name exists; pass --resume to continue it "
                              f"(or choose another name)")
-        if not exists and resume:
-            raise StudyError(f"{self.path}: nothing to resume (no such study file)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(self.path)

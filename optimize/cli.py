@@ -1,0 +1,103 @@
+"""``hrsnn optimize`` and ``hrsnn study show|export``, registered through the ``hrsnn.commands`` entry point."""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from pathlib import Path
+
+from .space import StudyError, load_study
+from .store import TrialStore
+
+
+def register(sub) -> None:
+    p = sub.add_parser("optimize", help="Bayesian optimization of a study file (resumable, parallel)")
+    p.add_argument("study", metavar="STUDY.toml")
+    p.add_argument("--resume", action="store_true", help="continue the stored study if there is one (replays its trials)")
+    p.add_argument("--workers", type=int, help="trials evaluated at a time (default: the study's 'workers')")
+    p.add_argument("--calls", type=int, help="total trials (default: the study's 'calls')")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="send trials to this Dask scheduler (tcp://host:port)")
+    p.add_argument("--dir", default="studies", help="where studies are stored (default: studies/)")
+    p.add_argument("--no-baseline", action="store_true", help="skip evaluating the best config's homogeneous twin")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_optimize)
+
+    p = sub.add_parser("study", help="'show' a stored study's trials and best, or 'export' them as CSV")
+    p.add_argument("action", choices=("show", "export"))
+    p.add_argument("name")
+    p.add_argument("--dir", default="studies")
+    p.add_argument("--out", help="CSV file for export (default: studies/<name>.csv)")
+    p.set_defaults(func=cmd_study)
+
+
+def cmd_optimize(args) -> int:
+    from .runner import run_study, save_outputs
+    study = load_study(args.study, {"workers": args.workers, "calls": args.calls})
+    try:
+        run = run_study(study, resume=args.resume, out_dir=args.dir, scheduler=args.scheduler,
+                        progress=not args.quiet)
+    except KeyboardInterrupt:
+        n = len(TrialStore(Path(args.dir) / f"{study.name}.sqlite").trials())
+        print(f"hrsnn: interrupted; {n} finished trials are stored. Continue with: "
+              f"hrsnn optimize {args.study} --resume", file=sys.stderr)
+        return 130
+    summary = save_outputs(run, args.dir, with_baseline=not args.no_baseline)
+    print(f"\nstudy {study.name}: {summary['trials']} trials ({summary['ok']} ok, {summary['degenerate']} "
+          f"degenerate, {summary['failed']} failed), objective {study.objective}, seeds {list(study.seeds)}")
+    if "best" not in summary:
+        print("no successful trial: nothing to report")
+        return 0
+    best = summary["best"]
+    print(f"best trial #{best['trial']}: " + ", ".join(f"{k} = {_fmt(v)}" for k, v in best["params"].items()))
+    if "comparison" in summary:
+        print(f"{'':<18} {'E (Hz/MC)':>10} {'MC':>8} {'rate (Hz)':>10}  status")
+        for name, row in summary["comparison"].items():
+            print(f"{name:<18} {_fmt(row['E']):>10} {_fmt(row['mc']):>8} {_fmt(row['rate_hz']):>10}  "
+                  f"{row['status']} {row['reason']}")
+        opt, twin = summary["comparison"]["optimized"]["E"], summary["comparison"]["homogeneous twin"]["E"]
+        verdict = "lower" if opt < twin else "NOT lower"
+        print(f"the optimized heterogeneous reservoir has {verdict} E than its homogeneous twin "
+              f"({_fmt(opt)} vs {_fmt(twin)})")
+    print(f"written: {summary['best_config']}, {', '.join(summary['plots'])}, "
+          f"{Path(args.dir) / study.name / 'summary.json'}")
+    return 0
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return "inf" if math.isinf(v) else f"{v:.4g}"
+    return str(v)
+
+
+COLUMNS = ("id", "status", "objective", "E", "mc", "rate_hz", "spikes", "duration_s", "started", "finished",
+           "error")
+
+
+def cmd_study(args) -> int:
+    path = Path(args.dir) / f"{args.name}.sqlite"
+    store = TrialStore(path)
+    trials = store.trials()
+    fields = sorted({k for t in trials for k in t.params})
+    if args.action == "export":
+        out = Path(args.out or Path(args.dir) / f"{args.name}.csv")
+        with out.open("w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow([*COLUMNS, *fields, "seeds"])
+            for t in trials:
+                w.writerow([getattr(t, c) for c in COLUMNS] + [t.params.get(k) for k in fields] + [json.dumps(t.seeds)])
+        print(f"written: {out} ({len(trials)} trials)")
+        return 0
+    print(f"study {args.name}: {len(trials)} trials in {path}")
+    head = f"{'#':>4} {'status':<10} {'objective':>10} {'E':>8} {'MC':>7} {'rate':>7} " + " ".join(
+        f"{k:>18}" for k in fields)
+    print(head)
+    for t in trials:
+        print(f"{t.id:>4} {t.status:<10} {_fmt(t.objective):>10} {_fmt(t.E):>8} {_fmt(t.mc):>7} "
+              f"{_fmt(t.rate_hz):>7} " + " ".join(f"{_fmt(t.params.get(k)):>18}" for k in fields))
+    ok = [t for t in trials if t.status == "ok"]
+    if ok:
+        best = min(ok, key=lambda t: t.objective)
+        print(f"best: trial #{best.id}, objective {_fmt(best.objective)}, "
+              + ", ".join(f"{k} = {_fmt(v)}" for k, v in best.params.items()))
+    return 0

@@ -1,0 +1,18 @@
+"""Cheap analytic trial functions for optimization tests (importable by spawned worker processes)."""
+import time
+
+
+def bowl(config: dict, seeds: list, target: str = "auto") -> list:
+    """E = 1 + ((tau_m.mean − 30)/40)² + (tau_m.cv − 0.7)²: known minimum 1 at (30 ms, 0.7)."""
+    tau = config["neuron"]["tau_m"]
+    mean, cv = (tau["mean"], tau["cv"]) if isinstance(tau, dict) else (tau, 0.0)
+    e = 1.0 + ((mean - 30.0) / 40.0) ** 2 + (cv - 0.7) ** 2
+    degenerate = mean > 150          # a "runaway" corner, to exercise the penalty
+    return [{"seed": s, "E": None if degenerate else e, "memory_capacity": 5.0, "rate_hz": 5.0 * e,
+             "spikes": 100, "degenerate": degenerate, "reason": "runaway: test" if degenerate else ""}
+            for s in seeds]
+
+
+def slow_bowl(config: dict, seeds: list, target: str = "auto") -> list:
+    time.sleep(0.4)
+    return bowl(config, seeds, target)
