@@ -53,13 +53,7 @@ def parse_quantity(value: Any, unit: str | None, name: str) -> float:
                 raise ConfigError(f"{name}: expected a {want} (in {unit}), got {value!r}")
             number = number * f_given / f_unit
         value = number
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name}: expected a number, got {value!r}") from None
-    if not math.isfinite(value):
-        raise ConfigError(f"{name}: must be finite, got {value}")
-    return value
+    return D.finite_number(value, name)
 
 
 def _spec(default: Any, unit: str | None = None, lo: float = -math.inf, hi: float = math.inf,

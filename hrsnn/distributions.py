@@ -18,7 +18,8 @@ from scipy import stats
 from .errors import ConfigError
 
 
-def _finite(value: float, field: str) -> float:
+def finite_number(value: Any, field: str) -> float:
+    """``value`` as a finite float, or a ConfigError naming ``field``."""
     try:
         value = float(value)
     except (TypeError, ValueError):
@@ -151,7 +152,7 @@ class TruncNormal(Distribution):
 KINDS: dict[str, type[Distribution]] = {c.kind: c for c in (Constant, Gamma, Uniform, LogNormal, TruncNormal)}
 
 
-def make(spec: Any, field: str, parse=_finite) -> Distribution:
+def make(spec: Any, field: str, parse=finite_number) -> Distribution:
     """Build a distribution from a number (constant), a ``Distribution`` or a dict ``{"dist": kind, ...}``.
 
     ``parse(value, field)`` converts each parameter (e.g. strips units); bad names/values raise ConfigError.
@@ -172,7 +173,7 @@ def make(spec: Any, field: str, parse=_finite) -> Distribution:
         raise ConfigError(f"{field}: a {kind} distribution takes exactly {names}; "
                           f"unknown {sorted(unknown)}, missing {sorted(missing)}")
     scale_free = {"cv"}
-    values = {n: (_finite(spec[n], f"{field}.{n}") if n in scale_free else parse(spec[n], f"{field}.{n}"))
+    values = {n: (finite_number(spec[n], f"{field}.{n}") if n in scale_free else parse(spec[n], f"{field}.{n}"))
               for n in names}
     if kind in ("gamma", "lognormal"):
         if values["mean"] <= 0:

@@ -34,7 +34,7 @@ def convergence_plot(run, path: str | Path) -> Path:
 def objective_plot(run, path: str | Path) -> Path:
     plt = _pyplot()
     dims = run.study.space
-    fig, axes = plt.subplots(1, len(dims), figsize=(4 * len(dims), 3.5), squeeze=False)
+    fig, axes = plt.subplots(1, len(dims), figsize=(4 * len(dims) + 1, 3.8), squeeze=False, layout="constrained")
     ok = [t for t in run.trials if t.status == "ok"]
     best = run.best
     for ax, d in zip(axes[0], dims):

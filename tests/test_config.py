@@ -14,7 +14,7 @@ from hrsnn import ConfigError, Constant, Gamma, ReservoirConfig
     ({"neuron.tau_m.dist": "weird"}, "neuron.tau_m.dist: unknown distribution"),
     ({"synapses.p_ee": 1.5}, r"synapses.p_ee: 1.5 outside the allowed range \[0, 1\]"),
     ({"synapses.p_ie": -0.1}, r"synapses.p_ie: -0.1 outside the allowed range \[0, 1\]"),
-    ({"dt": float("nan")}, "dt: must be finite"),
+    ({"dt": float("nan")}, "dt: must be a finite number"),
     ({"n_neurons": 2.5}, "n_neurons: expected an integer"),
     ({"n_neurons": 1}, r"n_neurons: 1 outside the allowed range \[2, 1e\+06\]"),
     ({"stdp.enabled": "yes"}, "stdp.enabled: expected true or false"),
