@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 SEEDS   ?= 0 1 2
 
-.PHONY: install demo test test-slow bench optimize optimize-quick clean
+.PHONY: install demo test test-slow bench optimize optimize-quick classify predict reproduce reproduce-quick clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,19 @@ optimize: $(STAMP)
 
 optimize-quick: $(STAMP)
 	$(BIN)/hrsnn optimize experiments/studies/quick.toml --resume
+
+# Reproduction: models x datasets x seeds; hrsnn-bo uses the best of the quick optimization study.
+classify: optimize-quick
+	$(BIN)/hrsnn reproduce experiments/reproduce.toml --part classify
+
+predict: optimize-quick
+	$(BIN)/hrsnn reproduce experiments/reproduce.toml --part predict
+
+reproduce: optimize-quick
+	$(BIN)/hrsnn reproduce experiments/reproduce.toml
+
+reproduce-quick: optimize-quick
+	$(BIN)/hrsnn reproduce experiments/reproduce-quick.toml
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow

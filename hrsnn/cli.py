@@ -86,6 +86,69 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def _cell_output(args, result) -> int:
+    if args.json:
+        d = result.to_dict()
+        print(json.dumps({"dataset": d["dataset"], "model": d["model"], d["metric"]: d["score"],
+                          f"train_{d['metric']}": d["train_score"], "spikes_per_sample": d["spikes_per_sample"],
+                          "rate_hz": d["rate_hz"], "E": d["E"], "memory_capacity": d["memory_capacity"],
+                          "seed": d["seed"], "n_train": d["n_train"], "n_test": d["n_test"],
+                          "wall_s": d["wall_s"]}))
+        return 0
+    unit = "sequence" if result.task == "classify" else "step"
+    rows = [(f"test {result.metric}", f"{result.score:.4f}"), (f"train {result.metric}", f"{result.train_score:.4f}"),
+            (f"spikes per {unit}", f"{result.spikes_per_sample:.4g}"), ("mean rate (Hz)", f"{result.rate_hz:.3f}"),
+            ("E = rate / MC (memory protocol)", "–" if result.E is None else f"{result.E:.4g}"),
+            ("seed", str(result.seed)), ("wall (s)", f"{result.wall_s:.1f}")]
+    width = max(len(r[0]) for r in rows)
+    print(f"{result.model} on {result.dataset} ({result.n_train} train / {result.n_test} test)")
+    print("\n".join(f"{k:<{width}}  {v}" for k, v in rows))
+    return 0
+
+
+def cmd_classify(args) -> int:
+    from .tasks import classify
+    result = classify(args.dataset, model=args.model, config=load_config(args), seed=args.seed,
+                      max_train=args.max_train, max_test=args.max_test, with_e=not args.no_e, n_bins=args.n_bins,
+                      gap=args.gap, length=args.length, target=args.target, progress=not args.quiet)
+    return _cell_output(args, result)
+
+
+def cmd_predict(args) -> int:
+    from .tasks import predict
+    result = predict(args.task, model=args.model, config=load_config(args), seed=args.seed, n_steps=args.n_steps,
+                     horizon=args.horizon, washout=args.washout, with_e=not args.no_e, target=args.target,
+                     progress=not args.quiet)
+    return _cell_output(args, result)
+
+
+def cmd_datasets(args) -> int:
+    from .datasets import classification_names, series_names
+    print("classification (aeon, offline):", ", ".join(classification_names()))
+    print("prediction (generated):        ", ", ".join(series_names()))
+    return 0
+
+
+def cmd_reproduce(args) -> int:
+    from .reproduce import load_experiment, run_experiment
+    report = run_experiment(load_experiment(args.experiment), parts=args.part, out_dir=args.out,
+                            progress=not args.quiet)
+    print(report.read_text())
+    print(f"written: {report}")
+    return 0
+
+
+def _cell_args(p: argparse.ArgumentParser) -> None:
+    from .estimators import MODELS
+    _config_args(p)
+    _run_args(p)
+    p.add_argument("--model", default="hrsnn", choices=MODELS,
+                   help="hrsnn (the config), mrsnn/henhos/honhes (its ablations), esn (reservoirpy), linear")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-e", action="store_true", help="skip the memory-protocol E evaluation")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
 def cmd_config(args) -> int:
     if args.action == "fields":
         for name, unit, allowed, doc in field_docs():
@@ -128,6 +191,34 @@ def build_parser() -> argparse.ArgumentParser:
     _config_args(p)
     p.add_argument("--format", choices=("toml", "json"), default="toml")
     p.set_defaults(func=cmd_config)
+
+    p = sub.add_parser("classify", help="one model on one classification set: accuracy, spikes, E")
+    _cell_args(p)
+    p.add_argument("--dataset", required=True, help="an aeon-shipped set (see `hrsnn datasets`) or a .ts file")
+    p.add_argument("--n-bins", type=int, default=3, help="time bins the states are averaged over")
+    p.add_argument("--gap", type=int, default=10, help="rest steps between sequences")
+    p.add_argument("--length", type=int, help="resample sequences to this many steps")
+    p.add_argument("--max-train", type=int, help="use a subset of this many training sequences")
+    p.add_argument("--max-test", type=int, help="use a subset of this many test sequences")
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("predict", help="one model on one prediction task: NRMSE, spikes, E")
+    _cell_args(p)
+    p.add_argument("--task", required=True, help="a series name (see `hrsnn datasets`), e.g. mackey_glass")
+    p.add_argument("--n-steps", type=int, default=3000)
+    p.add_argument("--horizon", type=int, default=1, help="steps ahead to predict")
+    p.add_argument("--washout", type=int, default=100)
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("datasets", help="list the classification sets and prediction series available offline")
+    p.set_defaults(func=cmd_datasets)
+
+    p = sub.add_parser("reproduce", help="run an experiment file (models × datasets × seeds) and write its report")
+    p.add_argument("experiment", help="experiment TOML, e.g. experiments/reproduce.toml")
+    p.add_argument("--part", nargs="+", default=["classify", "predict"], choices=("classify", "predict"))
+    p.add_argument("--out", default="results", metavar="DIR")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_reproduce)
 
     for ep in entry_points(group="hrsnn.commands"):   # e.g. the optimize package's commands
         ep.load()(sub)

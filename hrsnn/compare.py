@@ -40,13 +40,13 @@ class Comparison:
         return rows
 
     def table(self) -> str:
-        head = f"{'model':<7} {'E (Hz/MC)':>16} {'MC':>14} {'rate (Hz)':>14} {'spikes':>16} {'degenerate':>10}"
+        head = f"{'model':<9} {'E (Hz/MC)':>16} {'MC':>14} {'rate (Hz)':>14} {'spikes':>16} {'degenerate':>10}"
         lines = [head, "-" * len(head)]
         for r in self.summary():
             def pm(key, fmt):
                 m, s = r[key]
                 return f"{m:{fmt}} ± {s:{fmt}}" if math.isfinite(m) else "inf"
-            lines.append(f"{r['model']:<7} {pm('E', '.3f'):>16} {pm('memory_capacity', '.2f'):>14} "
+            lines.append(f"{r['model']:<9} {pm('E', '.3f'):>16} {pm('memory_capacity', '.2f'):>14} "
                          f"{pm('rate_hz', '.2f'):>14} {pm('spikes', '.0f'):>16} "
                          f"{r['n_degenerate']:>4}/{len(r['seeds'])}")
         return "\n".join(lines)

@@ -13,7 +13,8 @@ import numpy as np
 from .config import RIDGE_GRID, ReservoirConfig
 from .metrics import efficiency, memory_capacity
 from .backend import resolve_target
-from .network import Parameters, Reservoir, RunResult
+from .drive import drive
+from .network import Parameters, RunResult
 
 
 @dataclass
@@ -108,14 +109,9 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
     seed = config.seed if seed is None else int(seed)
     start = time.perf_counter()
     u_train, u_eval = memory_input(config, seed)
-    if resolve_target(target, config) == "standalone":
-        from .engine import default_engine
-        train, run, params = default_engine().run(config, seed, u_train, u_eval, progress=progress)
-        train_spikes = train.n_spikes if train is not None else 0
-    else:
-        reservoir = Reservoir(config, seed=seed, target=target, progress=progress)
-        train_spikes = reservoir.train_stdp(u_train).n_spikes if config.task.train_steps else 0
-        run, params = reservoir.run(u_eval), reservoir.params
+    phases = drive(config, seed, u_train, u_eval, target=target, progress=progress, pad=1)
+    train_spikes = phases.train.n_spikes if phases.train is not None else 0
+    run, params = phases.run, phases.params
     result = score_run(config, params, seed, run, u_eval, train_spikes, time.perf_counter() - start)
     if keep_run:
         result.run = run

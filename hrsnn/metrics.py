@@ -84,3 +84,13 @@ def efficiency(rate_hz: float, mc: float, min_mc: float = 0.0) -> float:
     if not (math.isfinite(rate_hz) and math.isfinite(mc)) or rate_hz <= 0 or mc <= min_mc:
         return math.inf
     return rate_hz / mc
+
+
+def nrmse(y_true, y_pred) -> float:
+    """Normalised root-mean-square error √(mean (y − ŷ)²) / std(y), averaged over output columns."""
+    y, p = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
+    y, p = (y[:, None], p.reshape(-1, 1)) if y.ndim == 1 else (y, p.reshape(y.shape))
+    if y.shape != p.shape or len(y) < 2:
+        raise InputError(f"nrmse: targets {y.shape} and predictions {p.shape} must match, with >= 2 rows")
+    std = y.std(axis=0)
+    return float(np.mean(np.sqrt(((y - p) ** 2).mean(axis=0)) / np.where(std > 0, std, np.nan)))

@@ -1,0 +1,121 @@
+"""Offline datasets: UCR/UEA classification sets shipped in the ``aeon`` wheel or any ``.ts`` file, and
+forecasting series generated locally (``reservoirpy.datasets`` and NARMA-10).
+
+Sequences are plain numpy in reservoirpy's layout: one sample is a (T, C) array (time steps × channels). A
+classification set is a 3-D array (n, T, C) when all samples have the same length, else a list of (T_i, C).
+"""
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import numpy as np
+
+from .errors import InputError
+
+# reservoirpy generators that need more than a length, or download: not offered as forecasting series
+_NOT_SERIES = {"japanese_vowels", "mso", "set_seed", "get_seed", "to_forecasting", "from_aeon_classification",
+               "one_hot_encode", "narma"}
+
+
+def _aeon_data() -> Path:
+    try:
+        import aeon.datasets
+    except ImportError as e:       # pragma: no cover - aeon is a dependency
+        raise InputError("classification datasets need the 'aeon' package (pip install aeon)") from e
+    return Path(aeon.datasets.__file__).parent / "data"
+
+
+def classification_names() -> list[str]:
+    """Names of the classification sets shipped inside the installed aeon wheel (no download)."""
+    root = _aeon_data()
+    return sorted(p.name for p in root.iterdir() if (p / f"{p.name}_TRAIN.ts").exists())
+
+
+def _from_aeon(X) -> list[np.ndarray] | np.ndarray:
+    """aeon's (n, C, T) array or list of (C, T_i) arrays → ours: (n, T, C) or a list of (T_i, C)."""
+    if isinstance(X, np.ndarray) and X.ndim == 3:
+        return np.ascontiguousarray(X.transpose(0, 2, 1), dtype=float)
+    return [np.ascontiguousarray(np.asarray(x, dtype=float).T) for x in X]
+
+
+def load_ts(path: str | Path) -> tuple[list[np.ndarray] | np.ndarray, np.ndarray]:
+    """A UCR/UEA ``.ts`` file: (X, y) with X as (n, T, C) or a list of (T_i, C), y the class labels."""
+    from aeon.datasets import load_from_ts_file
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"dataset: no such file {path}")
+    try:
+        X, y = load_from_ts_file(str(path))
+    except Exception as e:  # aeon raises IOError/ValueError/TsFileParseException on malformed files
+        raise InputError(f"dataset {path}: not a valid .ts file ({type(e).__name__}: {e})") from None
+    if y is None or len(X) == 0 or len(y) != len(X):
+        raise InputError(f"dataset {path}: no labelled samples found (is it a UCR/UEA classification .ts file?)")
+    X = _from_aeon(X)
+    if any(not np.all(np.isfinite(x)) for x in X):
+        raise InputError(f"dataset {path}: contains missing (NaN) or infinite values")
+    return X, np.asarray(y)
+
+
+def load_classification(name: str, split: str = "train") -> tuple[list[np.ndarray] | np.ndarray, np.ndarray]:
+    """(X, y) of a classification set: an aeon-shipped name (``classification_names()``) or a ``.ts`` path.
+
+    ``split`` is "train" or "test"; for a path, the file itself is loaded and ``split`` is ignored.
+    """
+    if split not in ("train", "test"):
+        raise InputError(f"split: {split!r} is not one of 'train', 'test'")
+    if str(name).endswith(".ts"):
+        return load_ts(name)
+    names = classification_names()
+    if name not in names:
+        raise InputError(f"dataset: unknown classification set {name!r}; shipped offline: {', '.join(names)} "
+                         "(or give the path of a .ts file)")
+    return load_ts(_aeon_data() / name / f"{name}_{split.upper()}.ts")
+
+
+# --- forecasting series ------------------------------------------------------------------------------------
+def series_names() -> list[str]:
+    """Forecasting series available by name: every offline ``reservoirpy.datasets`` generator, and narma10."""
+    import reservoirpy.datasets as rd
+    names = [n for n in rd.__all__ if n not in _NOT_SERIES and callable(getattr(rd, n))]
+    return sorted(names + ["narma10"])
+
+
+def narma10(n_steps: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """NARMA-10 (Atiya & Parlos 2000): input u ~ U(0, 0.5) i.i.d. and its response y, each (n_steps, 1).
+
+    y(t+1) = 0.3 y(t) + 0.05 y(t) Σ_{i=0..9} y(t−i) + 1.5 u(t−9) u(t) + 0.1.
+    """
+    from reservoirpy.datasets import narma
+    u = np.random.default_rng(seed).uniform(0.0, 0.5, (n_steps + 10, 1))
+    u_out, y = narma(n_steps, order=10, a1=0.3, a2=0.05, b=1.5, c=0.1, u=u)
+    return np.asarray(u_out, dtype=float)[-n_steps:], np.asarray(y, dtype=float)[-n_steps:]
+
+
+def load_series(name: str, n_steps: int, seed: int = 0, horizon: int = 1, **kwargs) -> tuple[np.ndarray, np.ndarray]:
+    """(inputs, targets), each (n_steps, C): a forecasting task ``horizon`` steps ahead, or NARMA-10's
+    input → output. ``kwargs`` go to the reservoirpy generator (e.g. ``tau=17`` for mackey_glass)."""
+    names = series_names()
+    if name not in names:
+        raise InputError(f"task: unknown series {name!r}; available offline: {', '.join(names)}")
+    if int(n_steps) != n_steps or n_steps < 10:
+        raise InputError(f"n_steps: expected an integer >= 10, got {n_steps!r}")
+    if int(horizon) != horizon or horizon < 1:
+        raise InputError(f"horizon: expected an integer >= 1, got {horizon!r}")
+    if name == "narma10":
+        return narma10(int(n_steps), seed)
+    import reservoirpy.datasets as rd
+    fn = getattr(rd, name)
+    if "seed" in inspect.signature(fn).parameters:
+        kwargs.setdefault("seed", seed)
+    params = inspect.signature(fn).parameters
+    if "n_timesteps" in params:
+        s = np.asarray(fn(int(n_steps) + int(horizon), **kwargs), dtype=float)
+    else:                                    # a recorded series shipped with reservoirpy (santafe_laser)
+        s = np.asarray(fn(**kwargs), dtype=float)[: int(n_steps) + int(horizon)]
+        if len(s) < n_steps + horizon:
+            raise InputError(f"n_steps: {name} has {len(s)} steps, asked for {n_steps} + horizon {horizon}")
+    s = s.reshape(len(s), -1)
+    if not np.all(np.isfinite(s)):
+        raise InputError(f"task {name}: the generator produced NaN or infinite values with {kwargs}")
+    return s[:-horizon], s[horizon:]

@@ -1,0 +1,322 @@
+"""scikit-learn estimators on reservoir features: ``HRSNNClassifier`` (one label per sequence) and
+``HRSNNRegressor`` (one target per time step).
+
+``model`` chooses what produces the features, so every baseline of a study runs in the same harness:
+
+- ``hrsnn`` the spiking reservoir of ``config`` as given (heterogeneous neurons and STDP by default);
+- ``mrsnn``, ``henhos``, ``honhes`` its ablations (homogeneous neurons and STDP; heterogeneous neurons with
+  homogeneous STDP; homogeneous neurons with heterogeneous STDP), each with constants of the same means;
+- ``esn`` a ``reservoirpy`` echo-state network with as many units as the spiking reservoir has neurons;
+- ``linear`` no reservoir: the readout sees the (scaled) input itself, a floor for the others.
+
+Spiking models run the unsupervised STDP phase on the training inputs on ``fit``, freeze the weights, then read
+filtered spike traces (``config.states``) once per input step. Sequences of a set are played one after the
+other with ``gap`` rest steps (u = 0) between them. Features of a sequence are its states averaged over
+``n_bins`` equal time segments; the readout is a ridge classifier / regressor on standardised features with the
+penalty chosen by leave-one-out cross-validation from ``alphas``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.linear_model import RidgeClassifierCV, RidgeCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from .compare import ABLATIONS
+from .config import ReservoirConfig
+from .drive import drive
+from .errors import ConfigError, InputError
+from .metrics import nrmse
+
+SPIKING = {"hrsnn": "HRSNN", "mrsnn": "MRSNN", "henhos": "HeNHoS", "honhes": "HoNHeS"}
+MODELS = (*SPIKING, "esn", "linear")
+ALPHAS = tuple(10.0 ** np.arange(-2.0, 6.5, 0.5))
+# reservoirpy ESN baseline: spectral radius, leak rate, input scaling, sparsity of recurrent and input weights
+ESN_PARAMS = dict(sr=0.9, lr=0.3, input_scaling=1.0, rc_connectivity=0.1, input_connectivity=0.5)
+
+
+def model_config(model: str, config: ReservoirConfig) -> ReservoirConfig:
+    """The reservoir config a spiking ``model`` runs: ``config`` itself or one of its ablations."""
+    if model not in SPIKING:
+        raise ConfigError(f"model: {model!r} is not a spiking model ({', '.join(SPIKING)})")
+    return config.homogeneous(**ABLATIONS[SPIKING[model]])
+
+
+def as_sequences(X, name: str = "X") -> list[np.ndarray]:
+    """Sequences as a list of (T_i, C) float arrays, from a 2-D array (n, T) of univariate sequences, a 3-D
+    array (n, T, C), or a list of (T_i,) / (T_i, C) arrays. Every sequence needs T_i ≥ 1 and the same C."""
+    if isinstance(X, np.ndarray) and X.dtype != object:
+        if X.ndim == 2:
+            X = X[:, :, None]
+        if X.ndim != 3:
+            raise InputError(f"{name}: expected (n, T), (n, T, C) or a list of (T, C) arrays, got shape {X.shape}")
+    try:
+        seqs = [np.asarray(x, dtype=float) for x in X]
+    except (TypeError, ValueError) as e:
+        raise InputError(f"{name}: sequences must be numeric arrays ({e})") from None
+    if not seqs:
+        raise InputError(f"{name}: no sequences")
+    seqs = [x[:, None] if x.ndim == 1 else x for x in seqs]
+    for k, x in enumerate(seqs):
+        if x.ndim != 2 or len(x) == 0:
+            raise InputError(f"{name}[{k}]: expected a (T,) or (T, C) array with T >= 1, got shape {x.shape}")
+        if x.shape[1] != seqs[0].shape[1]:
+            raise InputError(f"{name}[{k}]: {x.shape[1]} channels, the first sequence has {seqs[0].shape[1]}")
+        if not np.all(np.isfinite(x)):
+            raise InputError(f"{name}[{k}]: contains NaN or infinite values")
+    return seqs
+
+
+def _as_series(X, name: str = "X") -> np.ndarray:
+    arr = np.asarray(X, dtype=float)
+    arr = arr[:, None] if arr.ndim == 1 else arr
+    if arr.ndim != 2 or len(arr) == 0:
+        raise InputError(f"{name}: expected a series of shape (T,) or (T, C) with T >= 1, got {np.shape(X)}")
+    if not np.all(np.isfinite(arr)):
+        raise InputError(f"{name}: contains NaN or infinite values")
+    return arr
+
+
+def _check_int(name: str, value, lo: int, allow_none: bool = False) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < lo:
+        raise ConfigError(f"{name}: expected an integer >= {lo}{' or None' if allow_none else ''}, got {value!r}")
+
+
+@dataclass
+class Activity:
+    """Spiking activity of one pass over a set of inputs (zero for the non-spiking models)."""
+
+    spikes: int
+    spikes_per_sample: float      # spikes per sequence (classification) or per time step (regression)
+    rate_hz: float                # mean rate per neuron over the simulated time, Hz
+    wall_s: float
+
+
+class _ReservoirEstimator(BaseEstimator):
+    """Shared parts: parameter checks, input scaling, reservoir passes (spiking, ESN or none)."""
+
+    def _check_params(self) -> None:
+        if self.model not in MODELS:
+            raise ConfigError(f"model: {self.model!r} is not one of {', '.join(MODELS)}")
+        if self.config is not None and not isinstance(self.config, ReservoirConfig):
+            raise ConfigError(f"config: expected a ReservoirConfig or None, got {type(self.config).__name__}")
+        _check_int("seed", self.seed, 0)
+        if not self.alphas or not all(np.isfinite(a) and a > 0 for a in self.alphas):
+            raise ConfigError(f"alphas: expected positive ridge penalties, got {self.alphas!r}")
+
+    @property
+    def reservoir_config_(self) -> ReservoirConfig:
+        """The config of the spiking reservoir this model runs (its size also sets the ESN's)."""
+        base = self.config or ReservoirConfig()
+        return model_config(self.model, base) if self.model in SPIKING else base
+
+    def _fit_scaling(self, seqs: list[np.ndarray]) -> None:
+        stacked = np.vstack(seqs)
+        self.input_mean_ = stacked.mean(axis=0)
+        std = stacked.std(axis=0)
+        self.input_scale_ = np.where(std > 0, 2.0 * std, 1.0)
+
+    def _scaled(self, x: np.ndarray) -> np.ndarray:
+        """Each channel to u = (x − mean)/(2 std) of the training data, clipped to [-1, 1]."""
+        if x.shape[1] != len(self.input_mean_):
+            raise InputError(f"X: {x.shape[1]} channels, fitted on {len(self.input_mean_)}")
+        return np.clip((x - self.input_mean_) / self.input_scale_, -1.0, 1.0)
+
+    def _passes(self, seqs: list[np.ndarray], gap: int, train: bool) -> tuple[list[np.ndarray], Activity]:
+        """States (T_i, F) of each scaled sequence and the activity of the pass; with ``train`` the spiking
+        reservoir first learns (STDP) on the same sequences and keeps its weights in ``weights_``."""
+        if self.model == "linear":
+            return seqs, Activity(0, 0.0, 0.0, 0.0)
+        if self.model == "esn":
+            return self._esn_states(seqs)
+        cfg = self.reservoir_config_
+        lengths = [len(x) + gap for x in seqs]
+        channels = seqs[0].shape[1]
+        u = np.vstack([np.vstack([np.zeros((gap, channels)), x]) for x in seqs])
+        if train:
+            result = drive(cfg, self.seed, u, u, target=self.target, progress=self.progress)
+            self.weights_ = result.params.w.copy()
+        else:
+            result = drive(cfg, self.seed, [], u, weights=self.weights_, target=self.target, progress=self.progress)
+        run = result.run
+        ends = np.cumsum(lengths)
+        states = [run.states[end - len(x):end] for end, x in zip(ends, seqs)]
+        rate = run.n_spikes / (cfg.n_neurons * run.duration)
+        return states, Activity(run.n_spikes, run.n_spikes / len(seqs), rate, run.wall_s)
+
+    def _esn_states(self, seqs: list[np.ndarray]) -> tuple[list[np.ndarray], Activity]:
+        import time
+
+        from reservoirpy.nodes import Reservoir
+        start = time.perf_counter()
+        esn = Reservoir(self.reservoir_config_.n_neurons, seed=self.seed, **ESN_PARAMS)
+        states = []
+        for x in seqs:                         # every sequence from the zero state
+            states.append(np.asarray(esn.run(x)))
+            esn.reset()
+        return states, Activity(0, 0.0, 0.0, time.perf_counter() - start)
+
+    def efficiency(self):
+        """E of this model's spiking reservoir on the memory-capacity protocol (``hrsnn.evaluate`` with the
+        same seed); None for the ESN and linear models, which do not spike."""
+        if self.model not in SPIKING:
+            return None
+        from .evaluate import evaluate
+        return evaluate(self.reservoir_config_, seed=self.seed, target=self.target)
+
+
+class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
+    """Sequence classifier: reservoir states pooled over ``n_bins`` time segments, then a ridge classifier.
+
+    Parameters
+    ----------
+    config : ReservoirConfig or None
+        The spiking reservoir (default ``ReservoirConfig()``); ablations are derived from it.
+    model : str
+        One of ``MODELS`` (see the module docstring).
+    seed : int
+        Seeds the reservoir's every random draw (wiring, parameters, input weights).
+    n_bins : int
+        Equal time segments over which states are averaged (features = n_bins × neurons).
+    gap : int
+        Rest steps (u = 0) played before each sequence, so activity relaxes between samples.
+    length : int or None
+        Resample every sequence to this many steps (linear interpolation); None keeps the lengths.
+    alphas : tuple of float
+        Ridge penalties tried (leave-one-out cross-validation on the training set).
+    target : str
+        Simulation target ("auto", "standalone", "cython", "numpy").
+    """
+
+    def __init__(self, config: ReservoirConfig | None = None, model: str = "hrsnn", seed: int = 0,
+                 n_bins: int = 3, gap: int = 10, length: int | None = None, alphas: tuple = ALPHAS,
+                 target: str = "auto", progress: bool = False):
+        self.config = config
+        self.model = model
+        self.seed = seed
+        self.n_bins = n_bins
+        self.gap = gap
+        self.length = length
+        self.alphas = alphas
+        self.target = target
+        self.progress = progress
+
+    def _prepare(self, X) -> list[np.ndarray]:
+        seqs = as_sequences(X)
+        if self.length is not None:
+            seqs = [_resample(x, self.length) for x in seqs]
+        return [self._scaled(x) for x in seqs]
+
+    def _features(self, seqs: list[np.ndarray], train: bool) -> tuple[np.ndarray, Activity]:
+        states, activity = self._passes(seqs, self.gap, train)
+        return np.stack([_pool(s, self.n_bins) for s in states]), activity
+
+    def fit(self, X, y) -> HRSNNClassifier:
+        """Learn (STDP) on the training sequences X, then fit the readout to their labels y."""
+        self._check_params()
+        _check_int("n_bins", self.n_bins, 1)
+        _check_int("gap", self.gap, 0)
+        _check_int("length", self.length, 2, allow_none=True)
+        seqs = as_sequences(X)
+        y = np.asarray(y)
+        if y.ndim != 1 or len(y) != len(seqs):
+            raise InputError(f"y: expected {len(seqs)} labels (one per sequence), got shape {y.shape}")
+        self.classes_ = np.unique(y)
+        if len(self.classes_) < 2:
+            raise InputError(f"y: need at least 2 classes, got {len(self.classes_)}")
+        if self.length is not None:
+            seqs = [_resample(x, self.length) for x in seqs]
+        self.n_channels_ = seqs[0].shape[1]
+        self._fit_scaling(seqs)
+        features, self.activity_ = self._features([self._scaled(x) for x in seqs], train=True)
+        self.readout_ = make_pipeline(StandardScaler(), RidgeClassifierCV(alphas=self.alphas)).fit(features, y)
+        self.train_score_ = float(self.readout_.score(features, y))
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """Pooled reservoir features (n_sequences × n_bins·F) of X through the trained, frozen reservoir."""
+        return self.run(X)[0]
+
+    def run(self, X) -> tuple[np.ndarray, Activity]:
+        """Features of X and the activity (spikes per sequence, mean rate) of that pass."""
+        check_is_fitted(self, "readout_")
+        return self._features(self._prepare(X), train=False)
+
+    def predict(self, X) -> np.ndarray:
+        return self.readout_.predict(self.transform(X))
+
+
+class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
+    """Time-step regressor (forecasting, NARMA): the reservoir's state at step t → target at step t.
+
+    ``X`` is one series (T,) or (T, C), ``y`` its targets (T,) or (T, D). ``washout`` first steps of every pass
+    are left out of the readout's fit (the reservoir starts from rest). Other parameters as
+    ``HRSNNClassifier``.
+    """
+
+    def __init__(self, config: ReservoirConfig | None = None, model: str = "hrsnn", seed: int = 0,
+                 washout: int = 100, alphas: tuple = ALPHAS, target: str = "auto", progress: bool = False):
+        self.config = config
+        self.model = model
+        self.seed = seed
+        self.washout = washout
+        self.alphas = alphas
+        self.target = target
+        self.progress = progress
+
+    def fit(self, X, y) -> HRSNNRegressor:
+        self._check_params()
+        _check_int("washout", self.washout, 0)
+        x = _as_series(X)
+        y = np.asarray(y, dtype=float)
+        if len(y) != len(x) or y.ndim not in (1, 2):
+            raise InputError(f"y: expected {len(x)} targets (one per step of X), got shape {y.shape}")
+        if not np.all(np.isfinite(y)):
+            raise InputError("y: contains NaN or infinite values")
+        if len(x) <= self.washout + 1:
+            raise InputError(f"X: {len(x)} steps, need more than washout = {self.washout} + 1")
+        self.n_channels_ = x.shape[1]
+        self._fit_scaling([x])
+        (states,), self.activity_ = self._passes([self._scaled(x)], 0, train=True)
+        self.activity_.spikes_per_sample = self.activity_.spikes / len(x)
+        w = self.washout
+        self.readout_ = make_pipeline(StandardScaler(), RidgeCV(alphas=self.alphas)).fit(states[w:], y[w:])
+        self.train_nrmse_ = nrmse(y[w:], self.readout_.predict(states[w:]))
+        return self
+
+    def run(self, X) -> tuple[np.ndarray, Activity]:
+        """States (T × F) of X through the trained, frozen reservoir and the activity (spikes per step)."""
+        check_is_fitted(self, "readout_")
+        (states,), activity = self._passes([self._scaled(_as_series(X))], 0, train=False)
+        activity.spikes_per_sample = activity.spikes / len(states)
+        return states, activity
+
+    def predict(self, X) -> np.ndarray:
+        return self.readout_.predict(self.run(X)[0])
+
+
+def _resample(x: np.ndarray, length: int) -> np.ndarray:
+    """(T, C) → (length, C) by linear interpolation over normalised time."""
+    if len(x) == length:
+        return x
+    src, dst = np.linspace(0.0, 1.0, len(x)), np.linspace(0.0, 1.0, length)
+    return np.stack([np.interp(dst, src, x[:, c]) for c in range(x.shape[1])], axis=1)
+
+
+def _pool(states: np.ndarray, n_bins: int) -> np.ndarray:
+    """Mean state over each of ``n_bins`` equal time segments (a segment of a short sequence may reuse
+    the nearest step), flattened."""
+    t = len(states)
+    edges = np.linspace(0, t, n_bins + 1)
+    out = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        a = min(int(np.floor(lo)), t - 1)
+        b = max(int(np.ceil(hi)), a + 1)
+        out.append(states[a:b].mean(axis=0))
+    return np.concatenate(out)

@@ -1,0 +1,214 @@
+"""Reproduction experiments: every model × dataset/task × seed cell of an experiment file, a Markdown report
+with tables, the HRSNN-vs-MRSNN verdicts, and plots.
+
+An experiment file (TOML) holds::
+
+    name = "reproduce"          # results go to results/<name>/
+    seeds = [0, 1, 2]
+    models = ["hrsnn", "mrsnn", "henhos", "honhes", "hrsnn-bo", "esn", "linear"]
+    bo_study = "studies/quick/summary.json"   # hrsnn-bo = [set] + the study's best parameters
+    workers = 2
+    [set]                       # updates of the default ReservoirConfig (dotted fields)
+    n_neurons = 500
+    [classify]                  # datasets, and HRSNNClassifier / tasks.classify arguments
+    datasets = ["GunPoint"]
+    n_bins = 3
+    [[predict.tasks]]           # tasks.predict arguments per task
+    name = "mackey_glass"
+
+Finished cells are appended to ``results/<name>/cells.jsonl`` as they complete, so an interrupted run resumes
+where it stopped (cells of a different experiment definition are ignored, never mixed in).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import ReservoirConfig
+from .errors import ConfigError
+from .estimators import MODELS, SPIKING, model_config
+
+_KEYS = {"name", "seeds", "models", "bo_study", "workers", "target", "set", "classify", "predict"}
+_CLASSIFY_KEYS = {"datasets", "n_bins", "gap", "length", "max_train", "max_test", "alphas"}
+_TASK_KEYS = {"name", "n_steps", "horizon", "test_fraction", "washout", "series_args", "alphas"}
+LABELS = (*MODELS, "hrsnn-bo")
+
+
+@dataclass
+class Experiment:
+    name: str
+    seeds: list[int]
+    models: list[str]
+    base: ReservoirConfig
+    classify: dict[str, Any] = field(default_factory=dict)
+    predict: list[dict[str, Any]] = field(default_factory=list)
+    bo_study: str | None = None
+    workers: int = 0
+    target: str = "auto"
+    raw: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        return hashlib.sha1(json.dumps(self.raw, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+    def bo_config(self) -> tuple[ReservoirConfig | None, str]:
+        """The base config with the optimization study's best parameters, or None and why not."""
+        if not self.bo_study:
+            return None, "no bo_study given"
+        path = Path(self.bo_study)
+        if not path.exists():
+            return None, f"{path} not found (run `make optimize-quick` first)"
+        try:
+            best = json.loads(path.read_text())["best"]["params"]
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            return None, f"{path}: no best parameters ({type(e).__name__})"
+        return self.base.with_updates(best), f"best of {path}: " + ", ".join(f"{k} = {v:.4g}" if isinstance(
+            v, float) else f"{k} = {v}" for k, v in best.items())
+
+    def rows(self) -> tuple[list[tuple[str, str, ReservoirConfig]], list[str]]:
+        """(label, model kind, config) per table row, and notes on rows that were skipped."""
+        rows, notes = [], []
+        for label in self.models:
+            if label == "hrsnn-bo":
+                cfg, why = self.bo_config()
+                if cfg is None:
+                    notes.append(f"hrsnn-bo skipped: {why}")
+                else:
+                    rows.append((label, "hrsnn", cfg))
+                    notes.append(f"hrsnn-bo = {why}")
+            else:
+                rows.append((label, label, self.base))
+        return rows, notes
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+    except OSError as e:
+        raise ConfigError(f"experiment file {path}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"experiment file {path}: not valid TOML: {e}") from None
+    for key, allowed in (("", _KEYS), ("classify.", _CLASSIFY_KEYS)):
+        table = raw if not key else raw.get("classify", {})
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise ConfigError(f"{key}{unknown[0]}: unknown key in {path}; allowed: {', '.join(sorted(allowed))}")
+    tasks = raw.get("predict", {}).get("tasks", [])
+    for k, task in enumerate(tasks):
+        unknown = sorted(set(task) - _TASK_KEYS)
+        if unknown or "name" not in task:
+            raise ConfigError(f"predict.tasks[{k}]: {'unknown key ' + unknown[0] if unknown else 'needs a name'}; "
+                              f"allowed: {', '.join(sorted(_TASK_KEYS))}")
+    models = list(raw.get("models", ["hrsnn", "mrsnn"]))
+    bad = [m for m in models if m not in LABELS]
+    if bad:
+        raise ConfigError(f"models: unknown {bad[0]!r}; allowed: {', '.join(LABELS)}")
+    from .backend import TARGETS
+    if raw.get("target", "auto") not in TARGETS:
+        raise ConfigError(f"target: {raw['target']!r} is not one of {', '.join(TARGETS)}")
+    seeds = raw.get("seeds", [0])
+    if not seeds or not all(isinstance(s, int) and s >= 0 for s in seeds):
+        raise ConfigError(f"seeds: expected a list of integers >= 0, got {seeds!r}")
+    base = ReservoirConfig().with_updates(raw.get("set", {}))
+    classify = dict(raw.get("classify", {}))
+    if classify:
+        from .datasets import classification_names
+        names = classification_names()
+        for d in classify.get("datasets", []):
+            if d not in names and not str(d).endswith(".ts"):
+                raise ConfigError(f"classify.datasets: unknown {d!r}; shipped: {', '.join(names)}")
+    return Experiment(raw.get("name", path.stem), list(seeds), models, base, classify, tasks,
+                      raw.get("bo_study"), int(raw.get("workers", 0)), raw.get("target", "auto"), raw, str(path))
+
+
+# --- running -------------------------------------------------------------------------------------------------
+def _job(store: Path, fingerprint: str, target: str, part: str, item: str, seed: int, rows: list,
+         options: dict) -> list[dict]:
+    """All rows of one (part, dataset/task, seed) in one process (so a structure compiles once); each finished
+    cell is appended to ``store`` at once, in one write."""
+    from . import tasks
+    out = []
+    for label, model, config_dict in rows:
+        config = ReservoirConfig.from_dict(config_dict)
+        fn = tasks.classify if part == "classify" else tasks.predict
+        result = fn(item, model=model, config=config, seed=seed, label=label, with_e=False, target=target, **options)
+        cell = result.to_dict()
+        line = (json.dumps({"experiment": fingerprint, "cell": cell}) + "\n").encode()
+        fd = os.open(store, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+        out.append(cell)
+    return out
+
+
+def _cell_key(d: dict) -> tuple:
+    return (d["task"], d["dataset"], d["model"], d["seed"])
+
+
+def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str | Path = "results",
+                   progress: bool = True) -> Path:
+    """Run the missing cells of ``parts`` (and the E evaluations), then write the report; returns its path."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
+    from tqdm.auto import tqdm
+
+    from .compare import Comparison
+    from .evaluate import evaluate_many
+    out = Path(out_dir) / exp.name
+    out.mkdir(parents=True, exist_ok=True)
+    store = out / "cells.jsonl"
+    rows, notes = exp.rows()
+    done = {}
+    if store.exists():
+        for line in store.read_text().splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:       # a line cut by an interruption: that cell is simply rerun
+                continue
+            if rec.get("experiment") == exp.fingerprint:
+                done[_cell_key(rec["cell"])] = rec["cell"]
+    jobs = []
+    for part in parts:
+        if part == "classify":
+            options = {k: v for k, v in exp.classify.items() if k != "datasets"}
+            items = [(d, options) for d in exp.classify.get("datasets", [])]
+        else:
+            items = [(t["name"], {k: v for k, v in t.items() if k != "name"}) for t in exp.predict]
+        for item, options in items:
+            for seed in exp.seeds:
+                todo = [(label, model, cfg.to_dict()) for label, model, cfg in rows
+                        if (part, item, label, seed) not in done]
+                if todo:
+                    jobs.append((part, item, seed, todo, options))
+    workers = max(1, min(exp.workers or os.cpu_count() or 1, max(len(jobs), 1)))
+    if jobs:
+        bar = tqdm(total=sum(len(j[3]) for j in jobs), desc=f"{exp.name} cells", unit="cell", disable=not progress)
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            futures = [pool.submit(_job, store, exp.fingerprint, exp.target, *job) for job in jobs]
+            for fut in as_completed(futures):
+                for cell in fut.result():
+                    done[_cell_key(cell)] = cell
+                    bar.update()
+                    bar.set_postfix_str(f"{cell['dataset']}/{cell['model']}: {cell['metric']} {cell['score']:.3f}")
+        bar.close()
+    spiking = [(label, model_config(model, cfg)) for label, model, cfg in rows if model in SPIKING]
+    labels = [label for label, _ in spiking]
+    flat = evaluate_many([cfg for _, cfg in spiking for _ in exp.seeds], [s for _ in spiking for s in exp.seeds],
+                         workers=workers, target=exp.target, keep_run=True, progress=progress) if spiking else []
+    efficiency = Comparison({label: flat[i * len(exp.seeds):(i + 1) * len(exp.seeds)]
+                             for i, label in enumerate(labels)})
+    efficiency.save(out / "efficiency.json")
+    cells = list(done.values())       # the report covers every finished cell, whichever part ran them
+    from .report import write_report
+    return write_report(exp, cells, efficiency, notes, out, parts)
+

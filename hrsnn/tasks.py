@@ -1,0 +1,122 @@
+"""One cell of a results table: a model on a classification set or a prediction task, with one seed.
+
+Every cell reports its score (accuracy, or NRMSE of the test steps), the spikes per test sample (per sequence
+for classification, per time step for prediction), the mean rate, and, for spiking models, the reservoir's E and
+MC on the memory-capacity protocol (``hrsnn.evaluate`` with the same seed).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .config import ReservoirConfig
+from .datasets import load_classification, load_series
+from .errors import InputError
+from .estimators import MODELS, HRSNNClassifier, HRSNNRegressor, as_sequences
+from .metrics import nrmse
+
+
+@dataclass
+class CellResult:
+    """Outcome of one (task, dataset, model, seed) cell. ``score`` is accuracy (higher is better) or NRMSE
+    (lower is better), as ``metric`` says."""
+
+    task: str                    # "classify" or "predict"
+    dataset: str
+    model: str                   # row label (e.g. "hrsnn", "hrsnn-bo", "esn")
+    seed: int
+    metric: str                  # "accuracy" or "nrmse"
+    score: float
+    train_score: float
+    spikes_per_sample: float     # test pass; per sequence (classify) or per step (predict)
+    rate_hz: float
+    E: float | None              # memory-protocol E of the spiking reservoir (None: not spiking / not asked)
+    memory_capacity: float | None
+    n_train: int
+    n_test: int
+    wall_s: float
+    config: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        if d["E"] is not None and not math.isfinite(d["E"]):
+            d["E"] = None
+            d["extra"]["degenerate"] = True
+        return d
+
+
+def _subset(n: int, k: int | None, seed: int) -> np.ndarray:
+    """Indices of k of n samples (all when k is None), a fixed draw for the seed, in ascending order."""
+    if k is None or k >= n:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(np.random.SeedSequence([seed, 7])).choice(n, k, replace=False))
+
+
+def _efficiency(estimator, with_e: bool) -> tuple[float | None, float | None, dict]:
+    if not with_e:
+        return None, None, {}
+    result = estimator.efficiency()
+    if result is None:
+        return None, None, {}
+    return result.E, result.memory_capacity, {"mc_per_delay": result.mc_per_delay, "rate_mc_hz": result.rate_hz,
+                                              "degenerate_reason": result.reason}
+
+
+def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None = None, seed: int = 0,
+             label: str | None = None, max_train: int | None = None, max_test: int | None = None,
+             with_e: bool = True, **estimator_args) -> CellResult:
+    """Fit on the dataset's train split (optionally a subset), score accuracy on its test split."""
+    if model not in MODELS:
+        raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")
+    start = time.perf_counter()
+    X_train, y_train = load_classification(dataset, "train")
+    X_test, y_test = load_classification(dataset, "test")
+    X_train, X_test = as_sequences(X_train, "train"), as_sequences(X_test, "test")
+    tr, te = _subset(len(X_train), max_train, seed), _subset(len(X_test), max_test, seed)
+    X_train, y_train = [X_train[i] for i in tr], y_train[tr]
+    X_test, y_test = [X_test[i] for i in te], y_test[te]
+    clf = HRSNNClassifier(config, model=model, seed=seed, **estimator_args).fit(X_train, y_train)
+    features, activity = clf.run(X_test)
+    accuracy = float((clf.readout_.predict(features) == y_test).mean())
+    E, mc, extra = _efficiency(clf, with_e)
+    return CellResult("classify", dataset, label or model, seed, "accuracy", accuracy, clf.train_score_,
+                      activity.spikes_per_sample, activity.rate_hz, E, mc, len(X_train), len(X_test),
+                      time.perf_counter() - start, clf.reservoir_config_.to_dict(), extra)
+
+
+def prediction_split(name: str, n_steps: int, horizon: int = 1, test_fraction: float = 0.3, washout: int = 100,
+                     seed: int = 0, **kwargs):
+    """(X_train, y_train, X_test, y_test) of a prediction task; X_test starts ``washout`` steps before the test
+    targets (the end of the training input), so the reservoir is warmed up when scoring begins."""
+    if not 0.0 < test_fraction < 1.0:
+        raise InputError(f"test_fraction: {test_fraction!r} outside (0, 1)")
+    u, y = load_series(name, n_steps, seed=seed, horizon=horizon, **kwargs)
+    split = int(round(len(u) * (1.0 - test_fraction)))
+    if split <= washout + 1 or len(u) - split < 2:
+        raise InputError(f"n_steps: {n_steps} too short for washout {washout} and test_fraction {test_fraction}")
+    return u[:split], y[:split], u[split - washout:], y[split:]
+
+
+def predict(task: str, model: str = "hrsnn", config: ReservoirConfig | None = None, seed: int = 0,
+            label: str | None = None, n_steps: int = 3000, horizon: int = 1, test_fraction: float = 0.3,
+            washout: int = 100, with_e: bool = True, series_args: dict | None = None,
+            **estimator_args) -> CellResult:
+    """Fit a regressor on the first part of the series, score NRMSE on the rest (``horizon`` steps ahead)."""
+    if model not in MODELS:
+        raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")
+    start = time.perf_counter()
+    X_train, y_train, X_test, y_test = prediction_split(task, n_steps, horizon, test_fraction, washout, seed,
+                                                        **(series_args or {}))
+    reg = HRSNNRegressor(config, model=model, seed=seed, washout=washout, **estimator_args).fit(X_train, y_train)
+    states, activity = reg.run(X_test)
+    score = nrmse(y_test, reg.readout_.predict(states)[washout:])
+    E, mc, extra = _efficiency(reg, with_e)
+    extra.update(horizon=horizon)
+    return CellResult("predict", task, label or model, seed, "nrmse", score, reg.train_nrmse_,
+                      activity.spikes_per_sample, activity.rate_hz, E, mc, len(X_train), len(y_test),
+                      time.perf_counter() - start, reg.reservoir_config_.to_dict(), extra)
