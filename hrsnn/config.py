@@ -346,6 +346,17 @@ class ReservoirConfig(_Base):
         return cls.from_dict(data)
 
 
+def read_toml(path: str | Path, kind: str, error: type[ConfigError] = ConfigError) -> dict[str, Any]:
+    """The table of a TOML file; a missing or malformed file raises ``error`` naming the ``kind`` of file."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text())
+    except OSError as e:
+        raise error(f"{kind} file {path}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise error(f"{kind} file {path}: not valid TOML: {e}") from None
+
+
 def field_docs(cls=ReservoirConfig, prefix: str = "") -> list[tuple[str, str, str, str]]:
     """(dotted name, unit, allowed range or choices, description) for every field, for docs and --help."""
     rows = []

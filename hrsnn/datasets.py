@@ -84,13 +84,14 @@ def series_names() -> list[str]:
 def narma10(n_steps: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """NARMA-10 (Atiya & Parlos 2000): input u ~ U(0, 0.5) i.i.d. and its response y, each (n_steps, 1).
 
-    y(t+1) = 0.3 y(t) + 0.05 y(t) Σ_{i=0..9} y(t−i) + 1.5 u(t−9) u(t) + 0.1.
+    y(t+1) = 0.3 y(t) + 0.05 y(t) Σ_{i=0..9} y(t−i) + 1.5 u(t−9) u(t) + 0.1. This is the textbook form;
+    reservoirpy's ``narma(order=10)`` is shifted by one step (u(t−10), y(t−1..t−10)).
     """
-    from reservoirpy.datasets import narma
-    u = np.random.default_rng(seed).uniform(0.0, 0.5, (n_steps + 10, 1))
-    u_out, y = narma(n_steps, order=10, a1=0.3, a2=0.05, b=1.5, c=0.1, u=u)
-    return np.asarray(u_out, dtype=float)[-n_steps:], np.asarray(y, dtype=float)[-n_steps:]
-
+    u = np.random.default_rng(seed).uniform(0.0, 0.5, n_steps + 100)
+    y = np.zeros(n_steps + 100)
+    for t in range(9, len(u) - 1):
+        y[t + 1] = 0.3 * y[t] + 0.05 * y[t] * y[t - 9:t + 1].sum() + 1.5 * u[t - 9] * u[t] + 0.1
+    return u[100:, None], y[100:, None]        # the first 100 steps are a transient from y = 0
 
 def load_series(name: str, n_steps: int, seed: int = 0, horizon: int = 1, **kwargs) -> tuple[np.ndarray, np.ndarray]:
     """(inputs, targets), each (n_steps, C): a forecasting task ``horizon`` steps ahead, or NARMA-10's

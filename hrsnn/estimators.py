@@ -249,7 +249,8 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
         return self._features(self._prepare(X), train=False)
 
     def predict(self, X) -> np.ndarray:
-        return self.readout_.predict(self.transform(X))
+        features = self.transform(X)
+        return self.readout_.predict(features)
 
 
 class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
@@ -298,7 +299,8 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
         return states, activity
 
     def predict(self, X) -> np.ndarray:
-        return self.readout_.predict(self.run(X)[0])
+        states = self.run(X)[0]
+        return self.readout_.predict(states)
 
 
 def _resample(x: np.ndarray, length: int) -> np.ndarray:

@@ -95,7 +95,9 @@ def write_report(exp, cells: list[dict], efficiency, notes: list[str], out: Path
              f"Reservoir: N = {exp.base.n_neurons}, seeds {exp.seeds} (mean ± std over seeds below). Spiking "
              "models learn with STDP on the training inputs, then are frozen; features are filtered spike traces "
              "(classification: averaged over time bins), readout = ridge on standardised features. "
-             "`esn` = reservoirpy ESN with as many units; `linear` = the readout on the raw input.",
+             "`esn` = reservoirpy ESN with as many units; `linear` = the readout on the raw input. "
+             "Wall times are per cell and include the one-off compilation of the standalone binaries, which the "
+             "first spiking model of each (dataset, seed) pays.",
              ""]
     lines += [f"- {n}" for n in notes] + [""]
     for (task, dataset), models in groups.items():

@@ -24,12 +24,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import ReservoirConfig
+from .config import ReservoirConfig, read_toml
 from .errors import ConfigError
 from .estimators import MODELS, SPIKING, model_config
 
@@ -89,12 +88,7 @@ class Experiment:
 
 def load_experiment(path: str | Path) -> Experiment:
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text())
-    except OSError as e:
-        raise ConfigError(f"experiment file {path}: {e.strerror}") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"experiment file {path}: not valid TOML: {e}") from None
+    raw = read_toml(path, "experiment")
     for key, allowed in (("", _KEYS), ("classify.", _CLASSIFY_KEYS)):
         table = raw if not key else raw.get("classify", {})
         unknown = sorted(set(table) - allowed)
@@ -193,13 +187,19 @@ def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str 
     workers = max(1, min(exp.workers or os.cpu_count() or 1, max(len(jobs), 1)))
     if jobs:
         bar = tqdm(total=sum(len(j[3]) for j in jobs), desc=f"{exp.name} cells", unit="cell", disable=not progress)
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(_job, store, exp.fingerprint, exp.target, *job) for job in jobs]
-            for fut in as_completed(futures):
-                for cell in fut.result():
-                    done[_cell_key(cell)] = cell
-                    bar.update()
-                    bar.set_postfix_str(f"{cell['dataset']}/{cell['model']}: {cell['metric']} {cell['score']:.3f}")
+        def finished(cells):
+            for cell in cells:
+                done[_cell_key(cell)] = cell
+                bar.update()
+                bar.set_postfix_str(f"{cell['dataset']}/{cell['model']}: {cell['metric']} {cell['score']:.3f}")
+        if workers == 1:
+            for job in jobs:
+                finished(_job(store, exp.fingerprint, exp.target, *job))
+        else:
+            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+                futures = [pool.submit(_job, store, exp.fingerprint, exp.target, *job) for job in jobs]
+                for fut in as_completed(futures):
+                    finished(fut.result())
         bar.close()
     spiking = [(label, model_config(model, cfg)) for label, model, cfg in rows if model in SPIKING]
     labels = [label for label, _ in spiking]

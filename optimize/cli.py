@@ -7,7 +7,7 @@ import math
 import sys
 from pathlib import Path
 
-from .space import StudyError, load_study
+from .space import load_study
 from .store import TrialStore
 
 

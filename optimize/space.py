@@ -33,12 +33,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hrsnn import ConfigError, ReservoirConfig
+from hrsnn.config import read_toml
 
 OBJECTIVES = ("E", "neg_mc", "rate_at_mc")
 SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken with scikit-learn >= 1.7
@@ -146,12 +146,7 @@ def parse_dimension(name: str, spec: Any, base: ReservoirConfig) -> Dimension:
 def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Study:
     """Read and validate a study file; ``overrides`` replace top-level keys (e.g. workers from the CLI)."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text())
-    except OSError as e:
-        raise StudyError(f"study file {path}: {e.strerror}") from None
-    except tomllib.TOMLDecodeError as e:
-        raise StudyError(f"study file {path}: not valid TOML: {e}") from None
+    data = read_toml(path, "study", StudyError)
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
     unknown = set(data) - _KEYS
     _need(not unknown, f"{sorted(unknown)[0] if unknown else ''}: unknown study key; allowed: {', '.join(sorted(_KEYS))}")

@@ -19,7 +19,7 @@ def hrsnn(*args, cwd=None):
 def test_help_lists_commands():
     out = hrsnn("--help")
     assert out.returncode == 0
-    for command in ("evaluate", "compare", "config"):
+    for command in ("evaluate", "compare", "config", "classify", "predict", "datasets", "reproduce", "optimize"):
         assert command in out.stdout
 
 

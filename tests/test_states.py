@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 from hrsnn.states import filtered_traces, spike_counts
 

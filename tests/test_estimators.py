@@ -1,0 +1,119 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+
+from hrsnn import ConfigError, InputError
+from hrsnn.drive import drive
+from hrsnn.estimators import HRSNNClassifier, HRSNNRegressor, as_sequences
+
+from .conftest import TARGET
+
+
+def two_class_set(n=24, length=30, channels=2, seed=0):
+    """Class 1: a slow sine on channel 0; class 0: the same sine on channel 1; both with noise."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % 2
+    t = np.linspace(0, 2 * np.pi, length)
+    X = rng.normal(0, 0.2, (n, length, channels))
+    X[y == 1, :, 0] += np.sin(t)
+    X[y == 0, :, 1] += np.sin(t)
+    return X, y
+
+
+@pytest.fixture
+def tiny(small_config):
+    return small_config.with_updates({"n_neurons": 50})
+
+
+def test_sklearn_conventions():
+    est = HRSNNClassifier(model="linear", n_bins=2)
+    assert clone(est).get_params() == est.get_params()
+    assert est.set_params(n_bins=4).n_bins == 4
+    X, y = two_class_set()
+    with pytest.raises(NotFittedError):
+        est.predict(X)
+    assert est.fit(X, y) is est
+    assert set(est.classes_) == {0, 1} and est.transform(X).shape == (len(X), 4 * 2)
+    for bad, match in ((dict(model="lstm"), "model"), (dict(n_bins=0), "n_bins"), (dict(gap=-1), "gap"),
+                       (dict(alphas=(0.0,)), "alphas"), (dict(length=1), "length")):
+        with pytest.raises(ConfigError, match=match):
+            HRSNNClassifier(**{"model": "linear", **bad}).fit(X, y)
+
+
+def test_bad_inputs_are_named():
+    X, y = two_class_set()
+    est = HRSNNClassifier(model="linear")
+    bad = X.copy()
+    bad[3, 5, 0] = np.nan
+    with pytest.raises(InputError, match=r"X\[3\]: contains NaN"):
+        est.fit(bad, y)
+    with pytest.raises(InputError, match="y: expected 24 labels"):
+        est.fit(X, y[:-1])
+    with pytest.raises(InputError, match="channels"):
+        as_sequences([np.zeros((5, 2)), np.zeros((5, 3))])
+    est.fit(X, y)
+    with pytest.raises(InputError, match="channels"):
+        est.predict(X[:, :, :1])
+
+
+def test_pipelines_and_cross_validation_on_uneven_sequences():
+    X, y = two_class_set(n=30)
+    uneven = [x[: 20 + k % 7] for k, x in enumerate(X)]          # lengths 20..26
+    scores = cross_val_score(HRSNNClassifier(model="esn", seed=1, config=None), uneven, y, cv=3)
+    assert scores.mean() > 0.8
+    pipe = make_pipeline(HRSNNClassifier(model="linear", length=15))
+    assert pipe.fit(uneven, y).score(uneven, y) > 0.9
+
+
+def test_spiking_classifier_end_to_end(tiny):
+    X, y = two_class_set(n=24)
+    clf = HRSNNClassifier(tiny, model="hrsnn", seed=0, target=TARGET).fit(X[:16], y[:16])
+    features, activity = clf.run(X[16:])
+    assert features.shape == (8, 3 * tiny.n_neurons)
+    assert activity.spikes > 0 and activity.spikes_per_sample == activity.spikes / 8
+    assert clf.weights_.shape and not np.allclose(clf.weights_, tiny.stdp.w_init)   # STDP changed the weights
+    assert clf.score(X[16:], y[16:]) >= 0.75
+    again = HRSNNClassifier(tiny, model="hrsnn", seed=0, target=TARGET).fit(X[:16], y[:16])
+    np.testing.assert_array_equal(again.transform(X[16:]), features)                 # same seed, same features
+    twin = HRSNNClassifier(tiny, model="mrsnn", seed=0, target=TARGET)
+    assert twin.reservoir_config_ == tiny.homogeneous()
+
+
+def test_spiking_regressor_recalls_the_last_input(tiny):
+    rng = np.random.default_rng(0)
+    u = rng.uniform(-1, 1, 500)
+    reg = HRSNNRegressor(tiny, seed=0, washout=20, target=TARGET).fit(u[1:400], u[:399])   # target: u(t-1)
+    pred = reg.predict(u[400:])
+    assert np.corrcoef(pred[20:], u[399:-1][20:])[0, 1] ** 2 > 0.15     # 50 neurons: r² ≈ 0.24
+    assert reg.train_nrmse_ < 1.0
+
+
+def test_padding_does_not_change_the_frozen_run(tiny):
+    u = np.random.default_rng(2).uniform(-0.8, 0.8, 130)
+    exact = drive(tiny, 3, [], u, target=TARGET, pad=1).run
+    padded = drive(tiny, 3, [], u, target=TARGET, pad=50).run
+    assert padded.n_steps == 130 and padded.states.shape == exact.states.shape
+    np.testing.assert_array_equal(padded.spike_i, exact.spike_i)
+    np.testing.assert_allclose(padded.spike_t, exact.spike_t)
+
+
+def test_cli_cells_print_json():
+    out = subprocess.run([sys.executable, "-m", "hrsnn", "classify", "--dataset", "UnitTest", "--model", "linear",
+                          "--json"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert 0.5 <= d["accuracy"] <= 1 and d["spikes_per_sample"] == 0 and d["E"] is None and d["seed"] == 0
+    out = subprocess.run([sys.executable, "-m", "hrsnn", "predict", "--task", "mackey_glass", "--model", "esn",
+                          "--n-steps", "800", "--json"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["nrmse"] < 0.1
+    out = subprocess.run([sys.executable, "-m", "hrsnn", "classify", "--dataset", "NoSuchSet"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "NoSuchSet" in out.stderr
