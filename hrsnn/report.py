@@ -59,8 +59,12 @@ def verdict(a: list[dict], b: list[dict], name_a: str = "HRSNN", name_b: str = "
 def score_vs_spikes(groups: dict, path: Path) -> Path:
     plt = _pyplot()
     keys = list(groups)
-    fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.8), squeeze=False)
-    for ax, key in zip(axes[0], keys):
+    cols = min(3, len(keys))
+    rows = -(-len(keys) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.8 * rows), squeeze=False)
+    for ax in axes.flat[len(keys):]:
+        ax.axis("off")
+    for ax, key in zip(axes.flat, keys):
         for model, cells in groups[key].items():
             if not any(c["spikes_per_sample"] for c in cells):
                 m, _ = _stats([c["score"] for c in cells])
