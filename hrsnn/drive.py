@@ -14,6 +14,7 @@ import numpy as np
 from . import encoding
 from .backend import resolve_target
 from .config import ReservoirConfig
+from .errors import InputError
 from .network import Parameters, Reservoir, RunResult, seed_streams
 
 PAD_STEPS = 250
@@ -50,7 +51,8 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
 
     Inputs are (T,) or (T, C) arrays in [-1, 1], one row per ``input.step``. ``weights`` replaces the initial
     E→E weights (e.g. those a previous ``drive`` learned), so a trained reservoir can be re-run on new input.
-    Both phases start from the same initial state as ``Reservoir(config, seed)``.
+    The network starts from the initial state of ``Reservoir(config, seed)`` and the frozen phase continues from
+    where training left it, as ``Reservoir.train_stdp`` followed by ``Reservoir.run``.
     """
     u_eval = encoding.as_input(u_eval, name="u_eval")
     channels = u_eval.shape[1]
@@ -63,7 +65,7 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
     if weights is not None:
         weights = np.asarray(weights, dtype=float)
         if weights.shape != params.w.shape:
-            raise ValueError(f"weights: expected {params.w.shape[0]} E→E weights, got shape {weights.shape}")
+            raise InputError(f"weights: expected {params.w.shape[0]} E→E weights, got shape {weights.shape}")
         params.w = weights.copy()
     if resolve_target(target, config) == "standalone":
         from .engine import default_engine
