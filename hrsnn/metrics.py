@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError
-from .readouts import RidgeReadout, _check_xy
+from .readouts import RidgeReadout, _check_xy, ridge_basis, ridge_gains
 
 
 @dataclass(frozen=True)
@@ -35,15 +35,14 @@ def squared_correlation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def select_ridge(X: np.ndarray, Y: np.ndarray, grid, val_fraction: float = 0.25) -> float:
     """The ridge penalty of ``grid`` whose readout, fit on the first rows, maximises Σ_k corr² on the last
-    ``val_fraction`` of the rows (one eigendecomposition serves the whole grid)."""
+    ``val_fraction`` of the rows (one SVD serves the whole grid)."""
     n_val = max(2, int(round(len(X) * val_fraction)))
     Xf, Yf, Xv, Yv = X[:-n_val], Y[:-n_val], X[-n_val:], Y[-n_val:]
-    x_mean, y_mean = Xf.mean(axis=0), Yf.mean(axis=0)
-    Xc = Xf - x_mean
-    evals, evecs = np.linalg.eigh(Xc.T @ Xc)
-    proj = evecs.T @ (Xc.T @ (Yf - y_mean))
-    Xv_rot = (Xv - x_mean) @ evecs
-    scores = [squared_correlation(Yv, Xv_rot @ (proj / (evals + lam)[:, None])).sum() for lam in grid]
+    x_mean = Xf.mean(axis=0)
+    U, s, Vt = ridge_basis(Xf - x_mean)
+    proj = U.T @ (Yf - Yf.mean(axis=0))
+    Xv_rot = (Xv - x_mean) @ Vt.T
+    scores = [squared_correlation(Yv, Xv_rot @ (ridge_gains(s, lam)[:, None] * proj)).sum() for lam in grid]
     return float(grid[int(np.argmax(scores))])
 
 

@@ -23,10 +23,35 @@ def _check_xy(X, y=None):
     return X, y
 
 
+def ridge_basis(Xc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Thin SVD Xc = U diag(s) Vᵀ of centred states (T × F), singular values below round-off set to 0.
+
+    Every ridge solution on Xc is V diag(s / (s² + λ)) Uᵀ Yc, so one decomposition serves any number of
+    penalties and targets. Computed from the eigenvectors of the smaller Gram matrix (XcXcᵀ when T < F, as in
+    memory-capacity readouts on large reservoirs), O(min(T, F)² · max(T, F)).
+    """
+    wide = Xc.shape[0] < Xc.shape[1]
+    evals, evecs = linalg.eigh(Xc @ Xc.T if wide else Xc.T @ Xc, check_finite=False)
+    cutoff = (evals[-1] if len(evals) else 0.0) * max(Xc.shape) * np.finfo(float).eps
+    s = np.sqrt(np.where(evals > cutoff, evals, 0.0))
+    inv = np.divide(1.0, s, out=np.zeros_like(s), where=s > 0)
+    if wide:
+        return evecs, s, (evecs.T @ Xc) * inv[:, None]
+    return (Xc @ evecs) * inv, s, evecs.T
+
+
+def ridge_gains(s: np.ndarray, ridge: float) -> np.ndarray:
+    """s / (s² + λ), with 0 for null directions (the minimum-norm solution when λ = 0)."""
+    den = s * s + ridge
+    return np.divide(s, den, out=np.zeros_like(s), where=(s > 0) & (den > 0))
+
+
 class RidgeReadout:
     """Ridge regression with an unpenalised bias: W = (XcᵀXc + λI)⁻¹ XcᵀYc on centred X, Y.
 
     The same formulation as ``reservoirpy.nodes.Ridge``, so both give the same weights on the same states.
+    Solved through the thin SVD of Xc (``ridge_basis``), which is cheap when T ≪ F as in memory-capacity
+    readouts on large reservoirs, and gives the minimum-norm solution when λ = 0 and XcᵀXc is singular.
     """
 
     def __init__(self, ridge: float = 1e-4):
@@ -39,13 +64,8 @@ class RidgeReadout:
         self._1d = y.ndim == 1
         Y = y[:, None] if self._1d else y
         x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
-        Xc = X - x_mean
-        A = Xc.T @ Xc + self.ridge * np.eye(X.shape[1])
-        B = Xc.T @ (Y - y_mean)
-        try:
-            self.coef_ = linalg.solve(A, B, assume_a="sym")
-        except (linalg.LinAlgError, linalg.LinAlgWarning):
-            self.coef_ = linalg.lstsq(A, B)[0]
+        U, s, Vt = ridge_basis(X - x_mean)
+        self.coef_ = Vt.T @ (ridge_gains(s, self.ridge)[:, None] * (U.T @ (Y - y_mean)))
         self.intercept_ = y_mean - x_mean @ self.coef_
         return self
 
