@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import InputError
-from .readouts import RidgeReadout, _check_xy, ridge_basis, ridge_gains
+from .readouts import RidgeReadout, _check_xy, ridge_gains, ridge_path
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,9 @@ def select_ridge(X: np.ndarray, Y: np.ndarray, grid, val_fraction: float = 0.25)
     n_val = max(2, int(round(len(X) * val_fraction)))
     Xf, Yf, Xv, Yv = X[:-n_val], Y[:-n_val], X[-n_val:], Y[-n_val:]
     x_mean = Xf.mean(axis=0)
-    U, s, Vt = ridge_basis(Xf - x_mean)
-    proj = U.T @ (Yf - Yf.mean(axis=0))
-    Xv_rot = (Xv - x_mean) @ Vt.T
-    scores = [squared_correlation(Yv, Xv_rot @ (ridge_gains(s, lam)[:, None] * proj)).sum() for lam in grid]
+    V, s, P = ridge_path(Xf - x_mean, Yf - Yf.mean(axis=0))
+    Xv_rot = (Xv - x_mean) @ V
+    scores = [squared_correlation(Yv, Xv_rot @ (ridge_gains(s, lam)[:, None] * P)).sum() for lam in grid]
     return float(grid[int(np.argmax(scores))])
 
 

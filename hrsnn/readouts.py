@@ -23,21 +23,21 @@ def _check_xy(X, y=None):
     return X, y
 
 
-def ridge_basis(Xc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Thin SVD Xc = U diag(s) Vᵀ of centred states (T × F), singular values below round-off set to 0.
+def ridge_path(Xc: np.ndarray, Yc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(V, s, P) with Xc = U diag(s) Vᵀ (thin SVD, round-off singular values set to 0) and P = Uᵀ Yc.
 
-    Every ridge solution on Xc is V diag(s / (s² + λ)) Uᵀ Yc, so one decomposition serves any number of
-    penalties and targets. Computed from the eigenvectors of the smaller Gram matrix (XcXcᵀ when T < F, as in
-    memory-capacity readouts on large reservoirs), O(min(T, F)² · max(T, F)).
+    Every ridge solution on centred states Xc (T × F) and targets Yc (T × K) is V diag(s / (s² + λ)) P, so one
+    decomposition serves a whole grid of penalties (``ridge_gains``). Computed from the eigenvectors of the
+    smaller Gram matrix (XcXcᵀ when T < F, as in memory-capacity readouts on large reservoirs).
     """
     wide = Xc.shape[0] < Xc.shape[1]
-    evals, evecs = linalg.eigh(Xc @ Xc.T if wide else Xc.T @ Xc, check_finite=False)
+    evals, evecs = np.linalg.eigh(Xc @ Xc.T if wide else Xc.T @ Xc)
     cutoff = (evals[-1] if len(evals) else 0.0) * max(Xc.shape) * np.finfo(float).eps
     s = np.sqrt(np.where(evals > cutoff, evals, 0.0))
     inv = np.divide(1.0, s, out=np.zeros_like(s), where=s > 0)
-    if wide:
-        return evecs, s, (evecs.T @ Xc) * inv[:, None]
-    return (Xc @ evecs) * inv, s, evecs.T
+    if wide:                                   # U = evecs, V = Xcᵀ U / s
+        return (Xc.T @ evecs) * inv, s, evecs.T @ Yc
+    return evecs, s, inv[:, None] * (evecs.T @ (Xc.T @ Yc))   # V = evecs, Uᵀ = diag(1/s) Vᵀ Xcᵀ
 
 
 def ridge_gains(s: np.ndarray, ridge: float) -> np.ndarray:
@@ -46,12 +46,25 @@ def ridge_gains(s: np.ndarray, ridge: float) -> np.ndarray:
     return np.divide(s, den, out=np.zeros_like(s), where=(s > 0) & (den > 0))
 
 
+def ridge_solve(Xc: np.ndarray, Yc: np.ndarray, ridge: float) -> np.ndarray:
+    """Weights (F × K) minimising |Yc − Xc W|² + λ|W|², by a Cholesky solve of the smaller of the primal
+    (XcᵀXc + λI) and dual (XcXcᵀ + λI) systems; the minimum-norm solution when the system is singular."""
+    wide = Xc.shape[0] < Xc.shape[1]
+    A = Xc @ Xc.T if wide else Xc.T @ Xc
+    A[np.diag_indices_from(A)] += ridge
+    try:
+        c, low = linalg.cho_factor(A, check_finite=False)
+        return Xc.T @ linalg.cho_solve((c, low), Yc) if wide else linalg.cho_solve((c, low), Xc.T @ Yc)
+    except linalg.LinAlgError:
+        V, s, P = ridge_path(Xc, Yc)
+        return V @ (ridge_gains(s, ridge)[:, None] * P)
+
+
 class RidgeReadout:
     """Ridge regression with an unpenalised bias: W = (XcᵀXc + λI)⁻¹ XcᵀYc on centred X, Y.
 
     The same formulation as ``reservoirpy.nodes.Ridge``, so both give the same weights on the same states.
-    Solved through the thin SVD of Xc (``ridge_basis``), which is cheap when T ≪ F as in memory-capacity
-    readouts on large reservoirs, and gives the minimum-norm solution when λ = 0 and XcᵀXc is singular.
+    Solved in the dual form when there are fewer rows than features (``ridge_solve``).
     """
 
     def __init__(self, ridge: float = 1e-4):
@@ -64,8 +77,7 @@ class RidgeReadout:
         self._1d = y.ndim == 1
         Y = y[:, None] if self._1d else y
         x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
-        U, s, Vt = ridge_basis(X - x_mean)
-        self.coef_ = Vt.T @ (ridge_gains(s, self.ridge)[:, None] * (U.T @ (Y - y_mean)))
+        self.coef_ = ridge_solve(X - x_mean, Y - y_mean, float(self.ridge))
         self.intercept_ = y_mean - x_mean @ self.coef_
         return self
 

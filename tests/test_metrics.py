@@ -70,6 +70,18 @@ def test_ridge_readout_fits_linear_map():
     assert model.intercept_[0] == pytest.approx(3.0)
 
 
+@pytest.mark.parametrize("rows, features", [(300, 40), (40, 300)])
+def test_ridge_readout_matches_closed_form_in_primal_and_dual(rows, features):
+    rng = np.random.default_rng(6)
+    X, Y = rng.normal(size=(rows, features)), rng.normal(size=(rows, 3))
+    Xc, Yc = X - X.mean(axis=0), Y - Y.mean(axis=0)
+    for lam in (1e-3, 10.0):
+        expected = np.linalg.solve(Xc.T @ Xc + lam * np.eye(features), Xc.T @ Yc)
+        assert np.allclose(RidgeReadout(lam).fit(X, Y).coef_, expected, atol=1e-8)
+    expected = np.linalg.lstsq(Xc, Yc, rcond=None)[0]        # λ = 0: the minimum-norm least-squares solution
+    assert np.allclose(RidgeReadout(0.0).fit(X, Y).coef_, expected, atol=1e-6)
+
+
 def test_efficiency():
     assert efficiency(10.0, 4.0) == 2.5
     assert efficiency(0.0, 4.0) == float("inf")
