@@ -1,0 +1,23 @@
+"""Every study and experiment file the Makefile runs exists in the checkout and parses."""
+import re
+from pathlib import Path
+
+import pytest
+
+from hrsnn.reproduce import load_experiment
+from optimize.space import load_study
+
+ROOT = Path(__file__).resolve().parents[1]
+MAKE_FILES = sorted(set(re.findall(r"experiments/\S+\.toml", (ROOT / "Makefile").read_text())))
+
+
+def test_makefile_runs_experiment_files():
+    assert any("studies/" in f for f in MAKE_FILES) and any("reproduce" in f for f in MAKE_FILES)
+
+
+@pytest.mark.parametrize("name", MAKE_FILES)
+def test_makefile_experiment_file_exists_and_loads(name):
+    path = ROOT / name
+    assert path.is_file(), f"{name} is run by the Makefile but missing from the checkout"
+    loaded = load_study(path) if "/studies/" in name else load_experiment(path)
+    assert loaded.name
