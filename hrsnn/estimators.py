@@ -13,7 +13,8 @@ Spiking models run the unsupervised STDP phase on the training inputs on ``fit``
 filtered spike traces (``config.states``) once per input step. Sequences of a set are played one after the
 other with ``gap`` rest steps (u = 0) between them. Features of a sequence are its states averaged over
 ``n_bins`` equal time segments; the readout is a ridge classifier / regressor on standardised features with the
-penalty chosen by leave-one-out cross-validation from ``alphas``.
+penalty chosen by leave-one-out cross-validation from ``alphas`` (standardisation floored so that a feature
+that barely varied in training cannot dominate at test time, see ``readouts.FeatureScaler``).
 """
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from .compare import ABLATIONS
@@ -31,6 +31,7 @@ from .config import ReservoirConfig
 from .drive import drive
 from .errors import ConfigError, InputError
 from .metrics import nrmse
+from .readouts import FeatureScaler
 
 SPIKING = {"hrsnn": "HRSNN", "mrsnn": "MRSNN", "henhos": "HeNHoS", "honhes": "HoNHeS"}
 MODELS = (*SPIKING, "esn", "linear")
@@ -235,7 +236,7 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
         self.n_channels_ = seqs[0].shape[1]
         self._fit_scaling(seqs)
         features, self.activity_ = self._features([self._scaled(x) for x in seqs], train=True)
-        self.readout_ = make_pipeline(StandardScaler(), RidgeClassifierCV(alphas=self.alphas)).fit(features, y)
+        self.readout_ = make_pipeline(FeatureScaler(), RidgeClassifierCV(alphas=self.alphas)).fit(features, y)
         self.train_score_ = float(self.readout_.score(features, y))
         return self
 
@@ -287,7 +288,7 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
         (states,), self.activity_ = self._passes([self._scaled(x)], 0, train=True)
         self.activity_.spikes_per_sample = self.activity_.spikes / len(x)
         w = self.washout
-        self.readout_ = make_pipeline(StandardScaler(), RidgeCV(alphas=self.alphas)).fit(states[w:], y[w:])
+        self.readout_ = make_pipeline(FeatureScaler(), RidgeCV(alphas=self.alphas)).fit(states[w:], y[w:])
         self.train_nrmse_ = nrmse(y[w:], self.readout_.predict(states[w:]))
         return self
 

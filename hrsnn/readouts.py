@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import linalg
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from .errors import InputError
 
@@ -98,3 +99,33 @@ class RidgeReadout:
         ss_res = ((y - pred) ** 2).sum(axis=0)
         ss_tot = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
         return float(np.mean(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, np.nan)))
+
+
+class FeatureScaler(TransformerMixin, BaseEstimator):
+    """Centre each feature and divide by its std, floored at ``floor`` × the mean std over features.
+
+    ``StandardScaler`` blows up a feature that barely varied in training (the trace of a neuron that fired once):
+    a std of 1e-8 turns its test values into 1e8 and the readout's prediction with them. The floor bounds that
+    amplification; features of typical spread are standardised as usual.
+    """
+
+    def __init__(self, floor: float = 0.05):
+        self.floor = floor
+
+    def fit(self, X, y=None) -> FeatureScaler:
+        if not (np.isfinite(self.floor) and self.floor >= 0):
+            raise InputError(f"floor: must be a finite number >= 0, got {self.floor}")
+        X = _check_xy(X)
+        self.mean_ = X.mean(axis=0)
+        std = X.std(axis=0)
+        ref = std.mean()
+        self.scale_ = np.maximum(std, self.floor * ref) if ref > 0 else np.ones_like(std)
+        self.scale_[self.scale_ == 0] = 1.0
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        X = _check_xy(X)
+        if X.shape[1] != self.n_features_in_:
+            raise InputError(f"states: expected {self.n_features_in_} features, got {X.shape[1]}")
+        return (X - self.mean_) / self.scale_

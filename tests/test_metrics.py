@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from hrsnn import InputError, RidgeReadout, efficiency, memory_capacity
+from hrsnn.readouts import FeatureScaler
 
 
 def delay_line(u, k):
@@ -98,3 +99,14 @@ def test_ridge_grid_selection_uses_training_rows_only():
     mc_noisy = memory_capacity(noisy, u, 10, ridge=grid)
     assert mc_clean.ridge <= 1e-2 and mc_clean.total == pytest.approx(5.0, abs=0.05)
     assert mc_noisy.ridge > mc_clean.ridge
+
+
+def test_feature_scaler_bounds_features_that_barely_varied_in_training():
+    rng = np.random.default_rng(7)
+    X = np.column_stack([rng.normal(size=(200, 3)), 1e-8 * rng.normal(size=200)])
+    scaler = FeatureScaler(floor=0.05).fit(X)
+    assert np.allclose(scaler.scale_[:3], X[:, :3].std(axis=0))          # typical features: standardised
+    assert scaler.scale_[3] == pytest.approx(0.05 * X.std(axis=0).mean())  # near-constant one: floored
+    assert np.abs(scaler.transform(np.ones((1, 4)))).max() < 30
+    with pytest.raises(InputError, match="expected 4 features"):
+        scaler.transform(np.ones((1, 3)))
