@@ -32,14 +32,15 @@ optimize: $(STAMP)
 optimize-quick: $(STAMP)
 	$(BIN)/hrsnn optimize experiments/studies/quick.toml --resume
 
-# Reproduction: models x datasets x seeds; hrsnn-bo uses the best of the quick optimization study.
-classify: optimize-quick
+# Reproduction: models x datasets x seeds; hrsnn-bo uses the best of `make optimize` (reproduce-quick: of
+# `make optimize-quick`).
+classify: optimize
 	$(BIN)/hrsnn reproduce experiments/reproduce.toml --part classify
 
-predict: optimize-quick
+predict: optimize
 	$(BIN)/hrsnn reproduce experiments/reproduce.toml --part predict
 
-reproduce: optimize-quick
+reproduce: optimize
 	$(BIN)/hrsnn reproduce experiments/reproduce.toml
 
 reproduce-quick: optimize-quick

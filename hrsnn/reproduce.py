@@ -6,7 +6,7 @@ An experiment file (TOML) holds::
     name = "reproduce"          # results go to results/<name>/
     seeds = [0, 1, 2]
     models = ["hrsnn", "mrsnn", "henhos", "honhes", "hrsnn-bo", "esn", "linear"]
-    bo_study = "studies/quick/summary.json"   # hrsnn-bo = [set] + the study's best parameters
+    bo_study = "studies/hrsnn/summary.json"   # hrsnn-bo = [set] + the fields the study searched, at its best
     workers = 2
     [set]                       # updates of the default ReservoirConfig (dotted fields)
     n_neurons = 500
@@ -38,6 +38,23 @@ _TASK_KEYS = {"name", "n_steps", "horizon", "test_fraction", "washout", "series_
 LABELS = (*MODELS, "hrsnn-bo")
 
 
+def _searched_fields(params: dict, config: dict) -> dict:
+    """The config fields a study's best ``params`` set, taken whole from its best config: a searched
+    distribution parameter ("neuron.v_th.std") brings its whole distribution (which the study's own [set] may
+    have changed, e.g. a constant made a normal law); other fields are taken as they are."""
+    updates = {}
+    for key in params:
+        *parent, _ = key.split(".")
+        node = config
+        for part in parent:
+            node = node[part]
+        if isinstance(node, dict) and "dist" in node:
+            updates[".".join(parent)] = node
+        else:
+            updates[key] = node[key.split(".")[-1]]
+    return updates
+
+
 @dataclass
 class Experiment:
     name: str
@@ -62,12 +79,15 @@ class Experiment:
             return None, "no bo_study given"
         path = Path(self.bo_study)
         if not path.exists():
-            return None, f"{path} not found (run `make optimize-quick` first)"
+            return None, f"{path} not found (run its study first: `hrsnn optimize STUDY.toml`)"
         try:
-            best = json.loads(path.read_text())["best"]["params"]
-        except (json.JSONDecodeError, KeyError, TypeError) as e:
-            return None, f"{path}: no best parameters ({type(e).__name__})"
-        return self.base.with_updates(best), f"best of {path}: " + ", ".join(f"{k} = {v:.4g}" if isinstance(
+            summary = json.loads(path.read_text())
+            best, best_config = summary["best"]["params"], summary["best_config"]
+            updates = _searched_fields(best, best_config)
+            config = self.base.with_updates(updates)
+        except (json.JSONDecodeError, KeyError, TypeError, ConfigError) as e:
+            return None, f"{path}: no usable best parameters ({type(e).__name__}: {e})"
+        return config, f"best of {path}: " + ", ".join(f"{k} = {v:.4g}" if isinstance(
             v, float) else f"{k} = {v}" for k, v in best.items())
 
     def rows(self) -> tuple[list[tuple[str, str, ReservoirConfig]], list[str]]:

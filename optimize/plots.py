@@ -13,6 +13,13 @@ def _pyplot():
     return plt
 
 
+def _log_if_wide(ax, values) -> None:
+    """Log y axis when the finite objectives are all positive and span more than two decades."""
+    v = np.asarray([x for x in values if np.isfinite(x)], dtype=float)
+    if len(v) and v.min() > 0 and v.max() / v.min() > 100:
+        ax.set_yscale("log")
+
+
 def convergence_plot(run, path: str | Path) -> Path:
     plt = _pyplot()
     y = np.array([t.objective for t in run.trials], dtype=float)
@@ -23,6 +30,7 @@ def convergence_plot(run, path: str | Path) -> Path:
     ax.plot(k[~ok], y[~ok], "x", color="0.5", label="degenerate / failed (penalty)")
     best = np.minimum.accumulate(np.where(ok, y, np.inf))
     ax.step(k, best, where="post", color="C3", label="best so far")
+    _log_if_wide(ax, y)
     ax.set(xlabel="trial", ylabel=f"objective ({run.study.objective})", title=f"{run.study.name}: convergence")
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -46,6 +54,7 @@ def objective_plot(run, path: str | Path) -> Path:
             ax.legend(fontsize=8)
         if d.prior == "log-uniform":
             ax.set_xscale("log")
+        _log_if_wide(ax, y)
         ax.set(xlabel=d.field, ylabel=run.study.objective)
     if ok:
         fig.colorbar(sc, ax=axes[0].tolist(), label="trial order")

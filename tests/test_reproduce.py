@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from hrsnn import ConfigError
+from hrsnn import ConfigError, ReservoirConfig
 from hrsnn.reproduce import load_experiment, run_experiment
 from hrsnn.report import verdict
 
@@ -34,7 +34,8 @@ washout = 30
 
 def test_experiment_report_and_resume(tmp_path):
     bo = tmp_path / "summary.json"
-    bo.write_text(json.dumps({"best": {"params": {"neuron.tau_m.cv": 0.5}}}))
+    best_config = ReservoirConfig().with_updates({"neuron.tau_m.cv": 0.5}).to_dict()
+    bo.write_text(json.dumps({"best": {"params": {"neuron.tau_m.cv": 0.5}}, "best_config": best_config}))
     path = tmp_path / "tiny.toml"
     path.write_text(TINY.format(bo=bo))
     exp = load_experiment(path)
@@ -62,7 +63,22 @@ def test_missing_bo_study_is_a_note_not_a_failure(tmp_path):
     path = tmp_path / "e.toml"
     path.write_text('models = ["mrsnn", "hrsnn-bo"]\nbo_study = "nowhere/summary.json"\n')
     rows, notes = load_experiment(path).rows()
-    assert [r[0] for r in rows] == ["mrsnn"] and "make optimize-quick" in notes[0]
+    assert [r[0] for r in rows] == ["mrsnn"] and "hrsnn optimize" in notes[0]
+
+
+def test_bo_config_takes_searched_fields_from_the_study_and_the_rest_from_the_experiment(tmp_path):
+    study_best = ReservoirConfig().with_updates({
+        "n_neurons": 1000, "task.eval_steps": 999, "neuron.tau_m.cv": 1.2,
+        "neuron.v_th": {"dist": "normal", "loc": -50.0, "std": 0.6}})    # the study made v_th a normal law
+    summary = tmp_path / "summary.json"
+    summary.write_text(json.dumps({"best": {"params": {"neuron.v_th.std": 0.6, "neuron.tau_m.cv": 1.2}},
+                                   "best_config": study_best.to_dict()}))
+    path = tmp_path / "e.toml"
+    path.write_text(f'models = ["hrsnn-bo"]\nbo_study = "{summary}"\n[set]\nn_neurons = 300\n')
+    config, why = load_experiment(path).bo_config()
+    assert config is not None, why
+    assert config.neuron.v_th.std == 0.6 and config.neuron.tau_m.cv == 1.2
+    assert config.n_neurons == 300 and config.task.eval_steps == ReservoirConfig().task.eval_steps
 
 
 @pytest.mark.parametrize("text, match", [
