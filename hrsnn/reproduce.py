@@ -82,10 +82,11 @@ class Experiment:
             return None, f"{path} not found (run its study first: `hrsnn optimize STUDY.toml`)"
         try:
             summary = json.loads(path.read_text())
-            best, best_config = summary["best"]["params"], summary["best_config"]
+            best = summary["best"]["params"]
+            best_config = ReservoirConfig.load(path.parent / Path(summary["best_config"]).name).to_dict()
             updates = _searched_fields(best, best_config)
             config = self.base.with_updates(updates)
-        except (json.JSONDecodeError, KeyError, TypeError, ConfigError) as e:
+        except (json.JSONDecodeError, KeyError, TypeError, OSError, ConfigError) as e:
             return None, f"{path}: no usable best parameters ({type(e).__name__}: {e})"
         return config, f"best of {path}: " + ", ".join(f"{k} = {v:.4g}" if isinstance(
             v, float) else f"{k} = {v}" for k, v in best.items())

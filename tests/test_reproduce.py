@@ -34,8 +34,8 @@ washout = 30
 
 def test_experiment_report_and_resume(tmp_path):
     bo = tmp_path / "summary.json"
-    best_config = ReservoirConfig().with_updates({"neuron.tau_m.cv": 0.5}).to_dict()
-    bo.write_text(json.dumps({"best": {"params": {"neuron.tau_m.cv": 0.5}}, "best_config": best_config}))
+    ReservoirConfig().with_updates({"neuron.tau_m.cv": 0.5}).save(tmp_path / "best.toml")
+    bo.write_text(json.dumps({"best": {"params": {"neuron.tau_m.cv": 0.5}}, "best_config": "studies/x/best.toml"}))
     path = tmp_path / "tiny.toml"
     path.write_text(TINY.format(bo=bo))
     exp = load_experiment(path)
@@ -70,9 +70,10 @@ def test_bo_config_takes_searched_fields_from_the_study_and_the_rest_from_the_ex
     study_best = ReservoirConfig().with_updates({
         "n_neurons": 1000, "task.eval_steps": 999, "neuron.tau_m.cv": 1.2,
         "neuron.v_th": {"dist": "normal", "loc": -50.0, "std": 0.6}})    # the study made v_th a normal law
-    summary = tmp_path / "summary.json"
+    summary = tmp_path / "summary.json"                       # as optimize.runner.save_outputs writes it
+    study_best.save(tmp_path / "best.toml")
     summary.write_text(json.dumps({"best": {"params": {"neuron.v_th.std": 0.6, "neuron.tau_m.cv": 1.2}},
-                                   "best_config": study_best.to_dict()}))
+                                   "best_config": "studies/x/best.toml"}))
     path = tmp_path / "e.toml"
     path.write_text(f'models = ["hrsnn-bo"]\nbo_study = "{summary}"\n[set]\nn_neurons = 300\n')
     config, why = load_experiment(path).bo_config()
