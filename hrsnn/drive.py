@@ -61,18 +61,21 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
     n_train, n_eval = len(u_train), len(u_eval)
     pad = max(1, int(pad))
     p_train, p_eval = _padded(u_train, pad), _padded(u_eval, pad)
-    params = Parameters.draw(config, channels, seed_streams(seed)[0])
+    standalone = resolve_target(target, config) == "standalone"
+    if standalone:
+        params = Parameters.draw(config, channels, seed_streams(seed)[0])
+    else:
+        reservoir = Reservoir(config, seed=seed, n_channels=channels, target=target, progress=progress)
+        params = reservoir.params
     if weights is not None:
         weights = np.asarray(weights, dtype=float)
         if weights.shape != params.w.shape:
             raise InputError(f"weights: expected {params.w.shape[0]} E→E weights, got shape {weights.shape}")
         params.w = weights.copy()
-    if resolve_target(target, config) == "standalone":
+    if standalone:
         from .engine import default_engine
         train, run, params = default_engine().run(config, seed, p_train, p_eval, params=params, progress=progress)
     else:
-        reservoir = Reservoir(config, seed=seed, n_channels=channels, target=target, progress=progress)
-        reservoir.params = params
         train = reservoir.train_stdp(p_train) if n_train else None
         run = reservoir.run(p_eval)
     return Drive(_trim(config, train, n_train) if train is not None else None, _trim(config, run, n_eval), params)
