@@ -5,6 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
+export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 SEEDS   ?= 0 1 2
 
 .PHONY: install demo test test-slow bench optimize optimize-quick classify predict reproduce reproduce-quick clean

@@ -1,20 +1,26 @@
 """Brian2 code-generation settings shared by every simulation."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 
-TARGETS = ("auto", "standalone", "cython", "numpy")
+TARGETS = ("auto", "numba", "standalone", "cython", "numpy")
+ENGINES = ("numba", "standalone")     # targets that run current-driven reservoirs outside Brian2's runtime
 
 
 def resolve_target(target: str, config) -> str:
-    """The target an evaluation uses: "auto" is the compiled standalone binary when a C++ compiler is present
-    and the input is a current, otherwise Brian2's runtime ("auto" there: cython if it compiles, else numpy)."""
+    """The target an evaluation uses. "auto" is the Numba event-driven kernel when the input is a current
+    (numba installed), else the compiled standalone binary (g++ present), otherwise Brian2's runtime ("auto"
+    there: cython if it compiles, else numpy). Poisson input always runs on Brian2's runtime."""
     if target not in TARGETS:
         from .errors import ConfigError
         raise ConfigError(f"target: {target!r} is not one of {', '.join(TARGETS)}")
-    if target == "auto" and config.input.encoding == "current" and shutil.which("g++"):
-        return "standalone"
+    if target == "auto" and config.input.encoding == "current":
+        if importlib.util.find_spec("numba") is not None:
+            return "numba"
+        if shutil.which("g++"):
+            return "standalone"
     return target
 
 

@@ -8,6 +8,7 @@ import tomllib
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from .backend import TARGETS
 from .config import ReservoirConfig, field_docs
 from .errors import HRSNNError
 
@@ -38,9 +39,9 @@ def _config_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--target", default="auto", choices=("auto", "standalone", "cython", "numpy"),
-                   help="standalone: compiled binary cached per structure (the default when g++ is present); "
-                        "cython/numpy: Brian2 runtime")
+    p.add_argument("--target", default="auto", choices=TARGETS,
+                   help="numba: event-driven kernel, no per-network compilation (the default for current input); "
+                        "standalone: Brian2 binary compiled per structure; cython/numpy: Brian2 runtime")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

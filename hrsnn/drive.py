@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import encoding
-from .backend import resolve_target
+from .backend import ENGINES, resolve_target
 from .config import ReservoirConfig
 from .errors import InputError
 from .network import Parameters, Reservoir, RunResult, seed_streams
@@ -61,8 +61,8 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
     n_train, n_eval = len(u_train), len(u_eval)
     pad = max(1, int(pad))
     p_train, p_eval = _padded(u_train, pad), _padded(u_eval, pad)
-    standalone = resolve_target(target, config) == "standalone"
-    if standalone:
+    target = resolve_target(target, config)
+    if target in ENGINES:
         params = Parameters.draw(config, channels, seed_streams(seed)[0])
     else:
         reservoir = Reservoir(config, seed=seed, n_channels=channels, target=target, progress=progress)
@@ -72,7 +72,10 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
         if weights.shape != params.w.shape:
             raise InputError(f"weights: expected {params.w.shape[0]} E→E weights, got shape {weights.shape}")
         params.w = weights.copy()
-    if standalone:
+    if target == "numba":
+        from .eventsim import run_eventsim
+        train, run, params, _ = run_eventsim(config, seed, p_train, p_eval, params=params)
+    elif target == "standalone":
         from .engine import default_engine
         train, run, params = default_engine().run(config, seed, p_train, p_eval, params=params, progress=progress)
     else:

@@ -192,7 +192,7 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
     alphas : tuple of float
         Ridge penalties tried (leave-one-out cross-validation on the training set).
     target : str
-        Simulation target ("auto", "standalone", "cython", "numpy").
+        Simulation target ("auto", "numba", "standalone", "cython", "numpy"); all give the same spikes.
     """
 
     def __init__(self, config: ReservoirConfig | None = None, model: str = "hrsnn", seed: int = 0,

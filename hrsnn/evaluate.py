@@ -101,8 +101,10 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
     """Build the reservoir, run the STDP phase on i.i.d. input, then measure MC, activity and E.
 
     ``seed`` (default ``config.seed``) fixes the network, its parameters and the input sequences.
-    ``target``: "standalone" (a compiled binary cached per structure, see ``hrsnn.engine``), "cython" or
-    "numpy" (Brian2 runtime), or "auto" (standalone when a C++ compiler is present and the input is a current).
+    ``target``: "numba" (the event-driven kernel of ``hrsnn.eventsim``, compiled once per machine),
+    "standalone" (a Brian2 binary compiled per structure, ``hrsnn.engine``), "cython" or "numpy" (Brian2
+    runtime), or "auto" (numba when the input is a current, see ``hrsnn.backend.resolve_target``). All give the
+    same spikes.
     With ``keep_run`` the result carries ``.run`` (spikes and states of the evaluation run) for plots.
     """
     config = config or ReservoirConfig()
@@ -123,8 +125,8 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
     """Evaluate many (config, seed) pairs in parallel processes (``workers``, default: all cores).
 
     ``configs`` is a list of configs, or one config evaluated on every seed of ``seeds``; ``seeds`` defaults to
-    each config's own seed. Standalone binaries are compiled first, once per structure, then every evaluation is
-    one run of its binary. Results come back in input order. Scripts that call this with workers > 1 need the
+    each config's own seed. On the standalone target the binaries are compiled first, once per structure, then
+    every evaluation is one run of its binary. Results come back in input order. Scripts that call this with workers > 1 need the
     usual ``if __name__ == "__main__":`` guard (worker processes are spawned).
     """
     import os

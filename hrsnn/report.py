@@ -100,8 +100,9 @@ def write_report(exp, cells: list[dict], efficiency, notes: list[str], out: Path
              "models learn with STDP on the training inputs, then are frozen; features are filtered spike traces "
              "(classification: averaged over time bins), readout = ridge on standardised features. "
              "`esn` = reservoirpy ESN with as many units; `linear` = the readout on the raw input. "
-             "Wall times are per cell and include the one-off compilation of the standalone binaries, which the "
-             "first spiking model of each (dataset, seed) pays.",
+             "Wall times are per cell and include any one-off compilation of the simulation code (the Numba kernel "
+             "once per machine, or on the standalone target a binary per structure), paid by the first cell "
+             "that needs it.",
              ""]
     lines += [f"- {n}" for n in notes] + [""]
     for (task, dataset), models in groups.items():

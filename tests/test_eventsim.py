@@ -1,0 +1,62 @@
+"""The Numba event-driven kernel (default target) gives the spikes and weights of a fresh Brian2 build."""
+import numpy as np
+import pytest
+
+from hrsnn import Reservoir, evaluate
+from hrsnn.backend import resolve_target
+from hrsnn.drive import drive
+from hrsnn.errors import HRSNNError
+from hrsnn.evaluate import memory_input
+from hrsnn.eventsim import run_eventsim
+
+from .conftest import TARGET
+
+
+def test_eventsim_reproduces_brian2_spikes_and_weights(small_config):
+    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05})
+    u_train, u_eval = memory_input(cfg, 11)
+    train, run, params, events = run_eventsim(cfg, 11, u_train, u_eval)
+    brian = Reservoir(cfg, seed=11, target=TARGET)
+    b_train = brian.train_stdp(u_train)
+    b_run = brian.run(u_eval)
+    assert train.n_spikes == b_train.n_spikes and run.n_spikes == b_run.n_spikes > 0
+    assert np.array_equal(run.spike_i, b_run.spike_i)
+    assert np.allclose(run.spike_t, b_run.spike_t, atol=1e-9)
+    assert np.allclose(params.w, brian.params.w, atol=1e-12) and not np.allclose(params.w, cfg.stdp.w_init)
+    assert np.allclose(run.states, b_run.states)
+    out_degree = params.out_degree(cfg.n_neurons)
+    spikes = np.concatenate([train.spike_i, run.spike_i])
+    emitted = out_degree[spikes].sum()     # events still in flight at the end are not delivered
+    assert 0.9 * emitted < events <= emitted
+
+
+@pytest.mark.parametrize("updates", [{"stdp.enabled": False}, {"neuron.t_ref": {"dist": "uniform", "low": 1, "high": 6},
+                                                               "neuron.v_th": {"dist": "normal", "loc": -50, "std": 2}}])
+def test_drive_numba_matches_brian2_with_padding_channels_and_given_weights(small_config, updates):
+    cfg = small_config.with_updates(updates)
+    rng = np.random.default_rng(3)
+    u_train, u_eval = rng.uniform(-1, 1, (37, 2)), rng.uniform(-1, 1, (101, 2))
+    weights = rng.uniform(0.5, 1.5, len(drive(cfg, 2, u_train[:5], u_eval[:5], target="numba").params.w))
+    fast = drive(cfg, 2, u_train, u_eval, weights=weights, target="numba", pad=25)
+    slow = drive(cfg, 2, u_train, u_eval, weights=weights, target=TARGET, pad=25)
+    assert fast.run.n_steps == 101 and fast.run.n_spikes == slow.run.n_spikes > 0
+    assert np.array_equal(fast.run.spike_i, slow.run.spike_i)
+    assert np.allclose(fast.run.states, slow.run.states)
+    assert np.allclose(fast.params.w, slow.params.w, atol=1e-12)
+
+
+def test_auto_target_is_numba_for_current_input_and_agrees_with_brian2(small_config):
+    assert resolve_target("auto", small_config) == "numba"
+    poisson = small_config.with_updates({"input.encoding": "poisson"})
+    assert resolve_target("auto", poisson) == "auto"          # Brian2 runtime
+    fast = evaluate(small_config, seed=4)
+    slow = evaluate(small_config, seed=4, target=TARGET)
+    assert fast.spikes == slow.spikes > 0
+    assert fast.memory_capacity == pytest.approx(slow.memory_capacity, rel=1e-9)
+    assert fast.E == pytest.approx(slow.E, rel=1e-9)
+
+
+def test_poisson_input_needs_a_runtime_target(small_config):
+    cfg = small_config.with_updates({"input.encoding": "poisson"})
+    with pytest.raises(HRSNNError, match="target numba: only input.encoding = 'current'"):
+        run_eventsim(cfg, 0, np.zeros(10), np.zeros(100))
