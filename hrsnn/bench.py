@@ -87,6 +87,19 @@ def run_path(path: str, n: int, evals: int, seed: int = 0) -> dict:
     }
 
 
+def default_evaluation(repeats: int) -> dict:
+    """Wall time of ``hrsnn.evaluate()`` on the default config (default target), in a fresh process."""
+    code = ("import json, time, statistics; from hrsnn import evaluate, ReservoirConfig; c = ReservoirConfig(); "
+            f"evaluate(c, 0); ts = []\nfor _ in range({int(repeats)}):\n    t = time.perf_counter(); r = evaluate(c, 0); "
+            "ts.append(time.perf_counter() - t)\n"
+            "print(json.dumps({'median_s': statistics.median(ts), 'min_s': min(ts), 'repeats': len(ts), "
+            "'simulated_s': (c.task.train_steps + c.task.eval_steps) * c.input.step * 1e-3, 'E': r.E}))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench default evaluation failed:\n{proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def _subprocess(path: str, n: int, evals: int) -> dict:
     proc = subprocess.run([sys.executable, "-m", "hrsnn.bench", "--one", path, "--n", str(n),
                            "--evals", str(evals)], capture_output=True, text=True)
@@ -140,7 +153,8 @@ def main(argv=None) -> int:
                           "cores": __import__("os").cpu_count()},
               "protocol": "100 STDP + 400 evaluation steps of 5 ms (2.5 s simulated), dt 0.1 ms, default config",
               "reference": "the fast path's simulation kernel alone (no parameter draw, states or readout)",
-              "evals_per_path": args.evals, "sizes": rows, "cost_exponent_vs_synapses": slope, "raw": raw}
+              "evals_per_path": args.evals, "sizes": rows, "cost_exponent_vs_synapses": slope,
+              "default_evaluation": default_evaluation(args.evals), "raw": raw}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2))
 
@@ -160,6 +174,9 @@ def main(argv=None) -> int:
               f"{row['sim_s_per_wall_s']['fast']:>12.2f} {row['events_per_s']['fast']:>9.3g} {mem:>13}")
     if slope is not None:
         print(f"fast-path cost ∝ synapses^{slope:.2f} over N = {args.sizes[0]}…{args.sizes[-1]}")
+    d = report["default_evaluation"]
+    print(f"default evaluation (hrsnn.evaluate(), N = 1000, {d['simulated_s']:g} s simulated, seed 0): "
+          f"median {d['median_s']:.2f} s, min {d['min_s']:.2f} s over {d['repeats']} (after one warm-up)")
     print(f"written: {args.out}")
     return 0
 

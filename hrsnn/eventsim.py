@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from numba import njit
 
 from . import encoding
 from .config import ReservoirConfig
@@ -20,121 +21,103 @@ from .errors import HRSNNError
 from .network import Parameters, RunResult, run_states, seed_streams
 
 
-def _compile():
-    from numba import njit
+@njit(cache=True, error_model="numpy")
+def grow(queue):
+    bigger = np.empty((queue.shape[0], 2 * queue.shape[1]), dtype=queue.dtype)
+    bigger[:, :queue.shape[1]] = queue
+    return bigger
 
-    @njit(cache=True, error_model="numpy")
-    def grow(queue):
-        bigger = np.empty((queue.shape[0], 2 * queue.shape[1]), dtype=queue.dtype)
-        bigger[:, :queue.shape[1]] = queue
-        return bigger
 
-    @njit(cache=True, error_model="numpy")
-    def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_th, ref_steps, v_rest,
-                 v_reset, R, v, n_slots, out_ptr, out_syn, out_delay, post, jump, w, j_ee, w_max, tau_plus,
-                 tau_minus, a_plus, a_minus, in_ptr, in_syn, dt):
-        """Synapses 0 … n_ee−1 are E→E (plastic, current w·j_ee), the rest static (current ``jump``, A);
-        ``out_syn[out_ptr[k]:out_ptr[k+1]]`` are neuron k's synapses, E→E first, each by delay (steps). Once the
-        weights freeze, ``jump[:n_ee]`` is set to w·j_ee, so a frozen arrival is one add."""
-        n, n_ee = v.shape[0], w.shape[0]
-        i_syn = np.zeros(n)
-        last = np.full(n, -10**9)
-        apre = np.zeros(n_ee)
-        apost = np.zeros(n_ee)
-        t_pre = np.zeros(n_ee)
-        t_post = np.zeros(n_ee)
-        queue = np.empty((n_slots, 256), dtype=np.int32)    # synapses arriving at each future step (ring)
-        queue_n = np.zeros(n_slots, dtype=np.int64)
-        spiked = np.empty(n, dtype=np.int64)
-        out_i = np.empty(1 << 16, dtype=np.int32)
-        out_t = np.empty(1 << 16, dtype=np.int64)
-        n_out = 0
-        events = 0
-        for step in range(n_steps):
-            t = step * dt
-            row = step // per_input
-            n_spiked = 0
-            for k in range(n):                              # neurons: exact step, then threshold
-                if step - last[k] >= ref_steps[k]:
-                    v_inf = v_rest[k] + R[k] * (i_syn[k] + current[row, k])
-                    v[k] = v_inf + (v[k] - v_inf) * decay_m[k]
-                    if v[k] > v_th[k]:
-                        spiked[n_spiked] = k
-                        n_spiked += 1
-                i_syn[k] *= decay_syn[k]
-            now = step % n_slots
-            for q in range(n_spiked):                       # queue each spike's synapses at their arrival step
-                k = spiked[q]
-                if n_out == out_i.shape[0]:
-                    out_i = np.concatenate((out_i, np.empty_like(out_i)))
-                    out_t = np.concatenate((out_t, np.empty_like(out_t)))
-                out_i[n_out] = k
-                out_t[n_out] = step
-                n_out += 1
-                for x in range(out_ptr[k], out_ptr[k + 1]):
-                    slot = now + out_delay[x]
-                    slot = slot - n_slots if slot >= n_slots else slot
-                    c = queue_n[slot]
-                    if c == queue.shape[1]:
-                        queue = grow(queue)
-                    queue[slot, c] = out_syn[x]
-                    queue_n[slot] = c + 1
-            learning = step < plastic_steps
-            if step == plastic_steps:                       # weights frozen from here on
-                jump[:n_ee] = w * j_ee
-            c = queue_n[now]
-            events += c
-            if learning:
-                for q in range(c):                          # arrivals: transmit, then LTD
-                    s = queue[now, q]
-                    if s < n_ee:
-                        i_syn[post[s]] += w[s] * j_ee
-                        w[s] = min(max(w[s] - a_minus[s] * w_max * apost[s]
-                                       * np.exp(-(t - t_post[s]) / tau_minus[s]), 0.0), w_max)
-                        apre[s] = apre[s] * np.exp(-(t - t_pre[s]) / tau_plus[s]) + 1.0
-                        t_pre[s] = t
-                    else:
-                        i_syn[post[s]] += jump[s]
-            else:
-                for q in range(c):                          # arrivals: transmit
-                    s = queue[now, q]
+@njit(cache=True, error_model="numpy")
+def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_th, ref_steps, v_rest,
+             v_reset, R, v, n_slots, out_ptr, out_syn, out_delay, post, jump, w, j_ee, w_max, tau_plus,
+             tau_minus, a_plus, a_minus, in_ptr, in_syn, dt):
+    """Synapses 0 … n_ee−1 are E→E (plastic, current w·j_ee), the rest static (current ``jump``, A);
+    ``out_syn[out_ptr[k]:out_ptr[k+1]]`` are neuron k's synapses, E→E first, each by delay (steps). Once the
+    weights freeze, ``jump[:n_ee]`` is set to w·j_ee, so a frozen arrival is one add."""
+    n, n_ee = v.shape[0], w.shape[0]
+    i_syn = np.zeros(n)
+    last = np.full(n, -10**9)
+    apre = np.zeros(n_ee)
+    apost = np.zeros(n_ee)
+    t_pre = np.zeros(n_ee)
+    t_post = np.zeros(n_ee)
+    queue = np.empty((n_slots, 256), dtype=np.int32)    # synapses arriving at each future step (ring)
+    queue_n = np.zeros(n_slots, dtype=np.int64)
+    spiked = np.empty(n, dtype=np.int64)
+    out_i = np.empty(1 << 16, dtype=np.int32)
+    out_t = np.empty(1 << 16, dtype=np.int64)
+    n_out = 0
+    events = 0
+    for step in range(n_steps):
+        t = step * dt
+        row = step // per_input
+        n_spiked = 0
+        for k in range(n):                              # neurons: exact step, then threshold
+            if step - last[k] >= ref_steps[k]:
+                v_inf = v_rest[k] + R[k] * (i_syn[k] + current[row, k])
+                v[k] = v_inf + (v[k] - v_inf) * decay_m[k]
+                if v[k] > v_th[k]:
+                    spiked[n_spiked] = k
+                    n_spiked += 1
+            i_syn[k] *= decay_syn[k]
+        now = step % n_slots
+        for q in range(n_spiked):                       # queue each spike's synapses at their arrival step
+            k = spiked[q]
+            if n_out == out_i.shape[0]:
+                out_i = np.concatenate((out_i, np.empty_like(out_i)))
+                out_t = np.concatenate((out_t, np.empty_like(out_t)))
+            out_i[n_out] = k
+            out_t[n_out] = step
+            n_out += 1
+            for x in range(out_ptr[k], out_ptr[k + 1]):
+                slot = now + out_delay[x]
+                slot = slot - n_slots if slot >= n_slots else slot
+                c = queue_n[slot]
+                if c == queue.shape[1]:
+                    queue = grow(queue)
+                queue[slot, c] = out_syn[x]
+                queue_n[slot] = c + 1
+        learning = step < plastic_steps
+        if step == plastic_steps:                       # weights frozen from here on
+            jump[:n_ee] = w * j_ee
+        c = queue_n[now]
+        events += c
+        if learning:
+            for q in range(c):                          # arrivals: transmit, then LTD
+                s = queue[now, q]
+                if s < n_ee:
+                    i_syn[post[s]] += w[s] * j_ee
+                    w[s] = min(max(w[s] - a_minus[s] * w_max * apost[s]
+                                   * np.exp(-(t - t_post[s]) / tau_minus[s]), 0.0), w_max)
+                    apre[s] = apre[s] * np.exp(-(t - t_pre[s]) / tau_plus[s]) + 1.0
+                    t_pre[s] = t
+                else:
                     i_syn[post[s]] += jump[s]
-            queue_n[now] = 0
-            if learning:                                    # postsynaptic spikes: LTP
-                for q in range(n_spiked):
-                    k = spiked[q]
-                    for x in range(in_ptr[k], in_ptr[k + 1]):
-                        s = in_syn[x]
-                        w[s] = min(w[s] + a_plus[s] * w_max * apre[s] * np.exp(-(t - t_pre[s]) / tau_plus[s]),
-                                   w_max)
-                        apost[s] = apost[s] * np.exp(-(t - t_post[s]) / tau_minus[s]) + 1.0
-                        t_post[s] = t
-            for q in range(n_spiked):                       # reset
+        else:
+            for q in range(c):                          # arrivals: transmit
+                s = queue[now, q]
+                i_syn[post[s]] += jump[s]
+        queue_n[now] = 0
+        if learning:                                    # postsynaptic spikes: LTP
+            for q in range(n_spiked):
                 k = spiked[q]
-                v[k] = v_reset[k]
-                last[k] = step
-        return out_i[:n_out], out_t[:n_out], events
-
-    return simulate
-
-
-_SIMULATE = None
+                for x in range(in_ptr[k], in_ptr[k + 1]):
+                    s = in_syn[x]
+                    w[s] = min(w[s] + a_plus[s] * w_max * apre[s] * np.exp(-(t - t_pre[s]) / tau_plus[s]),
+                               w_max)
+                    apost[s] = apost[s] * np.exp(-(t - t_post[s]) / tau_minus[s]) + 1.0
+                    t_post[s] = t
+        for q in range(n_spiked):                       # reset
+            k = spiked[q]
+            v[k] = v_reset[k]
+            last[k] = step
+    return out_i[:n_out], out_t[:n_out], events
 
 
 def _refractory_steps(t_ref: np.ndarray, dt: float) -> np.ndarray:
     """Steps a neuron stays refractory (times in ms), as Brian2 counts them: ``timestep(t_ref, dt)``."""
     return np.array((t_ref * 1e-3 + 1e-3 * dt * 1e-3) / (dt * 1e-3), dtype=np.int64)
-
-
-def _kernel():
-    global _SIMULATE
-    if _SIMULATE is None:
-        try:
-            _SIMULATE = _compile()
-        except ImportError as e:
-            raise HRSNNError("target numba: numba is not installed (pip install numba), or use target "
-                             "'standalone', 'cython' or 'numpy'") from e
-    return _SIMULATE
 
 
 def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Parameters | None = None
@@ -145,7 +128,6 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     if config.input.encoding != "current":
         raise HRSNNError("target numba: only input.encoding = 'current' is supported; "
                          "use target 'cython' or 'numpy' for Poisson input")
-    simulate = _kernel()
     u_eval = encoding.as_input(u_eval, name="u_eval")
     u_train = (encoding.as_input(u_train, u_eval.shape[1], name="u_train") if len(u_train)
                else np.zeros((0, u_eval.shape[1])))
