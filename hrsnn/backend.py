@@ -1,4 +1,4 @@
-"""Brian2 code-generation settings shared by every simulation."""
+"""Simulation targets (which engine runs a reservoir) and Brian2's code-generation settings."""
 from __future__ import annotations
 
 import importlib.util

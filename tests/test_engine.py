@@ -1,4 +1,4 @@
-"""The compiled fast path gives the same spikes as a fresh Brian2 runtime build, and compiles once."""
+"""The Brian2 standalone target gives the same spikes as a fresh Brian2 runtime build, and compiles once."""
 import shutil
 
 import numpy as np
