@@ -5,6 +5,8 @@ exact LIF update with held currents, exponential synaptic current, per-synapse d
 E→E acting at spike arrival), so it produces Brian2's spikes and weights (``tests/test_eventsim.py`` checks it
 against a fresh Brian2 build). One loop over time steps: a spike queues each of its synapses on a ring of future
 steps (one slot per step of the longest delay), so a synaptic event costs O(1) and no step scans the delays.
+Layout for speed: the neuron update is branch-free (vectorisable), and each E→E synapse's STDP state sits in one
+64-byte record (``SYNAPSE``), so a plastic event touches one cache line.
 The kernel is compiled once per machine (Numba's on-disk cache), not per network structure: any size, wiring,
 seed, parameter set or input length runs without compilation. Brian2 remains the simulator of record.
 """
@@ -21,6 +23,22 @@ from .errors import HRSNNError
 from .network import Parameters, RunResult, run_states, seed_streams
 
 
+SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "f8"), ("tau_minus", "f8"),
+                    ("a_plus", "f8"), ("a_minus", "f8"), ("pre_step", "i4"), ("post_step", "i4")])
+"""One E→E synapse: weight (× j_ee), traces, time constants (s), learning rates × w_max, and the steps of the
+last presynaptic arrival and postsynaptic spike (the traces' update times)."""
+
+
+def synapse_records(w, tau_plus, tau_minus, a_plus, a_minus, w_max: float) -> np.ndarray:
+    """``SYNAPSE`` records, 64-byte aligned (one cache line each); time constants in s."""
+    buf = np.zeros((len(w) + 1) * SYNAPSE.itemsize, np.uint8)
+    start = -buf.ctypes.data % SYNAPSE.itemsize
+    syn = buf[start:start + len(w) * SYNAPSE.itemsize].view(SYNAPSE)
+    syn["w"], syn["tau_plus"], syn["tau_minus"] = w, tau_plus, tau_minus
+    syn["a_plus"], syn["a_minus"] = a_plus * w_max, a_minus * w_max
+    return syn
+
+
 @njit(cache=True, error_model="numpy")
 def grow(queue):
     bigger = np.empty((queue.shape[0], 2 * queue.shape[1]), dtype=queue.dtype)
@@ -29,38 +47,50 @@ def grow(queue):
 
 
 @njit(cache=True, error_model="numpy")
+def push(queue, queue_n, now, out_delay, out_syn, a, b, fill):
+    """Queue synapses ``out_syn[a:b]`` at their arrival slots (``queue`` has room); returns the new fill.
+    A function of its own so the loop sees a fixed ``queue`` (no reload per event: ≈25 % faster)."""
+    n_slots = queue.shape[0]
+    for x in range(a, b):
+        slot = now + out_delay[x]
+        slot = slot - n_slots if slot >= n_slots else slot
+        c = queue_n[slot]
+        queue[slot, c] = out_syn[x]
+        queue_n[slot] = c + 1
+        fill = max(fill, c + 1)
+    return fill
+
+
+@njit(cache=True, error_model="numpy")
 def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_th, ref_steps, v_rest,
-             v_reset, R, v, n_slots, out_ptr, out_syn, out_delay, post, jump, w, j_ee, w_max, tau_plus,
-             tau_minus, a_plus, a_minus, in_ptr, in_syn, dt):
-    """Synapses 0 … n_ee−1 are E→E (plastic, current w·j_ee), the rest static (current ``jump``, A);
-    ``out_syn[out_ptr[k]:out_ptr[k+1]]`` are neuron k's synapses, E→E first, each by delay (steps). Once the
-    weights freeze, ``jump[:n_ee]`` is set to w·j_ee, so a frozen arrival is one add."""
-    n, n_ee = v.shape[0], w.shape[0]
+             v_reset, R, v, n_slots, out_ptr, out_syn, out_delay, post, jump, syn, j_ee, w_max, in_ptr, in_syn, dt):
+    """Synapses 0 … n_ee−1 are E→E (plastic ``SYNAPSE`` records ``syn``, current w·j_ee), the rest static
+    (current ``jump``, A); ``out_syn[out_ptr[k]:out_ptr[k+1]]`` are neuron k's synapses, E→E first, each by delay
+    (steps). Once the weights freeze, ``jump[:n_ee]`` is set to w·j_ee, so a frozen arrival is one add."""
+    n, n_ee = v.shape[0], syn.shape[0]
     i_syn = np.zeros(n)
-    last = np.full(n, -10**9)
-    apre = np.zeros(n_ee)
-    apost = np.zeros(n_ee)
-    t_pre = np.zeros(n_ee)
-    t_post = np.zeros(n_ee)
+    ready = ref_steps - 10**9                           # first step each neuron integrates again
     queue = np.empty((n_slots, 256), dtype=np.int32)    # synapses arriving at each future step (ring)
     queue_n = np.zeros(n_slots, dtype=np.int64)
     spiked = np.empty(n, dtype=np.int64)
     out_i = np.empty(1 << 16, dtype=np.int32)
     out_t = np.empty(1 << 16, dtype=np.int64)
     n_out = 0
+    fill = 0                                            # the fullest any slot has been
     events = 0
     for step in range(n_steps):
         t = step * dt
-        row = step // per_input
+        u = current[step // per_input]
+        for k in range(n):                              # neurons: exact step unless refractory
+            v_inf = v_rest + R * (i_syn[k] + u[k])
+            v_new = v_inf + (v[k] - v_inf) * decay_m[k]
+            v[k] = v_new if step >= ready[k] else v[k]
+            i_syn[k] *= decay_syn
         n_spiked = 0
-        for k in range(n):                              # neurons: exact step, then threshold
-            if step - last[k] >= ref_steps[k]:
-                v_inf = v_rest[k] + R[k] * (i_syn[k] + current[row, k])
-                v[k] = v_inf + (v[k] - v_inf) * decay_m[k]
-                if v[k] > v_th[k]:
-                    spiked[n_spiked] = k
-                    n_spiked += 1
-            i_syn[k] *= decay_syn[k]
+        for k in range(n):                              # threshold
+            if v[k] > v_th[k] and step >= ready[k]:
+                spiked[n_spiked] = k
+                n_spiked += 1
         now = step % n_slots
         for q in range(n_spiked):                       # queue each spike's synapses at their arrival step
             k = spiked[q]
@@ -70,28 +100,26 @@ def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_t
             out_i[n_out] = k
             out_t[n_out] = step
             n_out += 1
-            for x in range(out_ptr[k], out_ptr[k + 1]):
-                slot = now + out_delay[x]
-                slot = slot - n_slots if slot >= n_slots else slot
-                c = queue_n[slot]
-                if c == queue.shape[1]:
-                    queue = grow(queue)
-                queue[slot, c] = out_syn[x]
-                queue_n[slot] = c + 1
+            a, b = out_ptr[k], out_ptr[k + 1]
+            while fill + (b - a) > queue.shape[1]:      # room for all of them in any slot
+                queue = grow(queue)
+            fill = push(queue, queue_n, now, out_delay, out_syn, a, b, fill)
         learning = step < plastic_steps
         if step == plastic_steps:                       # weights frozen from here on
-            jump[:n_ee] = w * j_ee
+            for s in range(n_ee):
+                jump[s] = syn[s].w * j_ee
         c = queue_n[now]
         events += c
         if learning:
             for q in range(c):                          # arrivals: transmit, then LTD
                 s = queue[now, q]
                 if s < n_ee:
-                    i_syn[post[s]] += w[s] * j_ee
-                    w[s] = min(max(w[s] - a_minus[s] * w_max * apost[s]
-                                   * np.exp(-(t - t_post[s]) / tau_minus[s]), 0.0), w_max)
-                    apre[s] = apre[s] * np.exp(-(t - t_pre[s]) / tau_plus[s]) + 1.0
-                    t_pre[s] = t
+                    r = syn[s]
+                    i_syn[post[s]] += r.w * j_ee
+                    r.w = min(max(r.w - r.a_minus * r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus), 0.0),
+                              w_max)
+                    r.apre = r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus) + 1.0
+                    r.pre_step = step
                 else:
                     i_syn[post[s]] += jump[s]
         else:
@@ -103,15 +131,14 @@ def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_t
             for q in range(n_spiked):
                 k = spiked[q]
                 for x in range(in_ptr[k], in_ptr[k + 1]):
-                    s = in_syn[x]
-                    w[s] = min(w[s] + a_plus[s] * w_max * apre[s] * np.exp(-(t - t_pre[s]) / tau_plus[s]),
-                               w_max)
-                    apost[s] = apost[s] * np.exp(-(t - t_post[s]) / tau_minus[s]) + 1.0
-                    t_post[s] = t
+                    r = syn[in_syn[x]]
+                    r.w = min(r.w + r.a_plus * r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus), w_max)
+                    r.apost = r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus) + 1.0
+                    r.post_step = step
         for q in range(n_spiked):                       # reset
             k = spiked[q]
-            v[k] = v_reset[k]
-            last[k] = step
+            v[k] = v_reset
+            ready[k] = step + ref_steps[k]
     return out_i[:n_out], out_t[:n_out], events
 
 
@@ -147,22 +174,22 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     out_ptr = np.searchsorted(pre[out_syn], np.arange(n + 1))
     in_syn = np.argsort(post[:n_ee], kind="stable")
     in_ptr = np.searchsorted(post[:n_ee][in_syn], np.arange(n + 1))
-    w = params.w[ee].astype(float)
+    syn = synapse_records(params.w[ee], params.tau_plus[ee] * 1e-3, params.tau_minus[ee] * 1e-3, params.a_plus[ee],
+                          params.a_minus[ee], config.stdp.w_max)
     current = encoding.input_current(config.input, params.w_in, np.vstack([u_train, u_eval])) * 1e-12
     n_train_steps = len(u_train) * per_input
     start = time.perf_counter()
     spike_i, spike_step, events = simulate(
         (len(u_train) + len(u_eval)) * per_input, per_input, n_train_steps if config.stdp.enabled else 0, current,
-        np.exp(-config.dt / params.tau_m), np.full(n, np.exp(-config.dt / nc.tau_syn)), params.v_th * 1e-3,
-        _refractory_steps(params.t_ref, config.dt), np.full(n, nc.v_rest * 1e-3),
-        np.full(n, nc.v_reset * 1e-3), np.full(n, nc.resistance * 1e6), params.v0 * 1e-3,
-        int(delay.max(initial=0)) + 1, out_ptr.astype(np.int64), out_syn.astype(np.int32), delay[out_syn],
-        post, np.concatenate([np.zeros(n_ee), params.st_j[st] * 1e-12]), w, config.synapses.j_ee * 1e-12,
-        config.stdp.w_max, params.tau_plus[ee] * 1e-3, params.tau_minus[ee] * 1e-3, params.a_plus[ee],
-        params.a_minus[ee], in_ptr.astype(np.int64), in_syn.astype(np.int64), config.dt * 1e-3)
+        np.exp(-config.dt / params.tau_m), np.exp(-config.dt / nc.tau_syn), params.v_th * 1e-3,
+        _refractory_steps(params.t_ref, config.dt), nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6,
+        params.v0 * 1e-3, int(delay.max(initial=0)) + 1, out_ptr.astype(np.int64), out_syn.astype(np.int32),
+        delay[out_syn], post, np.concatenate([np.zeros(n_ee), params.st_j[st] * 1e-12]), syn,
+        config.synapses.j_ee * 1e-12, config.stdp.w_max, in_ptr.astype(np.int64), in_syn.astype(np.int64),
+        config.dt * 1e-3)
     wall = time.perf_counter() - start
-    params.w = np.empty_like(w)
-    params.w[ee] = w
+    params.w = np.empty(n_ee)
+    params.w[ee] = syn["w"]
     step_s, dt = config.input.step * 1e-3, config.dt * 1e-3
     phases = []
     for lo, n_steps in ((0, len(u_train)), (n_train_steps, len(u_eval))):

@@ -24,13 +24,27 @@ def _check_xy(X, y=None):
     return X, y
 
 
+def _constant_columns(Xc: np.ndarray) -> np.ndarray | None:
+    """Mask of the columns of Xc that do not vary (silent neurons), or None when every column varies. Such a
+    column gets weight 0 in every ridge solution, so the solvers leave it out of the factorisation."""
+    flat = np.ptp(Xc, axis=0) == 0
+    return flat if flat.any() else None
+
+
 def ridge_path(Xc: np.ndarray, Yc: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(V, s, P) with Xc = U diag(s) Vᵀ (thin SVD, round-off singular values set to 0) and P = Uᵀ Yc.
 
     Every ridge solution on centred states Xc (T × F) and targets Yc (T × K) is V diag(s / (s² + λ)) P, so one
     decomposition serves a whole grid of penalties (``ridge_gains``). Computed from the eigenvectors of the
-    smaller Gram matrix (XcXcᵀ when T < F, as in memory-capacity readouts on large reservoirs).
+    smaller Gram matrix (XcXcᵀ when T < F, as in memory-capacity readouts on large reservoirs); constant
+    columns are left out (their rows of V are 0).
     """
+    flat = _constant_columns(Xc)
+    if flat is not None:
+        V_kept, s, P = ridge_path(Xc[:, ~flat], Yc)
+        V = np.zeros((Xc.shape[1], V_kept.shape[1]))
+        V[~flat] = V_kept
+        return V, s, P
     wide = Xc.shape[0] < Xc.shape[1]
     evals, evecs = np.linalg.eigh(Xc @ Xc.T if wide else Xc.T @ Xc)
     cutoff = (evals[-1] if len(evals) else 0.0) * max(Xc.shape) * np.finfo(float).eps
@@ -49,7 +63,13 @@ def ridge_gains(s: np.ndarray, ridge: float) -> np.ndarray:
 
 def ridge_solve(Xc: np.ndarray, Yc: np.ndarray, ridge: float) -> np.ndarray:
     """Weights (F × K) minimising |Yc − Xc W|² + λ|W|², by a Cholesky solve of the smaller of the primal
-    (XcᵀXc + λI) and dual (XcXcᵀ + λI) systems; the minimum-norm solution when the system is singular."""
+    (XcᵀXc + λI) and dual (XcXcᵀ + λI) systems; the minimum-norm solution when the system is singular.
+    Constant columns get weight 0 without entering the factorisation."""
+    flat = _constant_columns(Xc)
+    if flat is not None:
+        W = np.zeros((Xc.shape[1], Yc.shape[1]))
+        W[~flat] = ridge_solve(Xc[:, ~flat], Yc, ridge)
+        return W
     wide = Xc.shape[0] < Xc.shape[1]
     A = Xc @ Xc.T if wide else Xc.T @ Xc
     A[np.diag_indices_from(A)] += ridge

@@ -30,8 +30,13 @@ def test_eventsim_reproduces_brian2_spikes_and_weights(small_config):
     assert 0.9 * emitted < events <= emitted
 
 
-@pytest.mark.parametrize("updates", [{"stdp.enabled": False}, {"neuron.t_ref": {"dist": "uniform", "low": 1, "high": 6},
-                                                               "neuron.v_th": {"dist": "normal", "loc": -50, "std": 2}}])
+@pytest.mark.parametrize("updates", [
+    {"stdp.enabled": False},
+    {"neuron.t_ref": {"dist": "uniform", "low": 1, "high": 6}, "neuron.v_th": {"dist": "normal", "loc": -50, "std": 2}},
+    # dense wiring, one short delay: a queue slot receives > 256 synapses in a step (the queue grows)
+    {"synapses.p_ee": 1.0, "synapses.p_ei": 1.0, "synapses.j_ee": 6.0, "synapses.j_ei": 6.0,
+     "synapses.delay": {"dist": "constant", "value": 0.5}},
+])
 def test_drive_numba_matches_brian2_with_padding_channels_and_given_weights(small_config, updates):
     cfg = small_config.with_updates(updates)
     rng = np.random.default_rng(3)

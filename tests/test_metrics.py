@@ -75,12 +75,23 @@ def test_ridge_readout_fits_linear_map():
 def test_ridge_readout_matches_closed_form_in_primal_and_dual(rows, features):
     rng = np.random.default_rng(6)
     X, Y = rng.normal(size=(rows, features)), rng.normal(size=(rows, 3))
+    X[:, :5], X[:, 5] = 0.0, 2.0           # silent neurons: constant columns, left out of the factorisation
     Xc, Yc = X - X.mean(axis=0), Y - Y.mean(axis=0)
     for lam in (1e-3, 10.0):
         expected = np.linalg.solve(Xc.T @ Xc + lam * np.eye(features), Xc.T @ Yc)
         assert np.allclose(RidgeReadout(lam).fit(X, Y).coef_, expected, atol=1e-8)
     expected = np.linalg.lstsq(Xc, Yc, rcond=None)[0]        # λ = 0: the minimum-norm least-squares solution
     assert np.allclose(RidgeReadout(0.0).fit(X, Y).coef_, expected, atol=1e-6)
+
+
+def test_constant_columns_do_not_change_memory_capacity():
+    rng = np.random.default_rng(8)
+    u = rng.uniform(-0.8, 0.8, 600)
+    X = delay_line(u, 6) + rng.normal(scale=0.1, size=(600, 6))
+    padded = np.hstack([np.zeros((600, 30)), X, np.full((600, 4), 0.3)])
+    for ridge in (1e-3, 10.0 ** np.arange(-4, 3)):
+        a, b = memory_capacity(X, u, 8, ridge=ridge), memory_capacity(padded, u, 8, ridge=ridge)
+        assert a.ridge == b.ridge and a.total == pytest.approx(b.total, rel=1e-10) and a.total > 3
 
 
 def test_efficiency():
