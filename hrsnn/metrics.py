@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .errors import InputError
 from .readouts import RidgeReadout, _check_xy, ridge_gains, ridge_path
@@ -54,6 +55,8 @@ def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4
     n_test rows: MC_k = corr²(u[t−k], ŷ_k[t]). ``test_size`` is a fraction of T or a number of rows.
     ``ridge`` is a penalty, or a grid from which ``select_ridge`` picks one using the training rows only.
     Agrees with ``reservoirpy.observables.memory_capacity`` given the same states and split.
+    Runs single-threaded BLAS: at these sizes (10²–10³ features) threads cost more than they save, and on a
+    shared 2-core machine they made the readouts up to 2× slower and far less predictable (``make bench``).
     """
     X, u = _check_xy(states, u)
     u = np.squeeze(u)
@@ -70,10 +73,11 @@ def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4
     rows = np.arange(first, T)
     targets = np.stack([u[rows - k] for k in range(1, k_max + 1)], axis=1)
     split = T - n_test - first
-    if np.ndim(ridge):
-        ridge = select_ridge(X[rows[:split]], targets[:split], list(ridge))
-    readout = RidgeReadout(float(ridge)).fit(X[rows[:split]], targets[:split])
-    per_delay = squared_correlation(targets[split:], readout.predict(X[rows[split:]]))
+    with threadpool_limits(1, user_api="blas"):
+        if np.ndim(ridge):
+            ridge = select_ridge(X[rows[:split]], targets[:split], list(ridge))
+        readout = RidgeReadout(float(ridge)).fit(X[rows[:split]], targets[:split])
+        per_delay = squared_correlation(targets[split:], readout.predict(X[rows[split:]]))
     return MemoryCapacity(float(per_delay.sum()), per_delay, float(ridge))
 
 
