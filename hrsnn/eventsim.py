@@ -158,10 +158,14 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     u_eval = encoding.as_input(u_eval, name="u_eval")
     u_train = (encoding.as_input(u_train, u_eval.shape[1], name="u_train") if len(u_train)
                else np.zeros((0, u_eval.shape[1])))
+    per_input = int(round(config.input.step / config.dt))
+    total_steps = (len(u_train) + len(u_eval)) * per_input
+    if total_steps >= 2**31:                       # SYNAPSE keeps step numbers in 32 bits
+        raise HRSNNError(f"target numba: {total_steps} time steps (input rows × input.step / dt) exceed "
+                         f"2**31 − 1; shorten the input or use target 'standalone'")
     if params is None:
         params = Parameters.draw(config, u_eval.shape[1], seed_streams(seed)[0])
     n, nc = config.n_neurons, config.neuron
-    per_input = int(round(config.input.step / config.dt))
     d_ee = np.round(params.ee_delay / config.dt).astype(np.int64)
     d_st = np.round(params.st_delay / config.dt).astype(np.int64)
     ee = np.lexsort((d_ee, params.ee_pre))         # synapse order: by presynaptic neuron, then delay

@@ -65,3 +65,9 @@ def test_poisson_input_needs_a_runtime_target(small_config):
     cfg = small_config.with_updates({"input.encoding": "poisson"})
     with pytest.raises(HRSNNError, match="target numba: only input.encoding = 'current'"):
         run_eventsim(cfg, 0, np.zeros(10), np.zeros(100))
+
+
+def test_runs_longer_than_32_bit_step_numbers_are_refused(small_config):
+    cfg = small_config.with_updates({"dt": 0.001, "input.step": 1000.0})     # 10⁶ steps per input row
+    with pytest.raises(HRSNNError, match=r"2149000000 time steps .* exceed 2\*\*31 − 1"):
+        run_eventsim(cfg, 0, np.zeros(149), np.zeros(2000))
