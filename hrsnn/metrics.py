@@ -56,7 +56,7 @@ def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4
     ``ridge`` is a penalty, or a grid from which ``select_ridge`` picks one using the training rows only.
     Agrees with ``reservoirpy.observables.memory_capacity`` given the same states and split.
     Runs single-threaded BLAS: at these sizes (10²–10³ features) threads cost more than they save, and on a
-    shared 2-core machine they made the readouts up to 2× slower and far less predictable (``make bench``).
+    shared 2-core machine they made the readouts about 2× slower and far less predictable.
     """
     X, u = _check_xy(states, u)
     u = np.squeeze(u)
