@@ -42,17 +42,20 @@ def _trim(config: ReservoirConfig, result: RunResult, n_steps: int) -> RunResult
     keep = result.spike_t < n_steps * step - 1e-12
     i, t = result.spike_i[keep], result.spike_t[keep]
     return RunResult(i, t, result.states[:n_steps], n_steps, n_steps * step,
-                     result.wall_s * n_steps / result.n_steps)
+                     result.wall_s * n_steps / result.n_steps, result.stopped_at)
 
 
 def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarray | None = None,
-          target: str = "auto", progress: bool = False, pad: int = PAD_STEPS) -> Drive:
+          target: str = "auto", progress: bool = False, pad: int = PAD_STEPS,
+          max_eval_spikes: int | None = None) -> Drive:
     """Run STDP on ``u_train`` (may be empty: no training), then the frozen network on ``u_eval``.
 
     Inputs are (T,) or (T, C) arrays in [-1, 1], one row per ``input.step``. ``weights`` replaces the initial
     E→E weights (e.g. those a previous ``drive`` learned), so a trained reservoir can be re-run on new input.
     The network starts from the initial state of ``Reservoir(config, seed)`` and the frozen phase continues from
     where training left it, as ``Reservoir.train_stdp`` followed by ``Reservoir.run``.
+    ``max_eval_spikes``: on the numba target, stop the frozen phase once it has more spikes than that (its
+    ``run.stopped_at`` says where); other targets run to the end.
     """
     u_eval = encoding.as_input(u_eval, name="u_eval")
     channels = u_eval.shape[1]
@@ -74,7 +77,8 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
         params.w = weights.copy()
     if target == "numba":
         from .eventsim import run_eventsim
-        train, run, params, _ = run_eventsim(config, seed, p_train, p_eval, params=params)
+        train, run, params, _ = run_eventsim(config, seed, p_train, p_eval, params=params,
+                                             max_eval_spikes=max_eval_spikes)
     elif target == "standalone":
         from .engine import default_engine
         train, run, params = default_engine().run(config, seed, p_train, p_eval, params=params, progress=progress)

@@ -23,7 +23,7 @@ class EfficiencyResult:
 
     memory_capacity: float
     mc_per_delay: list[float]
-    spikes: int                  # spikes of the evaluation run (all neurons)
+    spikes: int                  # spikes of the evaluation run (all neurons; up to the stop if stopped as runaway)
     rate_hz: float               # spikes / (neurons × simulated seconds of the evaluation run)
     synaptic_events: int         # Σ over spikes of the spiking neuron's recurrent out-degree
     E: float                     # rate_hz / memory_capacity (lower is better); +inf if degenerate
@@ -73,12 +73,15 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
     rate = run.n_spikes / (n * run.duration)
     events = int(params.out_degree(n)[run.spike_i].sum()) if run.n_spikes else 0
     reason = ""
-    if run.n_spikes == 0:
+    if run.stopped_at is not None:
+        reason = (f"runaway: {run.n_spikes} spikes by input step {run.stopped_at} of {run.n_steps} already exceed "
+                  f"task.max_rate {t.max_rate:g} Hz over the whole run (stopped early)")
+    elif run.n_spikes == 0:
         reason = "silent: no spikes"
     elif rate > t.max_rate:
         reason = f"runaway: mean rate {rate:.1f} Hz > task.max_rate {t.max_rate:g} Hz"
     mc_total, per_delay, ridge = 0.0, np.zeros(t.k_max), float("nan")
-    if run.n_spikes:
+    if run.n_spikes and run.stopped_at is None:
         mc = memory_capacity(run.states, u_eval, t.k_max, ridge=t.ridge or RIDGE_GRID,
                              test_size=t.test_fraction, washout=t.washout)
         mc_total, per_delay, ridge = mc.total, mc.per_delay, mc.ridge
@@ -104,14 +107,17 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
     ``target``: "numba" (the event-driven kernel of ``hrsnn.eventsim``, compiled once per machine),
     "standalone" (a Brian2 binary compiled per structure, ``hrsnn.engine``), "cython" or "numpy" (Brian2
     runtime), or "auto" (numba when the input is a current, see ``hrsnn.backend.resolve_target``). All give the
-    same spikes.
+    same spikes, except that numba stops a runaway evaluation run as soon as its spikes exceed what
+    ``task.max_rate`` allows (the verdict is the same, ``spikes`` and ``rate_hz`` are then lower bounds).
     With ``keep_run`` the result carries ``.run`` (spikes and states of the evaluation run) for plots.
     """
     config = config or ReservoirConfig()
     seed = config.seed if seed is None else int(seed)
     start = time.perf_counter()
     u_train, u_eval = memory_input(config, seed)
-    phases = drive(config, seed, u_train, u_eval, target=target, progress=progress, pad=1)
+    t = config.task           # a run past this many spikes is runaway whatever follows: stop it there
+    budget = int(t.max_rate * config.n_neurons * t.eval_steps * config.input.step * 1e-3)
+    phases = drive(config, seed, u_train, u_eval, target=target, progress=progress, pad=1, max_eval_spikes=budget)
     train_spikes = phases.train.n_spikes if phases.train is not None else 0
     run, params = phases.run, phases.params
     result = score_run(config, params, seed, run, u_eval, train_spikes, time.perf_counter() - start)

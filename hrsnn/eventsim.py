@@ -63,10 +63,13 @@ def push(queue, queue_n, now, out_delay, out_syn, a, b, fill):
 
 @njit(cache=True, error_model="numpy")
 def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_th, ref_steps, v_rest,
-             v_reset, R, v, n_slots, out_ptr, out_syn, out_delay, post, jump, syn, j_ee, w_max, in_ptr, in_syn, dt):
+             v_reset, R, v, n_slots, out_ptr, out_syn, out_delay, post, jump, syn, j_ee, w_max, in_ptr, in_syn, dt,
+             eval_start, max_eval_spikes):
     """Synapses 0 … n_ee−1 are E→E (plastic ``SYNAPSE`` records ``syn``, current w·j_ee), the rest static
     (current ``jump``, A); ``out_syn[out_ptr[k]:out_ptr[k+1]]`` are neuron k's synapses, E→E first, each by delay
-    (steps). Once the weights freeze, ``jump[:n_ee]`` is set to w·j_ee, so a frozen arrival is one add."""
+    (steps). Once the weights freeze, ``jump[:n_ee]`` is set to w·j_ee, so a frozen arrival is one add.
+    The run stops after the step in which the spikes from step ``eval_start`` on exceed ``max_eval_spikes``
+    (≥ 0; −1: no budget). Returns spike neurons, spike steps, synaptic events and the steps simulated."""
     n, n_ee = v.shape[0], syn.shape[0]
     i_syn = np.zeros(n)
     ready = ref_steps - 10**9                           # first step each neuron integrates again
@@ -78,6 +81,7 @@ def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_t
     n_out = 0
     fill = 0                                            # the fullest any slot has been
     events = 0
+    eval_spikes = 0
     for step in range(n_steps):
         t = step * dt
         u = current[step // per_input]
@@ -139,7 +143,11 @@ def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_t
             k = spiked[q]
             v[k] = v_reset
             ready[k] = step + ref_steps[k]
-    return out_i[:n_out], out_t[:n_out], events
+        if step >= eval_start:
+            eval_spikes += n_spiked
+            if 0 <= max_eval_spikes < eval_spikes:
+                return out_i[:n_out], out_t[:n_out], events, step + 1
+    return out_i[:n_out], out_t[:n_out], events, n_steps
 
 
 def _refractory_steps(t_ref: np.ndarray, dt: float) -> np.ndarray:
@@ -147,11 +155,13 @@ def _refractory_steps(t_ref: np.ndarray, dt: float) -> np.ndarray:
     return np.array((t_ref * 1e-3 + 1e-3 * dt * 1e-3) / (dt * 1e-3), dtype=np.int64)
 
 
-def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Parameters | None = None
-                 ) -> tuple[RunResult | None, RunResult, Parameters, int]:
+def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Parameters | None = None,
+                 max_eval_spikes: int | None = None) -> tuple[RunResult | None, RunResult, Parameters, int]:
     """STDP phase on ``u_train`` (may be empty), frozen phase on ``u_eval``: the spikes of
     ``Reservoir(config, seed)`` with ``train_stdp(u_train)`` then ``run(u_eval)``. Returns both phases, the
-    parameters (E→E weights as learned) and the number of synaptic events delivered."""
+    parameters (E→E weights as learned) and the number of synaptic events delivered.
+    With ``max_eval_spikes``, the frozen phase stops once it has more spikes than that: its result then holds
+    the spikes so far (a prefix of the full run's) and ``stopped_at``, the input step it stopped in."""
     if config.input.encoding != "current":
         raise HRSNNError("target numba: only input.encoding = 'current' is supported; "
                          "use target 'cython' or 'numpy' for Poisson input")
@@ -183,14 +193,14 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     current = encoding.input_current(config.input, params.w_in, np.vstack([u_train, u_eval])) * 1e-12
     n_train_steps = len(u_train) * per_input
     start = time.perf_counter()
-    spike_i, spike_step, events = simulate(
+    spike_i, spike_step, events, done = simulate(
         (len(u_train) + len(u_eval)) * per_input, per_input, n_train_steps if config.stdp.enabled else 0, current,
         np.exp(-config.dt / params.tau_m), np.exp(-config.dt / nc.tau_syn), params.v_th * 1e-3,
         _refractory_steps(params.t_ref, config.dt), nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6,
         params.v0 * 1e-3, int(delay.max(initial=0)) + 1, out_ptr.astype(np.int64), out_syn.astype(np.int32),
         delay[out_syn], post, np.concatenate([np.zeros(n_ee), params.st_j[st] * 1e-12]), syn,
         config.synapses.j_ee * 1e-12, config.stdp.w_max, in_ptr.astype(np.int64), in_syn.astype(np.int64),
-        config.dt * 1e-3)
+        config.dt * 1e-3, n_train_steps, -1 if max_eval_spikes is None else int(max_eval_spikes))
     wall = time.perf_counter() - start
     params.w = np.empty(n_ee)
     params.w[ee] = syn["w"]
@@ -201,4 +211,6 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
         i, t = spike_i[keep].astype(np.int64), (spike_step[keep] - lo) * dt
         phases.append(RunResult(i, t, run_states(config, i, t, n_steps), n_steps, n_steps * step_s,
                                 wall * n_steps / (len(u_train) + len(u_eval))))
+    if done < total_steps:
+        phases[1].stopped_at = (done - 1 - n_train_steps) // per_input
     return (phases[0] if len(u_train) else None), phases[1], params, int(events)

@@ -230,6 +230,7 @@ class RunResult:
     n_steps: int
     duration: float               # s simulated
     wall_s: float
+    stopped_at: int | None = None  # input step at which the run passed its spike budget and was stopped
 
     @property
     def n_spikes(self) -> int:

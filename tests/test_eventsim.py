@@ -61,6 +61,19 @@ def test_auto_target_is_numba_for_current_input_and_agrees_with_brian2(small_con
     assert fast.E == pytest.approx(slow.E, rel=1e-9)
 
 
+def test_runaway_evaluation_stops_early_with_the_same_verdict_and_spikes_so_far(small_config):
+    cfg = small_config.with_updates({"task.max_rate": 20.0})
+    fast = evaluate(cfg, seed=4, keep_run=True)
+    slow = evaluate(cfg, seed=4, target=TARGET, keep_run=True)
+    budget = int(20.0 * cfg.n_neurons * cfg.task.eval_steps * cfg.input.step * 1e-3)
+    assert slow.run.stopped_at is None and slow.degenerate and slow.reason.startswith("runaway")
+    assert fast.degenerate and "(stopped early)" in fast.reason and fast.E == float("inf")
+    assert 0 < fast.run.stopped_at < cfg.task.eval_steps
+    assert budget < fast.spikes < slow.spikes
+    assert np.array_equal(fast.run.spike_i, slow.run.spike_i[:fast.spikes])      # a prefix of the full run
+    assert evaluate(small_config, seed=4).reason == ""                            # within budget: runs to the end
+
+
 def test_poisson_input_needs_a_runtime_target(small_config):
     cfg = small_config.with_updates({"input.encoding": "poisson"})
     with pytest.raises(HRSNNError, match="target numba: only input.encoding = 'current'"):
