@@ -194,7 +194,7 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     n_train_steps = len(u_train) * per_input
     start = time.perf_counter()
     spike_i, spike_step, events, done = simulate(
-        (len(u_train) + len(u_eval)) * per_input, per_input, n_train_steps if config.stdp.enabled else 0, current,
+        total_steps, per_input, n_train_steps if config.stdp.enabled else 0, current,
         np.exp(-config.dt / params.tau_m), np.exp(-config.dt / nc.tau_syn), params.v_th * 1e-3,
         _refractory_steps(params.t_ref, config.dt), nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6,
         params.v0 * 1e-3, int(delay.max(initial=0)) + 1, out_ptr.astype(np.int64), out_syn.astype(np.int32),
