@@ -20,6 +20,7 @@ from numba import njit
 from . import encoding
 from .config import ReservoirConfig
 from .errors import HRSNNError
+from .memo import Memo
 from .network import Parameters, RunResult, run_states, seed_streams
 
 
@@ -155,6 +156,42 @@ def _refractory_steps(t_ref: np.ndarray, dt: float) -> np.ndarray:
     return np.array((t_ref * 1e-3 + 1e-3 * dt * 1e-3) / (dt * 1e-3), dtype=np.int64)
 
 
+LAYOUTS = Memo(max_mb=256)
+"""Synapse layouts by the wiring arrays they were made from (kept alive with them, so ids are not reused)."""
+_WIRING_FIELDS = ("ee_pre", "ee_post", "ee_delay", "st_pre", "st_post", "st_delay", "st_j")
+
+
+def _layout(params: Parameters, dt: float) -> dict:
+    d_ee = np.round(params.ee_delay / dt).astype(np.int64)
+    d_st = np.round(params.st_delay / dt).astype(np.int64)
+    ee = np.lexsort((d_ee, params.ee_pre))         # synapse order: by presynaptic neuron, then delay
+    st = np.lexsort((d_st, params.st_pre))
+    n, n_ee = len(params.v0), len(ee)
+    pre = np.concatenate([params.ee_pre[ee], params.st_pre[st]])
+    delay = np.concatenate([d_ee[ee], d_st[st]])
+    post = np.concatenate([params.ee_post[ee], params.st_post[st]]).astype(np.int32)
+    out_syn = np.argsort(pre, kind="stable")       # per neuron: its E→E synapses, then its static ones
+    in_syn = np.argsort(post[:n_ee], kind="stable")
+    arrays = {"ee": ee, "post": post, "out_syn": out_syn.astype(np.int32), "out_delay": delay[out_syn],
+              "out_ptr": np.searchsorted(pre[out_syn], np.arange(n + 1)).astype(np.int64),
+              "in_syn": in_syn.astype(np.int64),
+              "in_ptr": np.searchsorted(post[:n_ee][in_syn], np.arange(n + 1)).astype(np.int64),
+              "st_jump": params.st_j[st] * 1e-12}
+    for a in arrays.values():       # read-only whether kept or not: one type signature for the kernel
+        a.flags.writeable = False
+    return {**arrays, "source": tuple(getattr(params, f) for f in _WIRING_FIELDS),
+            "n_slots": int(delay.max(initial=0)) + 1}
+
+
+def layout(params: Parameters, dt: float) -> dict:
+    """The kernel's synapse arrays (``simulate``'s arguments) for ``params``' wiring and delays at step ``dt``
+    (ms): computed once per wiring when its arrays are read-only (as ``Parameters.draw`` returns them)."""
+    source = [getattr(params, f) for f in _WIRING_FIELDS]
+    if any(a.flags.writeable for a in source):
+        return _layout(params, dt)
+    return LAYOUTS.get((*map(id, source), dt), lambda: _layout(params, dt))
+
+
 def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Parameters | None = None,
                  max_eval_spikes: int | None = None) -> tuple[RunResult | None, RunResult, Parameters, int]:
     """STDP phase on ``u_train`` (may be empty), frozen phase on ``u_eval``: the spikes of
@@ -176,18 +213,8 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     if params is None:
         params = Parameters.draw(config, u_eval.shape[1], seed_streams(seed)[0])
     n, nc = config.n_neurons, config.neuron
-    d_ee = np.round(params.ee_delay / config.dt).astype(np.int64)
-    d_st = np.round(params.st_delay / config.dt).astype(np.int64)
-    ee = np.lexsort((d_ee, params.ee_pre))         # synapse order: by presynaptic neuron, then delay
-    st = np.lexsort((d_st, params.st_pre))
-    n_ee = len(ee)
-    pre = np.concatenate([params.ee_pre[ee], params.st_pre[st]])
-    delay = np.concatenate([d_ee[ee], d_st[st]])
-    post = np.concatenate([params.ee_post[ee], params.st_post[st]]).astype(np.int32)
-    out_syn = np.argsort(pre, kind="stable")       # per neuron: its E→E synapses, then its static ones
-    out_ptr = np.searchsorted(pre[out_syn], np.arange(n + 1))
-    in_syn = np.argsort(post[:n_ee], kind="stable")
-    in_ptr = np.searchsorted(post[:n_ee][in_syn], np.arange(n + 1))
+    lay = layout(params, config.dt)
+    ee, n_ee = lay["ee"], len(lay["ee"])
     syn = synapse_records(params.w[ee], params.tau_plus[ee] * 1e-3, params.tau_minus[ee] * 1e-3, params.a_plus[ee],
                           params.a_minus[ee], config.stdp.w_max)
     current = encoding.input_current(config.input, params.w_in, np.vstack([u_train, u_eval])) * 1e-12
@@ -197,9 +224,9 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
         total_steps, per_input, n_train_steps if config.stdp.enabled else 0, current,
         np.exp(-config.dt / params.tau_m), np.exp(-config.dt / nc.tau_syn), params.v_th * 1e-3,
         _refractory_steps(params.t_ref, config.dt), nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6,
-        params.v0 * 1e-3, int(delay.max(initial=0)) + 1, out_ptr.astype(np.int64), out_syn.astype(np.int32),
-        delay[out_syn], post, np.concatenate([np.zeros(n_ee), params.st_j[st] * 1e-12]), syn,
-        config.synapses.j_ee * 1e-12, config.stdp.w_max, in_ptr.astype(np.int64), in_syn.astype(np.int64),
+        params.v0 * 1e-3, lay["n_slots"], lay["out_ptr"], lay["out_syn"], lay["out_delay"], lay["post"],
+        np.concatenate([np.zeros(n_ee), lay["st_jump"]]), syn, config.synapses.j_ee * 1e-12, config.stdp.w_max,
+        lay["in_ptr"], lay["in_syn"],
         config.dt * 1e-3, n_train_steps, -1 if max_eval_spikes is None else int(max_eval_spikes))
     wall = time.perf_counter() - start
     params.w = np.empty(n_ee)

@@ -6,6 +6,7 @@ Poisson input) come from numpy generators spawned from one seed, so a reservoir 
 """
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ import numpy as np
 
 from . import encoding
 from .config import ReservoirConfig
+from .memo import Memo
 from .states import filtered_traces, spike_counts
 
 # Leaky integrate-and-fire neuron with an exponential synaptic current:
@@ -86,6 +88,34 @@ def _connect(n_pre: int, n_post: int, p: float, rng: np.random.Generator, same: 
     return pre.astype(np.int32), post.astype(np.int32)
 
 
+WIRING = Memo(max_mb=256)
+"""Wiring and delays by structure and seed: a study's trials differ in parameter values, not in these."""
+
+
+def _wiring(cfg: ReservoirConfig, wiring_seed, delay_seed) -> dict[str, np.ndarray]:
+    """Recurrent synapses (E→E, then all others with their signed current jumps, pA) and delays (ms)."""
+    rng = np.random.default_rng(wiring_seed)
+    n, ne, sc = cfg.n_neurons, cfg.n_exc, cfg.synapses
+    pops = {"e": (0, ne), "i": (ne, n)}
+    pre_st, post_st, j_st = [], [], []
+    ee = None
+    for pair in ("ee", "ei", "ie", "ii"):
+        (a0, a1), (b0, b1) = pops[pair[0]], pops[pair[1]]
+        pre, post = _connect(a1 - a0, b1 - b0, getattr(sc, f"p_{pair}"), rng, pair[0] == pair[1])
+        pre, post = pre + a0, post + b0
+        if pair == "ee":
+            ee = (pre, post)
+            continue
+        sign = 1.0 if pair[0] == "e" else -1.0
+        pre_st.append(pre), post_st.append(post)
+        j_st.append(np.full(len(pre), sign * getattr(sc, f"j_{pair}")))
+    n_ee = len(ee[0])
+    st_pre, st_post = np.concatenate(pre_st), np.concatenate(post_st)
+    delays = sc.draw("delay", n_ee + len(st_pre), np.random.default_rng(delay_seed))
+    return {"ee_pre": ee[0], "ee_post": ee[1], "ee_delay": delays[:n_ee], "st_pre": st_pre, "st_post": st_post,
+            "st_delay": delays[n_ee:], "st_j": np.concatenate(j_st)}
+
+
 @dataclass
 class Parameters:
     """Every drawn quantity of one reservoir, in the config's units (ms, mV, pA, MOhm)."""
@@ -114,38 +144,24 @@ class Parameters:
     @classmethod
     def draw(cls, cfg: ReservoirConfig, n_channels: int, seed: np.random.SeedSequence) -> Parameters:
         """Draw everything; each quantity has its own random stream, so the homogeneous twin of a config
-        (same seed) has the same wiring, delays and input weights, and differs only where it is constant."""
-        rng = {name: np.random.default_rng(s) for name, s in zip(cls.STREAMS, seed.spawn(len(cls.STREAMS)))}
-        n, ne = cfg.n_neurons, cfg.n_exc
-        nc, sc, st = cfg.neuron, cfg.synapses, cfg.stdp
-        pops = {"e": (0, ne), "i": (ne, n)}
-        pre_st, post_st, j_st = [], [], []
-        ee = None
-        for pair in ("ee", "ei", "ie", "ii"):
-            (a0, a1), (b0, b1) = pops[pair[0]], pops[pair[1]]
-            pre, post = _connect(a1 - a0, b1 - b0, getattr(sc, f"p_{pair}"), rng["wiring"], pair[0] == pair[1])
-            pre, post = pre + a0, post + b0
-            if pair == "ee":
-                ee = (pre, post)
-                continue
-            sign = 1.0 if pair[0] == "e" else -1.0
-            pre_st.append(pre), post_st.append(post)
-            j_st.append(np.full(len(pre), sign * getattr(sc, f"j_{pair}")))
-        n_ee = len(ee[0])
-        st_pre, st_post = np.concatenate(pre_st), np.concatenate(post_st)
-        delays = sc.draw("delay", n_ee + len(st_pre), rng["delay"])
+        (same seed) has the same wiring, delays and input weights, and differs only where it is constant.
+        The wiring and delays (read-only arrays) are drawn once per structure and seed in a process."""
+        seqs = dict(zip(cls.STREAMS, seed.spawn(len(cls.STREAMS))))
+        rng = {name: np.random.default_rng(s) for name, s in seqs.items()}
+        n, nc, st = cfg.n_neurons, cfg.neuron, cfg.stdp
+        key = (n, cfg.n_exc, json.dumps(cfg.synapses.to_dict(), sort_keys=True), seqs["wiring"].entropy,
+               seqs["wiring"].spawn_key, seqs["delay"].spawn_key)
+        wiring = WIRING.get(key, lambda: _wiring(cfg, seqs["wiring"], seqs["delay"]))
+        n_ee = len(wiring["ee_pre"])
         v_th = nc.draw("v_th", n, rng["v_th"])
         return cls(
-            tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
+            **wiring, tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
             t_ref=nc.draw("t_ref", n, rng["t_ref"]),
-            ee_pre=ee[0], ee_post=ee[1], ee_delay=delays[:n_ee],
             w=np.full(n_ee, st.w_init),
             tau_plus=st.draw("tau_plus", n_ee, rng["tau_plus"]),
             tau_minus=st.draw("tau_minus", n_ee, rng["tau_minus"]),
             a_plus=st.draw("a_plus", n_ee, rng["a_plus"]),
             a_minus=st.draw("a_minus", n_ee, rng["a_minus"]),
-            st_pre=st_pre, st_post=st_post, st_delay=delays[n_ee:],
-            st_j=np.concatenate(j_st),
             w_in=encoding.input_weights(cfg.input, n, n_channels, rng["w_in"]),
             v0=nc.v_reset + rng["v0"].random(n) * (v_th - nc.v_reset),
         )

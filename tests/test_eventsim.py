@@ -7,7 +7,8 @@ from hrsnn.backend import resolve_target
 from hrsnn.drive import drive
 from hrsnn.errors import HRSNNError
 from hrsnn.evaluate import memory_input
-from hrsnn.eventsim import run_eventsim
+from hrsnn.eventsim import LAYOUTS, run_eventsim
+from hrsnn.network import WIRING, Parameters, seed_streams
 
 from .conftest import TARGET
 
@@ -84,3 +85,25 @@ def test_runs_longer_than_32_bit_step_numbers_are_refused(small_config):
     cfg = small_config.with_updates({"dt": 0.001, "input.step": 1000.0})     # 10⁶ steps per input row
     with pytest.raises(HRSNNError, match=r"2149000000 time steps .* exceed 2\*\*31 − 1"):
         run_eventsim(cfg, 0, np.zeros(149), np.zeros(2000))
+
+
+def test_wiring_and_layout_are_reused_across_parameter_sets_and_change_nothing(small_config):
+    u_train, u_eval = memory_input(small_config, 5)
+    het = small_config.with_updates({"neuron.tau_m.cv": 0.8, "stdp.tau_plus.cv": 1.0})
+    WIRING.clear(), LAYOUTS.clear()
+    hits = WIRING.hits, LAYOUTS.hits
+    p1 = run_eventsim(small_config, 5, u_train, u_eval)[2]
+    _, again, p2, _ = run_eventsim(het, 5, u_train, u_eval)      # same structure and seed, other values
+    assert (WIRING.hits, LAYOUTS.hits) == (hits[0] + 1, hits[1] + 1)
+    assert p2.ee_pre is p1.ee_pre and p2.st_delay is p1.st_delay and not np.array_equal(p2.tau_m, p1.tau_m)
+    with pytest.raises(ValueError, match="read-only"):
+        p1.ee_post[0] = 0
+    drawn = Parameters.draw(het, 1, seed_streams(5)[0])          # the same draw with writable (uncached) arrays
+    copy = Parameters(**{k: np.array(v) for k, v in vars(drawn).items()})
+    _, fresh, p3, _ = run_eventsim(het, 5, u_train, u_eval, params=copy)
+    assert LAYOUTS.hits == hits[1] + 1                              # writable arrays: laid out afresh
+    assert np.array_equal(fresh.spike_i, again.spike_i) and np.array_equal(fresh.spike_t, again.spike_t)
+    assert np.array_equal(p3.w, p2.w)
+    denser = small_config.with_updates({"synapses.p_ee": 0.2})
+    assert Parameters.draw(denser, 1, seed_streams(5)[0]).ee_pre is not p1.ee_pre
+    assert Parameters.draw(small_config, 1, seed_streams(6)[0]).ee_pre is not p1.ee_pre

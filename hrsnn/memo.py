@@ -1,0 +1,50 @@
+"""``Memo``: an in-process cache of array-valued results, bounded by their total size.
+
+What an optimization study recomputes for every trial although it only depends on the network's structure and
+seed (wiring, delays, the kernel's synapse layout) is kept here, least recently used out first. Stored arrays are
+made read-only, so a cached value cannot be changed through one of the results that share it.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Callable, Hashable
+
+import numpy as np
+
+
+def _arrays(value: Any) -> list[np.ndarray]:
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, tuple) else vars(value).values()
+    return [a for a in items if isinstance(a, np.ndarray)]
+
+
+class Memo:
+    """Values by key, at most ``max_mb`` MB of arrays in all; a value larger than that is not kept."""
+
+    def __init__(self, max_mb: float):
+        self.max_bytes = int(max_mb * 2**20)
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self.hits = self.misses = 0
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The value kept under ``key``, else ``make()`` (a dict, tuple or object of arrays), then kept."""
+        if key in self._items:
+            self._items.move_to_end(key)
+            self.hits += 1
+            return self._items[key][0]
+        self.misses += 1
+        value = make()
+        arrays = _arrays(value)
+        for a in arrays:
+            a.flags.writeable = False
+        size = sum(a.nbytes for a in arrays)
+        if size <= self.max_bytes:
+            self._items[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._bytes -= self._items.popitem(last=False)[1][1]
+        return value
+
+    def clear(self) -> None:
+        self._items.clear()
+        self._bytes = 0

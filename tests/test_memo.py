@@ -1,0 +1,28 @@
+"""The size-bounded in-process cache behind the per-structure wiring and synapse layout."""
+import numpy as np
+import pytest
+
+from hrsnn.memo import Memo
+
+
+def megabyte(value: float) -> dict:
+    return {"a": np.full(2**17, value)}
+
+
+def test_memo_keeps_values_within_its_budget_least_recently_used_out_first():
+    memo = Memo(max_mb=2)
+    a = memo.get("a", lambda: megabyte(1.0))
+    memo.get("b", lambda: megabyte(2.0))
+    assert memo.get("a", lambda: megabyte(9.0)) is a                  # kept; now the most recently used
+    memo.get("c", lambda: megabyte(3.0))                              # over budget: b goes
+    assert memo.get("b", lambda: megabyte(4.0))["a"][0] == 4.0        # made again
+    assert memo.get("c", lambda: megabyte(5.0))["a"][0] == 3.0
+    assert (memo.hits, memo.misses) == (2, 4)
+    with pytest.raises(ValueError, match="read-only"):
+        a["a"][0] = 0.0
+
+
+def test_memo_returns_but_does_not_keep_a_value_over_budget():
+    memo = Memo(max_mb=1)
+    assert memo.get("big", lambda: {"a": np.zeros(2**18)})["a"].size == 2**18
+    assert memo.get("big", lambda: {"a": np.ones(1)})["a"][0] == 1.0
