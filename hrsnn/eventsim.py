@@ -15,7 +15,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from numba import njit
+from llvmlite import binding, ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from . import encoding
 from .config import ReservoirConfig
@@ -28,6 +31,28 @@ SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "
                     ("a_plus", "f8"), ("a_minus", "f8"), ("pre_step", "i4"), ("post_step", "i4")])
 """One E→E synapse: weight (× j_ee), traces, time constants (s), learning rates × w_max, and the steps of the
 last presynaptic arrival and postsynaptic spike (the traces' update times)."""
+
+
+AHEAD = 16
+"""Plastic events prefetch the record of the synapse this many events ahead (random accesses into all E→E
+records, which outgrow the caches: the STDP phase runs ≈ 1.5× faster with it at N = 2000)."""
+
+
+@intrinsic
+def prefetch(typingctx, arr, index):
+    """Hint the CPU to bring ``arr[index]`` into cache for reading (no effect on any result)."""
+    def codegen(context, builder, signature, args):
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False)
+        i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
+        name = "llvm.prefetch.p0" if binding.llvm_version_info[0] >= 17 else "llvm.prefetch.p0i8"
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
+                                            name)
+        # read (0), high temporal locality (3), data cache (1)
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+    return types.void(arr, index), codegen
 
 
 def synapse_records(w, tau_plus, tau_minus, a_plus, a_minus, w_max: float) -> np.ndarray:
@@ -117,6 +142,8 @@ def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_t
         events += c
         if learning:
             for q in range(c):                          # arrivals: transmit, then LTD
+                if q + AHEAD < c:
+                    prefetch(syn, queue[now, q + AHEAD])
                 s = queue[now, q]
                 if s < n_ee:
                     r = syn[s]
@@ -135,7 +162,10 @@ def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_t
         if learning:                                    # postsynaptic spikes: LTP
             for q in range(n_spiked):
                 k = spiked[q]
-                for x in range(in_ptr[k], in_ptr[k + 1]):
+                end = in_ptr[k + 1]
+                for x in range(in_ptr[k], end):
+                    if x + AHEAD < end:
+                        prefetch(syn, in_syn[x + AHEAD])
                     r = syn[in_syn[x]]
                     r.w = min(r.w + r.a_plus * r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus), w_max)
                     r.apost = r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus) + 1.0
