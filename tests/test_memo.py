@@ -26,3 +26,14 @@ def test_memo_returns_but_does_not_keep_a_value_over_budget():
     memo = Memo(max_mb=1)
     assert memo.get("big", lambda: {"a": np.zeros(2**18)})["a"].size == 2**18
     assert memo.get("big", lambda: {"a": np.ones(1)})["a"][0] == 1.0
+
+
+def test_memo_accounting_holds_under_threads():
+    from concurrent.futures import ThreadPoolExecutor
+    memo = Memo(max_mb=3)
+    keys = [i % 7 for i in range(400)]
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(lambda k: memo.get(k, lambda: megabyte(float(k)))["a"][0], keys))
+    assert values == [float(k) for k in keys]
+    assert memo.hits + memo.misses == len(keys)
+    assert memo._bytes == sum(size for _, size in memo._items.values()) <= memo.max_bytes
