@@ -142,7 +142,7 @@ def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_t
         events += c
         if learning:
             for q in range(c):                          # arrivals: transmit, then LTD
-                if q + AHEAD < c:
+                if q + AHEAD < c and queue[now, q + AHEAD] < n_ee:
                     prefetch(syn, queue[now, q + AHEAD])
                 s = queue[now, q]
                 if s < n_ee:
