@@ -91,7 +91,7 @@ def test_wiring_and_layout_are_reused_across_parameter_sets_and_change_nothing(s
     u_train, u_eval = memory_input(small_config, 5)
     het = small_config.with_updates({"neuron.tau_m.cv": 0.8, "stdp.tau_plus.cv": 1.0})
     WIRING.clear(), LAYOUTS.clear()
-    hits = WIRING.hits, LAYOUTS.hits
+    hits, misses = (WIRING.hits, LAYOUTS.hits), LAYOUTS.misses
     p1 = run_eventsim(small_config, 5, u_train, u_eval)[2]
     _, again, p2, _ = run_eventsim(het, 5, u_train, u_eval)      # same structure and seed, other values
     assert (WIRING.hits, LAYOUTS.hits) == (hits[0] + 1, hits[1] + 1)
@@ -107,3 +107,5 @@ def test_wiring_and_layout_are_reused_across_parameter_sets_and_change_nothing(s
     denser = small_config.with_updates({"synapses.p_ee": 0.2})
     assert Parameters.draw(denser, 1, seed_streams(5)[0]).ee_pre is not p1.ee_pre
     assert Parameters.draw(small_config, 1, seed_streams(6)[0]).ee_pre is not p1.ee_pre
+    coarse = run_eventsim(small_config.with_updates({"dt": 0.5}), 5, u_train, u_eval)[2]
+    assert coarse.ee_pre is p1.ee_pre and LAYOUTS.misses == misses + 2     # same wiring, delays in other steps
