@@ -14,8 +14,9 @@ drawing parameters, laying out synapses or computing states. ``fraction_of_refer
 simulation of the same network (the same work, plus that bookkeeping); ``fraction_of_reference_eval`` is its
 time over the path's whole evaluation, which also fits the memory-capacity readouts.
 
-Each path runs in its own subprocess so that its peak memory is its own. Times are medians over the
-evaluations after a first (compiling / warm-up) one, which is reported separately.
+Each path runs in subprocesses of its own, so that its peak memory is its own: ``rounds`` of them per size, the
+paths taking turns, each timing its share of the evaluations after a first (compiling / warm-up) one, which is
+reported separately. Times are medians over all timed evaluations.
 """
 from __future__ import annotations
 
@@ -56,12 +57,13 @@ def _simulate(path: str, cfg, seed, u_tr, u_ev):
     return run, params, train.wall_s + run.wall_s
 
 
-def run_path(path: str, n: int, evals: int, seed: int = 0) -> dict:
-    """Time ``evals`` + 1 evaluations of one path (in this process); the first is reported apart."""
+def run_path(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, seed: int = 0) -> dict:
+    """Time one path (in this process) on round ``round_`` of ``rounds`` of the ``evals`` parameter sets,
+    after one untimed (compiling / warm-up) evaluation, whose time is reported apart."""
     from .evaluate import memory_input, score_run
     base = bench_config(n)
     u_tr, u_ev = memory_input(base, seed)
-    cvs = np.linspace(0.0, 1.5, evals + 1)
+    cvs = [0.0, *np.linspace(0.0, 1.5, evals + 1)[1:][round_::rounds]]
     sim, total, kernel, events, spikes = [], [], [], [], []
     for cv in cvs:
         cfg = base.with_updates({"neuron.tau_m.cv": float(cv)})
@@ -78,14 +80,23 @@ def run_path(path: str, n: int, evals: int, seed: int = 0) -> dict:
         spikes.append(result.spikes)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    simulated = (len(u_tr) + len(u_ev)) * base.input.step * 1e-3
-    return {
-        "path": path, "n_neurons": n, "first_s": total[0], "eval_s": statistics.median(total[1:]),
-        "sim_s": statistics.median(sim[1:]), "simulated_s": simulated,
-        "kernel_s": statistics.median(kernel[1:]) if kernel[0] is not None else None,
-        "events_per_eval": statistics.median(events[1:]), "spikes_per_eval": statistics.median(spikes[1:]),
-        "n_synapses": int(params.n_synapses), "peak_mem_mb": max(own, children) / 1024.0,
-    }
+    return {"path": path, "n_neurons": n, "round": round_, "first_s": total[0], "eval_s": total[1:],
+            "sim_s": sim[1:], "kernel_s": kernel[1:], "events": events[1:], "spikes": spikes[1:],
+            "simulated_s": (len(u_tr) + len(u_ev)) * base.input.step * 1e-3,
+            "n_synapses": int(params.n_synapses), "peak_mem_mb": max(own, children) / 1024.0}
+
+
+def merge_rounds(parts: list[dict]) -> dict:
+    """One path's rounds (in round order) as medians over all their timed evaluations."""
+    def median(key):
+        values = [v for p in parts for v in p[key]]
+        return statistics.median(values) if values and values[0] is not None else None
+    first = parts[0]
+    return {"path": first["path"], "n_neurons": first["n_neurons"], "first_s": first["first_s"],
+            "eval_s": median("eval_s"), "sim_s": median("sim_s"), "kernel_s": median("kernel_s"),
+            "events_per_eval": median("events"), "spikes_per_eval": median("spikes"),
+            "simulated_s": first["simulated_s"], "n_synapses": first["n_synapses"],
+            "peak_mem_mb": max(p["peak_mem_mb"] for p in parts)}
 
 
 def default_evaluation(repeats: int) -> dict:
@@ -104,9 +115,10 @@ def default_evaluation(repeats: int) -> dict:
             "E": result.E}
 
 
-def _subprocess(path: str, n: int, evals: int) -> dict:
+def _subprocess(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0) -> dict:
     proc = subprocess.run([sys.executable, "-m", "hrsnn.bench", "--one", path, "--n", str(n),
-                           "--evals", str(evals)], capture_output=True, text=True)
+                           "--evals", str(evals), "--rounds", str(rounds), "--round", str(round_)],
+                          capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"bench {path} N={n} failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -117,22 +129,29 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 1000, 2000])
     parser.add_argument("--evals", type=int, default=10, help="timed evaluations per path and size")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="split each path's evaluations over this many processes, the paths taking turns, "
+                             "so that a slow spell of the machine does not fall on one path only")
     parser.add_argument("--out", default="results/bench.json")
     parser.add_argument("--one", choices=(*PATHS, "default"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if not 1 <= args.rounds <= args.evals:
+        parser.error(f"--rounds: {args.rounds} must be between 1 and --evals ({args.evals})")
     if args.one:
-        out = default_evaluation(args.evals) if args.one == "default" else run_path(args.one, args.n, args.evals)
+        out = (default_evaluation(args.evals) if args.one == "default"
+               else run_path(args.one, args.n, args.evals, args.rounds, args.round))
         print(json.dumps(out))
         return 0
 
     from tqdm.auto import tqdm
     rows, raw = [], []
-    jobs = [(n, p) for n in args.sizes for p in PATHS]
-    for n, path in tqdm(jobs, desc="bench", unit="run"):
-        raw.append(_subprocess(path, n, args.evals))
+    jobs = [(n, k, p) for n in args.sizes for k in range(args.rounds) for p in PATHS]
+    for n, k, path in tqdm(jobs, desc="bench", unit="run"):
+        raw.append(_subprocess(path, n, args.evals, args.rounds, k))
     for n in args.sizes:
-        r = {x["path"]: x for x in raw if x["n_neurons"] == n}
+        r = {p: merge_rounds([x for x in raw if x["n_neurons"] == n and x["path"] == p]) for p in PATHS}
         naive, alone, fast = r["naive"], r["standalone"], r["fast"]
         agree = naive["spikes_per_eval"] == alone["spikes_per_eval"] == fast["spikes_per_eval"]
         if not agree:
@@ -160,12 +179,13 @@ def main(argv=None) -> int:
               "protocol": "100 STDP + 400 evaluation steps of 5 ms (2.5 s simulated), dt 0.1 ms, default config",
               "reference": "the fast path's simulation kernel alone (no parameter draw, synapse layout, states or "
                            "readout); ref/x sim = over x's simulation, ref/fast eval = over its whole evaluation",
-              "evals_per_path": args.evals, "sizes": rows, "cost_exponent_vs_synapses": slope,
+              "evals_per_path": args.evals, "rounds": args.rounds, "sizes": rows, "cost_exponent_vs_synapses": slope,
               "default_evaluation": _subprocess("default", 1000, args.evals), "raw": raw}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2))
 
-    print(f"\n{report['protocol']}; medians of {args.evals} evaluations (first, compiling one apart); "
+    print(f"\n{report['protocol']}; medians of {args.evals} evaluations in {args.rounds} rounds (the first of "
+          f"each, compiling or warming up, apart); "
           f"ref = {report['reference']}")
     head = (f"{'N':>5} {'synapses':>9} {'naive s':>8} {'standalone s':>12} {'fast s':>7} {'ref s':>6} "
             f"{'fast/naive':>10} {'standalone/naive':>16} {'ref/fast sim':>12} {'ref/fast eval':>13} "

@@ -1,0 +1,28 @@
+"""``python -m hrsnn.bench`` end to end on a tiny network (the numbers are not checked: no timed assertions)."""
+import json
+
+import pytest
+
+from hrsnn import bench
+
+
+def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert bench.main(["--sizes", "40", "--evals", "2", "--rounds", "2", "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["rounds"] == 2 and len(report["raw"]) == 2 * len(bench.PATHS)
+    assert sorted(len(r["eval_s"]) for r in report["raw"]) == [1] * 2 * len(bench.PATHS)   # one timed each
+    for row in report["sizes"]:
+        assert row["spikes_agree"] and row["spikes_per_eval"] > 0
+        for key in ("naive_s", "fast_s", "reference_s", "speedup_vs_naive", "fraction_of_reference"):
+            assert row[key] > 0, key
+    assert report["default_evaluation"]["median_s"] > 0
+    printed = capsys.readouterr().out
+    assert "fast/naive" in printed and "default evaluation" in printed
+
+
+def test_bench_refuses_more_rounds_than_evaluations(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        bench.main(["--evals", "2", "--rounds", "3"])
+    assert exit_.value.code == 2
+    assert "--rounds: 3 must be between 1 and --evals (2)" in capsys.readouterr().err
