@@ -132,8 +132,8 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
 
     ``configs`` is a list of configs, or one config evaluated on every seed of ``seeds``; ``seeds`` defaults to
     each config's own seed. On the standalone target the binaries are compiled first, once per structure, then
-    every evaluation is one run of its binary. Results come back in input order. Scripts that call this with workers > 1 need the
-    usual ``if __name__ == "__main__":`` guard (worker processes are spawned).
+    every evaluation is one run of its binary. Results come back in input order. Scripts that call this with
+    workers > 1 need the usual ``if __name__ == "__main__":`` guard (worker processes are spawned).
     """
     import os
     from concurrent.futures import ProcessPoolExecutor

@@ -242,7 +242,7 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                          f"2**31 − 1; shorten the input or use target 'standalone'")
     if params is None:
         params = Parameters.draw(config, u_eval.shape[1], seed_streams(seed)[0])
-    n, nc = config.n_neurons, config.neuron
+    nc = config.neuron
     lay = layout(params, config.dt)
     ee, n_ee = lay["ee"], len(lay["ee"])
     syn = synapse_records(params.w[ee], params.tau_plus[ee] * 1e-3, params.tau_minus[ee] * 1e-3, params.a_plus[ee],
