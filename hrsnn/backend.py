@@ -9,6 +9,17 @@ TARGETS = ("auto", "numba", "standalone", "cython", "numpy")
 ENGINES = ("numba", "standalone")     # targets that run current-driven reservoirs outside Brian2's runtime
 
 
+def cores() -> int:
+    """Cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def share_cores(workers: int) -> None:
+    """Process-pool initializer: ``workers`` processes share the cores, each run's kernel gets its share of
+    threads (``HRSNN_THREADS``, read by ``hrsnn.eventsim.default_threads``)."""
+    os.environ["HRSNN_THREADS"] = str(max(1, cores() // max(1, workers)))
+
+
 def resolve_target(target: str, config) -> str:
     """The target an evaluation uses. "auto" is the Numba event-driven kernel when the input is a current
     (numba installed), else the compiled standalone binary (g++ present), otherwise Brian2's runtime ("auto"

@@ -12,7 +12,7 @@ import numpy as np
 
 from .config import RIDGE_GRID, ReservoirConfig
 from .metrics import efficiency, memory_capacity
-from .backend import resolve_target
+from .backend import resolve_target, share_cores
 from .drive import drive
 from .network import Parameters, RunResult
 
@@ -163,7 +163,8 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
             bar.update()
         bar.close()
         return results
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=share_cores,
+                             initargs=(workers,)) as pool:
         futures = [pool.submit(evaluate, c, s, target, False, keep_run) for c, s in jobs]
         for f in futures:
             f.add_done_callback(lambda _: bar.update())

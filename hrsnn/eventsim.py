@@ -12,6 +12,9 @@ seed, parameter set or input length runs without compilation. Brian2 remains the
 """
 from __future__ import annotations
 
+import os
+import platform
+import threading
 import time
 
 import numpy as np
@@ -21,6 +24,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from . import encoding
+from .backend import cores
 from .config import ReservoirConfig
 from .errors import HRSNNError
 from .memo import Memo
@@ -38,13 +42,21 @@ AHEAD = 16
 records, which outgrow the caches: the STDP phase runs ≈ 1.5× faster with it at N = 2000)."""
 
 
+PAD = 16
+"""``sync`` holds one counter per part, 16 int64 (128 bytes) apart so that parts do not share a cache line."""
+
+
+def _item_pointer(context, builder, signature, args):
+    aryty = signature.args[0]
+    ary = context.make_array(aryty)(context, builder, args[0])
+    return cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False)
+
+
 @intrinsic
 def prefetch(typingctx, arr, index):
     """Hint the CPU to bring ``arr[index]`` into cache for reading (no effect on any result)."""
     def codegen(context, builder, signature, args):
-        aryty = signature.args[0]
-        ary = context.make_array(aryty)(context, builder, args[0])
-        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, [args[1]], wraparound=False)
+        ptr = _item_pointer(context, builder, signature, args)
         i8p, i32 = ir.IntType(8).as_pointer(), ir.IntType(32)
         name = "llvm.prefetch.p0" if binding.llvm_version_info[0] >= 17 else "llvm.prefetch.p0i8"
         fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32]),
@@ -53,6 +65,70 @@ def prefetch(typingctx, arr, index):
         builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
         return context.get_dummy_value()
     return types.void(arr, index), codegen
+
+
+@intrinsic
+def load_acquire(typingctx, arr, index):
+    """``arr[index]`` (int64), read after everything the thread that stored it with ``store_release`` wrote."""
+    def codegen(context, builder, signature, args):
+        return builder.load_atomic(_item_pointer(context, builder, signature, args), "acquire", 8)
+    return types.int64(arr, index), codegen
+
+
+@intrinsic
+def store_release(typingctx, arr, index, value):
+    """``arr[index] = value`` (int64), visible to other threads only after this thread's earlier writes."""
+    def codegen(context, builder, signature, args):
+        value = context.cast(builder, args[2], signature.args[2], types.int64)
+        builder.store_atomic(value, _item_pointer(context, builder, signature, args), "release", 8)
+        return context.get_dummy_value()
+    return types.void(arr, index, value), codegen
+
+
+@intrinsic
+def spin_pause(typingctx):
+    """The CPU's spin-wait hint (x86 ``pause``; nothing elsewhere)."""
+    def codegen(context, builder, signature, args):
+        if platform.machine().lower() in ("x86_64", "amd64", "i386", "i686"):
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.VoidType(), []),
+                                                "llvm.x86.sse2.pause")
+            builder.call(fn, [])
+        return context.get_dummy_value()
+    return types.void(), codegen
+
+
+@intrinsic
+def sched_yield(typingctx):
+    """Give this thread's core to another runnable thread (POSIX ``sched_yield``)."""
+    def codegen(context, builder, signature, args):
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(32), []), "sched_yield")
+        builder.call(fn, [])
+        return context.get_dummy_value()
+    return types.void(), codegen
+
+
+SPINS = 1 << 12
+"""Spin-wait hints before a waiting part starts yielding its core (≈ 0.1 ms: longer than a part usually waits,
+short enough that more parts than cores still make progress)."""
+
+
+@njit(cache=True, nogil=True)
+def wait_all(sync, part, count):
+    """Publish that this part has reached exchange ``count``, then wait until every part has (False: a part
+    failed and the run is abandoned)."""
+    n_parts = sync.shape[0] // PAD - 1
+    store_release(sync, part * PAD, count)
+    for q in range(n_parts):
+        spins = 0
+        while load_acquire(sync, q * PAD) < count:
+            if load_acquire(sync, n_parts * PAD) != 0:
+                return False
+            spins += 1
+            if spins < SPINS:
+                spin_pause()
+            else:
+                sched_yield()
+    return True
 
 
 def synapse_records(w, tau_plus, tau_minus, a_plus, a_minus, w_max: float) -> np.ndarray:
@@ -65,14 +141,14 @@ def synapse_records(w, tau_plus, tau_minus, a_plus, a_minus, w_max: float) -> np
     return syn
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def grow(queue):
     bigger = np.empty((queue.shape[0], 2 * queue.shape[1]), dtype=queue.dtype)
     bigger[:, :queue.shape[1]] = queue
     return bigger
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def push(queue, queue_n, now, out_delay, out_syn, a, b, fill):
     """Queue synapses ``out_syn[a:b]`` at their arrival slots (``queue`` has room); returns the new fill.
     A function of its own so the loop sees a fixed ``queue`` (no reload per event: ≈25 % faster)."""
@@ -87,97 +163,144 @@ def push(queue, queue_n, now, out_delay, out_syn, a, b, fill):
     return fill
 
 
-@njit(cache=True, error_model="numpy")
-def simulate(n_steps, per_input, plastic_steps, current, decay_m, decay_syn, v_th, ref_steps, v_rest,
-             v_reset, R, v, n_slots, out_ptr, out_syn, out_delay, post, jump, syn, j_ee, w_max, in_ptr, in_syn, dt,
-             eval_start, max_eval_spikes):
-    """Synapses 0 … n_ee−1 are E→E (plastic ``SYNAPSE`` records ``syn``, current w·j_ee), the rest static
-    (current ``jump``, A); ``out_syn[out_ptr[k]:out_ptr[k+1]]`` are neuron k's synapses, E→E first, each by delay
-    (steps). Once the weights freeze, ``jump[:n_ee]`` is set to w·j_ee, so a frozen arrival is one add.
+@njit(cache=True, nogil=True, error_model="numpy")
+def exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_syn, out_delay):
+    """Queue this part's synapses of every part's spikes of steps ``w0 … w1−1`` (buffer ``par``), step by step
+    and in neuron order, as one thread would: each target sees its arrivals in Brian2's order."""
+    n_parts, n_slots = spk.shape[0], queue.shape[0]
+    start = np.zeros(n_parts, dtype=np.int64)
+    for step in range(w0, w1):
+        now = step % n_slots
+        for q in range(n_parts):
+            end = start[q] + spk_n[q, par, step - w0]
+            for j in range(start[q], end):
+                k = spk[q, par, j]
+                a, b = out_ptr[k], out_ptr[k + 1]
+                while fill + (b - a) > queue.shape[1]:      # room for all of them in any slot
+                    queue = grow(queue)
+                fill = push(queue, queue_n, now, out_delay, out_syn, a, b, fill)
+            start[q] = end
+    return queue, fill
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def simulate(part, lo, hi, window, sync, spk, spk_n, n_steps, per_input, plastic_steps, current, decay_m,
+             decay_syn, v_th, ref_steps, v_rest, v_reset, R, v, n_slots, out_ptr, out_syn, out_delay, post, jump, syn,
+             j_ee, w_max, in_ptr, in_syn, dt, eval_start, max_eval_spikes):
+    """Part ``part`` of the network: neurons ``lo … hi−1`` and the synapses onto them, run by one thread.
+
+    Synapses 0 … n_ee−1 are E→E (plastic ``SYNAPSE`` records ``syn``, current w·j_ee), the rest static (current
+    ``jump``, A); ``out_syn[out_ptr[k]:out_ptr[k+1]]`` are neuron k's synapses onto this part, E→E first, each by
+    delay (steps). Once the weights freeze, ``jump[:n_ee]`` is set to w·j_ee, so a frozen arrival is one add.
+    The parts exchange their spikes (``spk``, ``spk_n``: per part, two alternating buffers) every ``window``
+    steps, which must not exceed the shortest delay; ``window`` 0 (zero delays): within each step, before the
+    arrivals. Every target's arrivals, and so its current, come in the order of a single-thread run.
     The run stops after the step in which the spikes from step ``eval_start`` on exceed ``max_eval_spikes``
-    (≥ 0; −1: no budget). Returns spike neurons, spike steps, synaptic events and the steps simulated."""
-    n, n_ee = v.shape[0], syn.shape[0]
-    i_syn = np.zeros(n)
+    (≥ 0; −1: no budget). Returns the part's spike neurons and steps, its synaptic events and the steps
+    simulated (−1: another part failed)."""
+    n_ee = syn.shape[0]
+    early, width = window == 0, max(window, 1)
+    i_syn = np.zeros(v.shape[0])
     ready = ref_steps - 10**9                           # first step each neuron integrates again
     queue = np.empty((n_slots, 256), dtype=np.int32)    # synapses arriving at each future step (ring)
     queue_n = np.zeros(n_slots, dtype=np.int64)
-    spiked = np.empty(n, dtype=np.int64)
+    step_events = np.zeros(width, dtype=np.int64)
+    own_v, own_i, own_ready, own_decay, own_th = v[lo:hi], i_syn[lo:hi], ready[lo:hi], decay_m[lo:hi], v_th[lo:hi]
     out_i = np.empty(1 << 16, dtype=np.int32)
     out_t = np.empty(1 << 16, dtype=np.int64)
     n_out = 0
     fill = 0                                            # the fullest any slot has been
     events = 0
     eval_spikes = 0
-    for step in range(n_steps):
-        t = step * dt
-        u = current[step // per_input]
-        for k in range(n):                              # neurons: exact step unless refractory
-            v_inf = v_rest + R * (i_syn[k] + u[k])
-            v_new = v_inf + (v[k] - v_inf) * decay_m[k]
-            v[k] = v_new if step >= ready[k] else v[k]
-            i_syn[k] *= decay_syn
-        n_spiked = 0
-        for k in range(n):                              # threshold
-            if v[k] > v_th[k] and step >= ready[k]:
-                spiked[n_spiked] = k
-                n_spiked += 1
-        now = step % n_slots
-        for q in range(n_spiked):                       # queue each spike's synapses at their arrival step
-            k = spiked[q]
-            if n_out == out_i.shape[0]:
+    count = 0                                           # exchanges so far
+    for w0 in range(0, n_steps, width):
+        w1 = min(w0 + width, n_steps)
+        par = count & 1
+        n_own = 0
+        for step in range(w0, w1):
+            t = step * dt
+            u = current[step // per_input, lo:hi]
+            for k in range(hi - lo):                    # neurons: exact step unless refractory
+                v_inf = v_rest + R * (own_i[k] + u[k])
+                v_new = v_inf + (own_v[k] - v_inf) * own_decay[k]
+                own_v[k] = v_new if step >= own_ready[k] else own_v[k]
+                own_i[k] *= decay_syn
+            first = n_own
+            for k in range(hi - lo):                    # threshold
+                if own_v[k] > own_th[k] and step >= own_ready[k]:
+                    spk[part, par, n_own] = lo + k
+                    n_own += 1
+            spk_n[part, par, step - w0] = n_own - first
+            if n_out + n_own - first > out_i.shape[0]:
                 out_i = np.concatenate((out_i, np.empty_like(out_i)))
                 out_t = np.concatenate((out_t, np.empty_like(out_t)))
-            out_i[n_out] = k
-            out_t[n_out] = step
-            n_out += 1
-            a, b = out_ptr[k], out_ptr[k + 1]
-            while fill + (b - a) > queue.shape[1]:      # room for all of them in any slot
-                queue = grow(queue)
-            fill = push(queue, queue_n, now, out_delay, out_syn, a, b, fill)
-        learning = step < plastic_steps
-        if step == plastic_steps:                       # weights frozen from here on
-            for s in range(n_ee):
-                jump[s] = syn[s].w * j_ee
-        c = queue_n[now]
-        events += c
-        if learning:
-            for q in range(c):                          # arrivals: transmit, then LTD
-                if q + AHEAD < c and queue[now, q + AHEAD] < n_ee:
-                    prefetch(syn, queue[now, q + AHEAD])
-                s = queue[now, q]
-                if s < n_ee:
-                    r = syn[s]
-                    i_syn[post[s]] += r.w * j_ee
-                    r.w = min(max(r.w - r.a_minus * r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus), 0.0),
-                              w_max)
-                    r.apre = r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus) + 1.0
-                    r.pre_step = step
-                else:
+            for q in range(first, n_own):
+                out_i[n_out] = spk[part, par, q]
+                out_t[n_out] = step
+                n_out += 1
+            if early:                                   # zero delays: this step's spikes arrive in this step
+                count += 1
+                if not wait_all(sync, part, count):
+                    return out_i[:0], out_t[:0], 0, -1
+                queue, fill = exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_syn, out_delay)
+            now = step % n_slots
+            learning = step < plastic_steps
+            if step == plastic_steps:                   # weights frozen from here on
+                for x in range(in_ptr[lo], in_ptr[hi]):
+                    s = in_syn[x]
+                    jump[s] = syn[s].w * j_ee
+            c = queue_n[now]
+            events += c
+            step_events[step - w0] = c
+            if learning:
+                for q in range(c):                      # arrivals: transmit, then LTD
+                    if q + AHEAD < c and queue[now, q + AHEAD] < n_ee:
+                        prefetch(syn, queue[now, q + AHEAD])
+                    s = queue[now, q]
+                    if s < n_ee:
+                        r = syn[s]
+                        i_syn[post[s]] += r.w * j_ee
+                        r.w = min(max(r.w - r.a_minus * r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus),
+                                      0.0), w_max)
+                        r.apre = r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus) + 1.0
+                        r.pre_step = step
+                    else:
+                        i_syn[post[s]] += jump[s]
+            else:
+                for q in range(c):                      # arrivals: transmit
+                    s = queue[now, q]
                     i_syn[post[s]] += jump[s]
-        else:
-            for q in range(c):                          # arrivals: transmit
-                s = queue[now, q]
-                i_syn[post[s]] += jump[s]
-        queue_n[now] = 0
-        if learning:                                    # postsynaptic spikes: LTP
-            for q in range(n_spiked):
-                k = spiked[q]
-                end = in_ptr[k + 1]
-                for x in range(in_ptr[k], end):
-                    if x + AHEAD < end:
-                        prefetch(syn, in_syn[x + AHEAD])
-                    r = syn[in_syn[x]]
-                    r.w = min(r.w + r.a_plus * r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus), w_max)
-                    r.apost = r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus) + 1.0
-                    r.post_step = step
-        for q in range(n_spiked):                       # reset
-            k = spiked[q]
-            v[k] = v_reset
-            ready[k] = step + ref_steps[k]
-        if step >= eval_start:
-            eval_spikes += n_spiked
-            if 0 <= max_eval_spikes < eval_spikes:
-                return out_i[:n_out], out_t[:n_out], events, step + 1
+            queue_n[now] = 0
+            if learning:                                # postsynaptic spikes: LTP
+                for q in range(first, n_own):
+                    k = spk[part, par, q]
+                    end = in_ptr[k + 1]
+                    for x in range(in_ptr[k], end):
+                        if x + AHEAD < end:
+                            prefetch(syn, in_syn[x + AHEAD])
+                        r = syn[in_syn[x]]
+                        r.w = min(r.w + r.a_plus * r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus), w_max)
+                        r.apost = r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus) + 1.0
+                        r.post_step = step
+            for q in range(first, n_own):               # reset
+                k = spk[part, par, q]
+                v[k] = v_reset
+                ready[k] = step + ref_steps[k]
+        if not early:                                   # the window's spikes arrive after it
+            count += 1
+            if not wait_all(sync, part, count):
+                return out_i[:0], out_t[:0], 0, -1
+            queue, fill = exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_syn, out_delay)
+        if max_eval_spikes >= 0:                        # every part sees every part's counts: same verdict
+            for step in range(max(w0, eval_start), w1):
+                for q in range(spk.shape[0]):
+                    eval_spikes += spk_n[q, par, step - w0]
+                if eval_spikes > max_eval_spikes:       # stop after this step: drop what came later
+                    while n_out > 0 and out_t[n_out - 1] > step:
+                        n_out -= 1
+                    for later in range(step + 1, w1):
+                        events -= step_events[later - w0]
+                    return out_i[:n_out], out_t[:n_out], events, step + 1
     return out_i[:n_out], out_t[:n_out], events, n_steps
 
 
@@ -186,12 +309,39 @@ def _refractory_steps(t_ref: np.ndarray, dt: float) -> np.ndarray:
     return np.array((t_ref * 1e-3 + 1e-3 * dt * 1e-3) / (dt * 1e-3), dtype=np.int64)
 
 
+MAX_WINDOW = 256
+"""Most steps between two spike exchanges of the parts (at most the shortest delay)."""
+PART_MIN = 250
+"""Fewest neurons per thread by default: below it the exchanges cost more than a second thread saves."""
+
+
+def default_threads(n_neurons: int) -> int:
+    """Threads for one run: ``HRSNN_THREADS`` if set, else 1 off the main thread (a Dask task, a thread pool),
+    else one per usable core, with at least ``PART_MIN`` neurons each."""
+    env = os.environ.get("HRSNN_THREADS")
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise HRSNNError(f"HRSNN_THREADS: {env!r} is not a whole number >= 1")
+        return int(env)
+    if threading.current_thread() is not threading.main_thread():
+        return 1
+    return max(1, min(cores(), n_neurons // PART_MIN))
+
+
+def partition(post: np.ndarray, n_ee: int, n: int, n_parts: int) -> np.ndarray:
+    """Bounds of ``n_parts`` contiguous neuron ranges with about equal work: the synapses onto each neuron
+    (E→E twice: they also learn) plus a few events' worth for its own update."""
+    work = np.bincount(post, minlength=n) + np.bincount(post[:n_ee], minlength=n) + 4.0
+    cum = np.concatenate([[0.0], np.cumsum(work)])
+    return np.searchsorted(cum, np.arange(n_parts + 1) * cum[-1] / n_parts).clip(0, n).astype(np.int64)
+
+
 LAYOUTS = Memo(max_mb=256)
 """Synapse layouts by the wiring arrays they were made from (kept alive with them, so ids are not reused)."""
 _WIRING_FIELDS = ("ee_pre", "ee_post", "ee_delay", "st_pre", "st_post", "st_delay", "st_j")
 
 
-def _layout(params: Parameters, dt: float) -> dict:
+def _layout(params: Parameters, dt: float, n_parts: int) -> dict:
     d_ee = np.round(params.ee_delay / dt).astype(np.int64)
     d_st = np.round(params.st_delay / dt).astype(np.int64)
     ee = np.lexsort((d_ee, params.ee_pre))         # synapse order: by presynaptic neuron, then delay
@@ -202,33 +352,62 @@ def _layout(params: Parameters, dt: float) -> dict:
     post = np.concatenate([params.ee_post[ee], params.st_post[st]]).astype(np.int32)
     out_syn = np.argsort(pre, kind="stable")       # per neuron: its E→E synapses, then its static ones
     in_syn = np.argsort(post[:n_ee], kind="stable")
-    arrays = {"ee": ee, "post": post, "out_syn": out_syn.astype(np.int32), "out_delay": delay[out_syn],
-              "out_ptr": np.searchsorted(pre[out_syn], np.arange(n + 1)).astype(np.int64),
-              "in_syn": in_syn.astype(np.int64),
+    bounds = partition(post, n_ee, n, n_parts)
+    arrays = {"ee": ee, "post": post, "in_syn": in_syn.astype(np.int64),
               "in_ptr": np.searchsorted(post[:n_ee][in_syn], np.arange(n + 1)).astype(np.int64),
-              "st_jump": params.st_j[st] * 1e-12}
+              "st_jump": params.st_j[st] * 1e-12, "bounds": bounds}
+    for p in range(n_parts):                       # each part's share of every neuron's synapses, in that order
+        mine = out_syn[(post[out_syn] >= bounds[p]) & (post[out_syn] < bounds[p + 1])]
+        arrays |= {f"out_syn{p}": mine.astype(np.int32), f"out_delay{p}": delay[mine],
+                   f"out_ptr{p}": np.searchsorted(pre[mine], np.arange(n + 1)).astype(np.int64)}
     for a in arrays.values():       # read-only whether kept or not: one type signature for the kernel
         a.flags.writeable = False
-    return {**arrays, "source": tuple(getattr(params, f) for f in _WIRING_FIELDS),
-            "n_slots": int(delay.max(initial=0)) + 1}
+    return {**arrays, "source": tuple(getattr(params, f) for f in _WIRING_FIELDS), "n_parts": n_parts,
+            "n_slots": int(delay.max(initial=0)) + 1, "window": int(min(delay.min(initial=MAX_WINDOW), MAX_WINDOW))}
 
 
-def layout(params: Parameters, dt: float) -> dict:
+def layout(params: Parameters, dt: float, n_parts: int = 1) -> dict:
     """The kernel's synapse arrays (``simulate``'s arguments) for ``params``' wiring and delays at step ``dt``
-    (ms): computed once per wiring when its arrays are read-only (as ``Parameters.draw`` returns them)."""
+    (ms), split into ``n_parts`` parts: computed once per wiring when its arrays are read-only (as
+    ``Parameters.draw`` returns them)."""
     source = [getattr(params, f) for f in _WIRING_FIELDS]
     if any(a.flags.writeable for a in source):
-        return _layout(params, dt)
-    return LAYOUTS.get((*map(id, source), dt), lambda: _layout(params, dt))
+        return _layout(params, dt, n_parts)
+    return LAYOUTS.get((*map(id, source), dt, n_parts), lambda: _layout(params, dt, n_parts))
+
+
+def _run_parts(run_part, n_parts: int, sync: np.ndarray) -> list:
+    """``run_part(p)`` for every part, each on a thread of its own (part 0 on this one); a part that fails
+    releases the others (they return early) and its error is raised here."""
+    results, errors = [None] * n_parts, []
+
+    def one(p):
+        try:
+            results[p] = run_part(p)
+        except BaseException as e:     # noqa: BLE001 - re-raised below, after the other parts stopped
+            errors.append(e)
+            sync[n_parts * PAD] = 1
+    threads = [threading.Thread(target=one, args=(p,), daemon=True) for p in range(1, n_parts)]
+    for t in threads:
+        t.start()
+    one(0)
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+    return results
 
 
 def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Parameters | None = None,
-                 max_eval_spikes: int | None = None) -> tuple[RunResult | None, RunResult, Parameters, int]:
+                 max_eval_spikes: int | None = None, threads: int | None = None,
+                 ) -> tuple[RunResult | None, RunResult, Parameters, int]:
     """STDP phase on ``u_train`` (may be empty), frozen phase on ``u_eval``: the spikes of
     ``Reservoir(config, seed)`` with ``train_stdp(u_train)`` then ``run(u_eval)``. Returns both phases, the
     parameters (E→E weights as learned) and the number of synaptic events delivered.
     With ``max_eval_spikes``, the frozen phase stops once it has more spikes than that: its result then holds
-    the spikes so far (a prefix of the full run's) and ``stopped_at``, the input step it stopped in."""
+    the spikes so far (a prefix of the full run's) and ``stopped_at``, the input step it stopped in.
+    ``threads`` (default ``default_threads``) split the neurons into as many parts, each with the synapses onto
+    it: the spikes are the same for any number."""
     if config.input.encoding != "current":
         raise HRSNNError("target numba: only input.encoding = 'current' is supported; "
                          "use target 'cython' or 'numpy' for Poisson input")
@@ -243,21 +422,35 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     if params is None:
         params = Parameters.draw(config, u_eval.shape[1], seed_streams(seed)[0])
     nc = config.neuron
-    lay = layout(params, config.dt)
-    ee, n_ee = lay["ee"], len(lay["ee"])
+    n_parts = max(1, min(int(threads or default_threads(config.n_neurons)), config.n_neurons))
+    lay = layout(params, config.dt, n_parts)
+    ee, n_ee, bounds = lay["ee"], len(lay["ee"]), lay["bounds"]
     syn = synapse_records(params.w[ee], params.tau_plus[ee] * 1e-3, params.tau_minus[ee] * 1e-3, params.a_plus[ee],
                           params.a_minus[ee], config.stdp.w_max)
     current = encoding.input_current(config.input, params.w_in, np.vstack([u_train, u_eval])) * 1e-12
     n_train_steps = len(u_train) * per_input
+    width = max(lay["window"], 1)
+    sync = np.zeros((n_parts + 1) * PAD, dtype=np.int64)
+    spk = np.empty((n_parts, 2, int(np.diff(bounds).max()) * width), dtype=np.int32)
+    spk_n = np.zeros((n_parts, 2, width), dtype=np.int64)
+    shared = (total_steps, per_input, n_train_steps if config.stdp.enabled else 0, current,
+              np.exp(-config.dt / params.tau_m), np.exp(-config.dt / nc.tau_syn), params.v_th * 1e-3,
+              _refractory_steps(params.t_ref, config.dt), nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6,
+              params.v0 * 1e-3, lay["n_slots"])
+    rest = (lay["post"], np.concatenate([np.zeros(n_ee), lay["st_jump"]]), syn, config.synapses.j_ee * 1e-12,
+            config.stdp.w_max, lay["in_ptr"], lay["in_syn"], config.dt * 1e-3, n_train_steps,
+            -1 if max_eval_spikes is None else int(max_eval_spikes))
+
+    def run_part(p):
+        return simulate(p, bounds[p], bounds[p + 1], lay["window"], sync, spk, spk_n, *shared,
+                        lay[f"out_ptr{p}"], lay[f"out_syn{p}"], lay[f"out_delay{p}"], *rest)
     start = time.perf_counter()
-    spike_i, spike_step, events, done = simulate(
-        total_steps, per_input, n_train_steps if config.stdp.enabled else 0, current,
-        np.exp(-config.dt / params.tau_m), np.exp(-config.dt / nc.tau_syn), params.v_th * 1e-3,
-        _refractory_steps(params.t_ref, config.dt), nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6,
-        params.v0 * 1e-3, lay["n_slots"], lay["out_ptr"], lay["out_syn"], lay["out_delay"], lay["post"],
-        np.concatenate([np.zeros(n_ee), lay["st_jump"]]), syn, config.synapses.j_ee * 1e-12, config.stdp.w_max,
-        lay["in_ptr"], lay["in_syn"],
-        config.dt * 1e-3, n_train_steps, -1 if max_eval_spikes is None else int(max_eval_spikes))
+    parts = _run_parts(run_part, n_parts, sync)
+    spike_i = np.concatenate([p[0] for p in parts])
+    spike_step = np.concatenate([p[1] for p in parts])
+    order = np.argsort(spike_step, kind="stable")      # by step, then neuron (the parts are ranges in order)
+    spike_i, spike_step = spike_i[order], spike_step[order]
+    events, done = sum(p[2] for p in parts), parts[0][3]
     wall = time.perf_counter() - start
     params.w = np.empty(n_ee)
     params.w[ee] = syn["w"]

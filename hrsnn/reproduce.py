@@ -177,6 +177,7 @@ def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str 
 
     from tqdm.auto import tqdm
 
+    from .backend import share_cores
     from .compare import Comparison
     from .evaluate import evaluate_many
     out = Path(out_dir) / exp.name
@@ -217,7 +218,8 @@ def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str 
             for job in jobs:
                 finished(_job(store, exp.fingerprint, exp.target, *job))
         else:
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=share_cores,
+                                     initargs=(workers,)) as pool:
                 futures = [pool.submit(_job, store, exp.fingerprint, exp.target, *job) for job in jobs]
                 for fut in as_completed(futures):
                     finished(fut.result())

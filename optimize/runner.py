@@ -84,7 +84,10 @@ def _executor(workers: int, scheduler: str | None) -> tuple[Executor, Callable[[
         return client.get_executor(), client.close
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+
+    from hrsnn.backend import share_cores
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=share_cores,
+                               initargs=(workers,))
     return pool, lambda: pool.shutdown(cancel_futures=True)
 
 

@@ -1,34 +1,40 @@
 """The Numba event-driven kernel (default target) gives the spikes and weights of a fresh Brian2 build."""
+import os
+import threading
+
 import numpy as np
 import pytest
 
 from hrsnn import Reservoir, evaluate
-from hrsnn.backend import resolve_target
+from hrsnn.backend import resolve_target, share_cores
 from hrsnn.drive import drive
 from hrsnn.errors import HRSNNError
 from hrsnn.evaluate import memory_input
-from hrsnn.eventsim import LAYOUTS, run_eventsim
+from hrsnn.eventsim import LAYOUTS, PAD, _run_parts, default_threads, run_eventsim, wait_all
 from hrsnn.network import WIRING, Parameters, seed_streams
 
 from .conftest import TARGET
 
 
-def test_eventsim_reproduces_brian2_spikes_and_weights(small_config):
+def test_eventsim_reproduces_brian2_spikes_and_weights_on_any_number_of_threads(small_config):
     cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05})
     u_train, u_eval = memory_input(cfg, 11)
-    train, run, params, events = run_eventsim(cfg, 11, u_train, u_eval)
     brian = Reservoir(cfg, seed=11, target=TARGET)
     b_train = brian.train_stdp(u_train)
     b_run = brian.run(u_eval)
-    assert train.n_spikes == b_train.n_spikes and run.n_spikes == b_run.n_spikes > 0
-    assert np.array_equal(run.spike_i, b_run.spike_i)
-    assert np.allclose(run.spike_t, b_run.spike_t, atol=1e-9)
-    assert np.allclose(params.w, brian.params.w, atol=1e-12) and not np.allclose(params.w, cfg.stdp.w_init)
-    assert np.allclose(run.states, b_run.states)
-    out_degree = params.out_degree(cfg.n_neurons)
-    spikes = np.concatenate([train.spike_i, run.spike_i])
-    emitted = out_degree[spikes].sum()     # events still in flight at the end are not delivered
-    assert 0.9 * emitted < events <= emitted
+    one = run_eventsim(cfg, 11, u_train, u_eval, threads=1)
+    for threads in (1, 2, 3):
+        train, run, params, events = run_eventsim(cfg, 11, u_train, u_eval, threads=threads)
+        assert train.n_spikes == b_train.n_spikes and run.n_spikes == b_run.n_spikes > 0
+        assert np.array_equal(run.spike_i, b_run.spike_i)
+        assert np.allclose(run.spike_t, b_run.spike_t, atol=1e-9)
+        assert np.allclose(params.w, brian.params.w, atol=1e-12) and not np.allclose(params.w, cfg.stdp.w_init)
+        assert np.array_equal(params.w, one[2].w) and events == one[3]      # bit for bit the one-thread run
+        assert np.allclose(run.states, b_run.states)
+        out_degree = params.out_degree(cfg.n_neurons)
+        spikes = np.concatenate([train.spike_i, run.spike_i])
+        emitted = out_degree[spikes].sum()     # events still in flight at the end are not delivered
+        assert 0.9 * emitted < events <= emitted
 
 
 @pytest.mark.parametrize("updates", [
@@ -37,18 +43,22 @@ def test_eventsim_reproduces_brian2_spikes_and_weights(small_config):
     # dense wiring, one short delay: a queue slot receives > 256 synapses in a step (the queue grows)
     {"synapses.p_ee": 1.0, "synapses.p_ei": 1.0, "synapses.j_ee": 6.0, "synapses.j_ei": 6.0,
      "synapses.delay": {"dist": "constant", "value": 0.5}},
+    # delays that round to 0 steps: a spike arrives in its own step (threads exchange spikes within each step)
+    {"synapses.delay": {"dist": "uniform", "low": 0.0, "high": 1.0}, "synapses.j_ee": 6.0},
 ])
-def test_drive_numba_matches_brian2_with_padding_channels_and_given_weights(small_config, updates):
+def test_drive_numba_matches_brian2_with_padding_channels_and_given_weights(small_config, updates, monkeypatch):
     cfg = small_config.with_updates(updates)
     rng = np.random.default_rng(3)
     u_train, u_eval = rng.uniform(-1, 1, (37, 2)), rng.uniform(-1, 1, (101, 2))
     weights = rng.uniform(0.5, 1.5, len(drive(cfg, 2, u_train[:5], u_eval[:5], target="numba").params.w))
-    fast = drive(cfg, 2, u_train, u_eval, weights=weights, target="numba", pad=25)
     slow = drive(cfg, 2, u_train, u_eval, weights=weights, target=TARGET, pad=25)
-    assert fast.run.n_steps == 101 and fast.run.n_spikes == slow.run.n_spikes > 0
-    assert np.array_equal(fast.run.spike_i, slow.run.spike_i)
-    assert np.allclose(fast.run.states, slow.run.states)
-    assert np.allclose(fast.params.w, slow.params.w, atol=1e-12)
+    for threads in ("1", "3"):
+        monkeypatch.setenv("HRSNN_THREADS", threads)
+        fast = drive(cfg, 2, u_train, u_eval, weights=weights, target="numba", pad=25)
+        assert fast.run.n_steps == 101 and fast.run.n_spikes == slow.run.n_spikes > 0
+        assert np.array_equal(fast.run.spike_i, slow.run.spike_i)
+        assert np.allclose(fast.run.states, slow.run.states)
+        assert np.allclose(fast.params.w, slow.params.w, atol=1e-12)
 
 
 def test_auto_target_is_numba_for_current_input_and_agrees_with_brian2(small_config):
@@ -62,7 +72,7 @@ def test_auto_target_is_numba_for_current_input_and_agrees_with_brian2(small_con
     assert fast.E == pytest.approx(slow.E, rel=1e-9)
 
 
-def test_runaway_evaluation_stops_early_with_the_same_verdict_and_spikes_so_far(small_config):
+def test_runaway_evaluation_stops_early_with_the_same_verdict_and_spikes_so_far(small_config, monkeypatch):
     cfg = small_config.with_updates({"task.max_rate": 20.0})
     fast = evaluate(cfg, seed=4, keep_run=True)
     slow = evaluate(cfg, seed=4, target=TARGET, keep_run=True)
@@ -72,6 +82,11 @@ def test_runaway_evaluation_stops_early_with_the_same_verdict_and_spikes_so_far(
     assert 0 < fast.run.stopped_at < cfg.task.eval_steps
     assert budget < fast.spikes < slow.spikes
     assert np.array_equal(fast.run.spike_i, slow.run.spike_i[:fast.spikes])      # a prefix of the full run
+    monkeypatch.setenv("HRSNN_THREADS", "3")                 # the parts stop after the same step
+    threaded = evaluate(cfg, seed=4, keep_run=True)
+    assert threaded.run.stopped_at == fast.run.stopped_at and threaded.synaptic_events == fast.synaptic_events
+    assert np.array_equal(threaded.run.spike_i, fast.run.spike_i)
+    assert np.array_equal(threaded.run.spike_t, fast.run.spike_t)
     assert evaluate(small_config, seed=4).reason == ""                            # within budget: runs to the end
 
 
@@ -109,3 +124,29 @@ def test_wiring_and_layout_are_reused_across_parameter_sets_and_change_nothing(s
     assert Parameters.draw(small_config, 1, seed_streams(6)[0]).ee_pre is not p1.ee_pre
     coarse = run_eventsim(small_config.with_updates({"dt": 0.5}), 5, u_train, u_eval)[2]
     assert coarse.ee_pre is p1.ee_pre and LAYOUTS.misses == misses + 2     # same wiring, delays in other steps
+
+
+def test_thread_count_comes_from_the_environment_the_thread_and_the_cores(monkeypatch):
+    monkeypatch.delenv("HRSNN_THREADS", raising=False)
+    assert default_threads(100) == 1                          # too small to split
+    assert 1 <= default_threads(10**6) <= len(os.sched_getaffinity(0))
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(default_threads(10**6)))
+    worker.start(), worker.join()
+    assert seen == [1]                                        # off the main thread (Dask tasks): one each
+    share_cores(10**6)
+    assert os.environ["HRSNN_THREADS"] == "1" and default_threads(10**6) == 1
+    monkeypatch.setenv("HRSNN_THREADS", "two")
+    with pytest.raises(HRSNNError, match="HRSNN_THREADS: 'two' is not a whole number >= 1"):
+        default_threads(1000)
+
+
+def test_a_failing_part_releases_the_others_and_its_error_is_raised():
+    sync = np.zeros(4 * PAD, dtype=np.int64)
+
+    def run_part(p):
+        if p == 2:
+            raise MemoryError("part 2")
+        return wait_all(sync, p, 1)          # would wait for part 2 for ever
+    with pytest.raises(MemoryError, match="part 2"):
+        _run_parts(run_part, 3, sync)
