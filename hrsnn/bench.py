@@ -1,13 +1,15 @@
 """``python -m hrsnn.bench``: the evaluation paths side by side, on this machine, in one run.
 
-For each network size N, three paths evaluate E on the same reservoirs (same seed, same inputs, ``evals``
+For each network size N, four paths evaluate E on the same reservoirs (same seed, same inputs, ``evals``
 parameter sets that differ in the τ_m coefficient of variation, as an optimization study would ask), and all
-three produce the same spikes:
+four produce the same spikes:
 
 * naive      — a fresh Brian2 runtime network (cython) per evaluation, code cache warm;
 * standalone — a Brian2 ``cpp_standalone`` binary compiled once per structure, run per evaluation;
 * fast       — ``hrsnn``'s default target: the Numba event-driven kernel (``hrsnn.eventsim``), compiled once
-  per machine.
+  per machine, on its default threads (one per core, at least 250 neurons each);
+* fast1      — the same kernel on one thread (what each of ``evaluate_many``'s worker processes gets when they
+  fill every core).
 
 The *reference* ("speed of light") is the fast path's simulation loop alone — the kernel's own time, without
 drawing parameters, laying out synapses or computing states. ``fraction_of_reference`` is its time over a path's
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-PATHS = ("naive", "standalone", "fast")
+PATHS = ("naive", "standalone", "fast", "fast1")
 
 
 def bench_config(n: int):
@@ -53,7 +55,7 @@ def _simulate(path: str, cfg, seed, u_tr, u_ev):
         _, run, params = default_engine().run(cfg, seed, u_tr, u_ev)
         return run, params, None
     from .eventsim import run_eventsim
-    train, run, params, _ = run_eventsim(cfg, seed, u_tr, u_ev)
+    train, run, params, _ = run_eventsim(cfg, seed, u_tr, u_ev, threads=1 if path == "fast1" else None)
     return run, params, train.wall_s + run.wall_s
 
 
@@ -150,20 +152,23 @@ def main(argv=None) -> int:
     jobs = [(n, k, p) for n in args.sizes for k in range(args.rounds) for p in PATHS]
     for n, k, path in tqdm(jobs, desc="bench", unit="run"):
         raw.append(_subprocess(path, n, args.evals, args.rounds, k))
+    from .eventsim import default_threads
+    threads = {n: default_threads(n) for n in args.sizes}
     for n in args.sizes:
         r = {p: merge_rounds([x for x in raw if x["n_neurons"] == n and x["path"] == p]) for p in PATHS}
-        naive, alone, fast = r["naive"], r["standalone"], r["fast"]
-        agree = naive["spikes_per_eval"] == alone["spikes_per_eval"] == fast["spikes_per_eval"]
+        naive, alone, fast, fast1 = r["naive"], r["standalone"], r["fast"], r["fast1"]
+        agree = len({r[p]["spikes_per_eval"] for p in PATHS}) == 1
         if not agree:
-            print(f"WARNING N={n}: the paths disagree on the median spike count ({naive['spikes_per_eval']}, "
-                  f"{alone['spikes_per_eval']}, {fast['spikes_per_eval']})", file=sys.stderr)
+            print(f"WARNING N={n}: the paths disagree on the median spike count "
+                  f"({', '.join(str(r[p]['spikes_per_eval']) for p in PATHS)})", file=sys.stderr)
         ref = fast["kernel_s"]
         rows.append({
             "n_neurons": n, "n_synapses": fast["n_synapses"], "simulated_s": fast["simulated_s"],
             "naive_s": naive["eval_s"], "standalone_s": alone["eval_s"], "fast_s": fast["eval_s"],
             "reference_s": ref, "naive_first_s": naive["first_s"], "standalone_compile_s": alone["first_s"],
-            "fast_first_s": fast["first_s"],
+            "fast_first_s": fast["first_s"], "fast_threads": threads[n], "fast_1thread_s": fast1["eval_s"],
             "speedup_vs_naive": naive["eval_s"] / fast["eval_s"],
+            "speedup_vs_naive_1thread": naive["eval_s"] / fast1["eval_s"],
             "standalone_speedup_vs_naive": naive["eval_s"] / alone["eval_s"],
             "fraction_of_reference": ref / fast["sim_s"],
             "standalone_fraction_of_reference": ref / alone["sim_s"],
@@ -189,7 +194,8 @@ def main(argv=None) -> int:
           f"each, compiling or warming up, apart); "
           f"ref = {report['reference']}")
     head = (f"{'N':>5} {'synapses':>9} {'naive s':>8} {'standalone s':>12} {'fast s':>7} {'ref s':>6} "
-            f"{'fast/naive':>10} {'standalone/naive':>16} {'ref/fast sim':>12} {'ref/fast eval':>13} "
+            f"{'threads':>7} {'fast 1t s':>9} {'fast/naive':>10} {'fast1/naive':>11} {'standalone/naive':>16} "
+            f"{'ref/fast sim':>12} {'ref/fast eval':>13} "
             f"{'ref/standalone sim':>18} "
             f"{'compile s':>9} {'sim s/wall s':>12} {'events/s':>9} {'peak MB n/s/f':>13}")
     print(head)
@@ -197,7 +203,9 @@ def main(argv=None) -> int:
     for row in rows:
         mem = "/".join(f"{row['peak_mem_mb'][p]:.0f}" for p in PATHS)
         print(f"{row['n_neurons']:>5} {row['n_synapses']:>9} {row['naive_s']:>8.2f} {row['standalone_s']:>12.2f} "
-              f"{row['fast_s']:>7.2f} {row['reference_s']:>6.2f} {row['speedup_vs_naive']:>9.1f}x "
+              f"{row['fast_s']:>7.2f} {row['reference_s']:>6.2f} {row['fast_threads']:>7} "
+              f"{row['fast_1thread_s']:>9.2f} {row['speedup_vs_naive']:>9.1f}x "
+              f"{row['speedup_vs_naive_1thread']:>10.1f}x "
               f"{row['standalone_speedup_vs_naive']:>15.1f}x {row['fraction_of_reference']:>12.2f} "
               f"{row['fraction_of_reference_eval']:>13.2f} {row['standalone_fraction_of_reference']:>18.2f} "
               f"{row['standalone_compile_s']:>9.1f} "

@@ -331,7 +331,7 @@ def default_threads(n_neurons: int) -> int:
 def partition(post: np.ndarray, n_ee: int, n: int, n_parts: int) -> np.ndarray:
     """Bounds of ``n_parts`` contiguous neuron ranges with about equal work: the synapses onto each neuron
     (E→E twice: they also learn) plus a few events' worth for its own update."""
-    work = np.bincount(post, minlength=n) + np.bincount(post[:n_ee], minlength=n) + 4.0
+    work = np.bincount(post, minlength=n) + 0.4 * np.bincount(post[:n_ee], minlength=n) + 4.0
     cum = np.concatenate([[0.0], np.cumsum(work)])
     return np.searchsorted(cum, np.arange(n_parts + 1) * cum[-1] / n_parts).clip(0, n).astype(np.int64)
 

@@ -14,7 +14,7 @@ def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
     assert sorted(len(r["eval_s"]) for r in report["raw"]) == [1] * 2 * len(bench.PATHS)   # one timed each
     for row in report["sizes"]:
         assert row["spikes_agree"] and row["spikes_per_eval"] > 0
-        for key in ("naive_s", "fast_s", "reference_s", "speedup_vs_naive", "fraction_of_reference"):
+        for key in ("naive_s", "fast_s", "fast_1thread_s", "reference_s", "speedup_vs_naive", "fraction_of_reference"):
             assert row[key] > 0, key
     assert report["default_evaluation"]["median_s"] > 0
     printed = capsys.readouterr().out
