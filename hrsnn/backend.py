@@ -16,8 +16,8 @@ def cores() -> int:
 
 def share_cores(workers: int) -> None:
     """Process-pool initializer: ``workers`` processes share the cores, each run's kernel gets its share of
-    threads (``HRSNN_THREADS``, read by ``hrsnn.eventsim.default_threads``)."""
-    os.environ["HRSNN_THREADS"] = str(max(1, cores() // max(1, workers)))
+    threads (``HRSNN_THREADS``, read by ``hrsnn.eventsim.default_threads``), unless the user has set it."""
+    os.environ.setdefault("HRSNN_THREADS", str(max(1, cores() // max(1, workers))))
 
 
 def resolve_target(target: str, config) -> str:
