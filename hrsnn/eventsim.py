@@ -5,9 +5,12 @@ exact LIF update with held currents, exponential synaptic current, per-synapse d
 E→E acting at spike arrival), so it produces Brian2's spikes and weights (``tests/test_eventsim.py`` checks it
 against a fresh Brian2 build). One loop over time steps: a spike queues each of its synapses on a ring of future
 steps (one slot per step of the longest delay), so a synaptic event costs O(1) and no step scans the delays.
-Layout for speed: the neuron update is branch-free (vectorisable), and each E→E synapse's STDP state sits in one
-64-byte record (``SYNAPSE``), so a plastic event touches one cache line.
-A run is split over threads (``default_threads``): each owns a range of neurons, the synapses onto them and their
+Layout for speed: the neuron update is branch-free (vectorisable); the queue holds arrival numbers, each
+naming one 16-byte ``ARRIVAL`` record (target, current jump, STDP record), so a frozen arrival reads one cache
+line; each E→E synapse's STDP state sits in one 64-byte ``SYNAPSE`` record, kept in target order, so a plastic
+arrival touches one cache line and a postsynaptic spike's LTP sweeps contiguous records.
+A run is split over threads (``default_threads``): with n of them, each owns every n-th neuron (so each gets its
+share of excitatory and inhibitory neurons, of learning and of transmission), the synapses onto them and their
 queue, and the threads swap spikes every shortest-delay steps, queueing them in a single thread's order, so
 the spikes do not depend on the number of threads.
 The kernel is compiled once per machine (Numba's on-disk cache), not per network structure: any size, wiring,
@@ -39,10 +42,16 @@ SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "
 """One E→E synapse: weight (× j_ee), traces, time constants (s), learning rates × w_max, and the steps of the
 last presynaptic arrival and postsynaptic spike (the traces' update times)."""
 
+ARRIVAL = np.dtype([("jump", "f8"), ("post", "i4"), ("syn", "i4")])
+"""What an arrival needs, one 16-byte record per synapse in a part's out order (the order the queue refers to):
+its current jump (A; E→E: 0 until the weights freeze, then w·j_ee), target (position in the part) and, for E→E,
+its ``SYNAPSE`` record in the part (static: −1)."""
+
 
 AHEAD = 16
-"""Plastic events prefetch the record of the synapse this many events ahead (random accesses into all E→E
-records, which outgrow the caches: the STDP phase runs ≈ 1.5× faster with it at N = 2000)."""
+"""Plastic arrivals prefetch the STDP record of the arrival this many events ahead, and the arrival record twice
+as far ahead (random accesses into records that outgrow the caches: the STDP phase ran ≈ 1.5× faster with it
+at N = 2000)."""
 
 
 PAD = 16
@@ -152,63 +161,73 @@ def grow(queue):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def push(queue, queue_n, now, out_delay, out_syn, a, b, fill):
-    """Queue synapses ``out_syn[a:b]`` at their arrival slots (``queue`` has room); returns the new fill.
+def push(queue, queue_n, now, out_delay, a, b, fill):
+    """Queue arrivals ``a … b−1`` (out order) at their slots (``queue`` has room); returns the new fill.
     A function of its own so the loop sees a fixed ``queue`` (no reload per event: ≈25 % faster)."""
     n_slots = queue.shape[0]
     for x in range(a, b):
         slot = now + out_delay[x]
         slot = slot - n_slots if slot >= n_slots else slot
         c = queue_n[slot]
-        queue[slot, c] = out_syn[x]
+        queue[slot, c] = x
         queue_n[slot] = c + 1
         fill = max(fill, c + 1)
     return fill
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_syn, out_delay):
+def exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay):
     """Queue this part's synapses of every part's spikes of steps ``w0 … w1−1`` (buffer ``par``), step by step
-    and in neuron order, as one thread would: each target sees its arrivals in Brian2's order."""
+    and in neuron order (merging the parts' lists), as one thread would: each target sees its arrivals in
+    Brian2's order."""
     n_parts, n_slots = spk.shape[0], queue.shape[0]
     start = np.zeros(n_parts, dtype=np.int64)
+    end = np.zeros(n_parts, dtype=np.int64)
     for step in range(w0, w1):
         now = step % n_slots
         for q in range(n_parts):
-            end = start[q] + spk_n[q, par, step - w0]
-            for j in range(start[q], end):
-                k = spk[q, par, j]
-                a, b = out_ptr[k], out_ptr[k + 1]
-                while fill + (b - a) > queue.shape[1]:      # room for all of them in any slot
-                    queue = grow(queue)
-                fill = push(queue, queue_n, now, out_delay, out_syn, a, b, fill)
-            start[q] = end
+            end[q] = start[q] + spk_n[q, par, step - w0]
+        while True:
+            k, first = np.iinfo(np.int32).max, -1
+            for q in range(n_parts):
+                if start[q] < end[q] and spk[q, par, start[q]] < k:
+                    k, first = spk[q, par, start[q]], q
+            if first < 0:
+                break
+            start[first] += 1
+            a, b = out_ptr[k], out_ptr[k + 1]
+            while fill + (b - a) > queue.shape[1]:          # room for all of them in any slot
+                queue = grow(queue)
+            fill = push(queue, queue_n, now, out_delay, a, b, fill)
     return queue, fill
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def simulate(part, lo, hi, window, sync, spk, spk_n, n_steps, per_input, plastic_steps, current, decay_m,
-             decay_syn, v_th, ref_steps, v_rest, v_reset, R, v, n_slots, out_ptr, out_syn, out_delay, post, jump, syn,
-             j_ee, w_max, in_ptr, in_syn, dt, eval_start, max_eval_spikes):
-    """Part ``part`` of the network: neurons ``lo … hi−1`` and the synapses onto them, run by one thread.
+def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_steps, current, decay_m, decay_syn,
+             v_th, ref_steps, v_rest, v_reset, R, v, n_slots, out_ptr, out_delay, arrival, syn, j_ee, w_max, in_ptr,
+             dt, eval_start, max_eval_spikes):
+    """Part ``part`` of the network, run by one thread: neurons ``own`` (ascending) and the synapses onto them.
 
-    Synapses 0 … n_ee−1 are E→E (plastic ``SYNAPSE`` records ``syn``, current w·j_ee), the rest static (current
-    ``jump``, A); ``out_syn[out_ptr[k]:out_ptr[k+1]]`` are neuron k's synapses onto this part, E→E first, each by
-    delay (steps). Once the weights freeze, ``jump[:n_ee]`` is set to w·j_ee, so a frozen arrival is one add.
+    Per-neuron arrays (``current``: input row × neuron, ``decay_m``, ``v_th``, ``ref_steps``, ``v``) are the
+    part's own, by position in ``own``. Neuron k's synapses onto the part are its arrivals
+    ``out_ptr[k] … out_ptr[k+1]−1`` (``ARRIVAL``: target position, jump, and for E→E the plastic ``SYNAPSE``
+    record in ``syn``, whose current is w·j_ee), E→E first, each by delay (``out_delay``, steps). Once the weights
+    freeze, the E→E jumps are set to w·j_ee, so a frozen arrival is one add. ``syn`` is ordered by target, with
+    position j's records at ``in_ptr[j] … in_ptr[j+1]−1`` (its LTP is one sweep).
     The parts exchange their spikes (``spk``, ``spk_n``: per part, two alternating buffers) every ``window``
     steps, which must not exceed the shortest delay; ``window`` 0 (zero delays): within each step, before the
     arrivals. Every target's arrivals, and so its current, come in the order of a single-thread run.
     The run stops after the step in which the spikes from step ``eval_start`` on exceed ``max_eval_spikes``
     (≥ 0; −1: no budget). Returns the part's spike neurons and steps, its synaptic events and the steps
     simulated (−1: another part failed)."""
-    n_ee = syn.shape[0]
     early, width = window == 0, max(window, 1)
-    i_syn = np.zeros(v.shape[0])
+    m = own.shape[0]
+    i_syn = np.zeros(m)
     ready = ref_steps - 10**9                           # first step each neuron integrates again
-    queue = np.empty((n_slots, 256), dtype=np.int32)    # synapses arriving at each future step (ring)
+    fired = np.empty(m, dtype=np.int64)                 # positions of this step's spiking neurons
+    queue = np.empty((n_slots, 256), dtype=np.int32)    # arrivals at each future step (ring)
     queue_n = np.zeros(n_slots, dtype=np.int64)
     step_events = np.zeros(width, dtype=np.int64)
-    own_v, own_i, own_ready, own_decay, own_th = v[lo:hi], i_syn[lo:hi], ready[lo:hi], decay_m[lo:hi], v_th[lo:hi]
     out_i = np.empty(1 << 16, dtype=np.int32)
     out_t = np.empty(1 << 16, dtype=np.int64)
     n_out = 0
@@ -222,19 +241,21 @@ def simulate(part, lo, hi, window, sync, spk, spk_n, n_steps, per_input, plastic
         n_own = 0
         for step in range(w0, w1):
             t = step * dt
-            u = current[step // per_input, lo:hi]
-            for k in range(hi - lo):                    # neurons: exact step unless refractory
-                v_inf = v_rest + R * (own_i[k] + u[k])
-                v_new = v_inf + (own_v[k] - v_inf) * own_decay[k]
-                own_v[k] = v_new if step >= own_ready[k] else own_v[k]
-                own_i[k] *= decay_syn
+            u = current[step // per_input]
+            for j in range(m):                          # neurons: exact step unless refractory
+                v_inf = v_rest + R * (i_syn[j] + u[j])
+                v_new = v_inf + (v[j] - v_inf) * decay_m[j]
+                v[j] = v_new if step >= ready[j] else v[j]
+                i_syn[j] *= decay_syn
             first = n_own
-            for k in range(hi - lo):                    # threshold
-                if own_v[k] > own_th[k] and step >= own_ready[k]:
-                    spk[part, par, n_own] = lo + k
+            for j in range(m):                          # threshold
+                if v[j] > v_th[j] and step >= ready[j]:
+                    fired[n_own - first] = j
+                    spk[part, par, n_own] = own[j]
                     n_own += 1
-            spk_n[part, par, step - w0] = n_own - first
-            if n_out + n_own - first > out_i.shape[0]:
+            n_fired = n_own - first
+            spk_n[part, par, step - w0] = n_fired
+            if n_out + n_fired > out_i.shape[0]:
                 out_i = np.concatenate((out_i, np.empty_like(out_i)))
                 out_t = np.concatenate((out_t, np.empty_like(out_t)))
             for q in range(first, n_own):
@@ -245,55 +266,55 @@ def simulate(part, lo, hi, window, sync, spk, spk_n, n_steps, per_input, plastic
                 count += 1
                 if not wait_all(sync, part, count):
                     return out_i[:0], out_t[:0], 0, -1
-                queue, fill = exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_syn, out_delay)
+                queue, fill = exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay)
             now = step % n_slots
             learning = step < plastic_steps
             if step == plastic_steps:                   # weights frozen from here on
-                for x in range(in_ptr[lo], in_ptr[hi]):
-                    s = in_syn[x]
-                    jump[s] = syn[s].w * j_ee
+                for x in range(arrival.shape[0]):
+                    if arrival[x].syn >= 0:
+                        arrival[x].jump = syn[arrival[x].syn].w * j_ee
             c = queue_n[now]
             events += c
             step_events[step - w0] = c
             if learning:
                 for q in range(c):                      # arrivals: transmit, then LTD
-                    if q + AHEAD < c and queue[now, q + AHEAD] < n_ee:
-                        prefetch(syn, queue[now, q + AHEAD])
-                    s = queue[now, q]
-                    if s < n_ee:
+                    if q + 2 * AHEAD < c:
+                        prefetch(arrival, queue[now, q + 2 * AHEAD])
+                    if q + AHEAD < c and arrival[queue[now, q + AHEAD]].syn >= 0:
+                        prefetch(syn, arrival[queue[now, q + AHEAD]].syn)
+                    a = arrival[queue[now, q]]
+                    s = a.syn
+                    if s >= 0:
                         r = syn[s]
-                        i_syn[post[s]] += r.w * j_ee
+                        i_syn[a.post] += r.w * j_ee
                         r.w = min(max(r.w - r.a_minus * r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus),
                                       0.0), w_max)
                         r.apre = r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus) + 1.0
                         r.pre_step = step
                     else:
-                        i_syn[post[s]] += jump[s]
+                        i_syn[a.post] += a.jump
             else:
                 for q in range(c):                      # arrivals: transmit
-                    s = queue[now, q]
-                    i_syn[post[s]] += jump[s]
+                    a = arrival[queue[now, q]]
+                    i_syn[a.post] += a.jump
             queue_n[now] = 0
             if learning:                                # postsynaptic spikes: LTP
-                for q in range(first, n_own):
-                    k = spk[part, par, q]
-                    end = in_ptr[k + 1]
-                    for x in range(in_ptr[k], end):
-                        if x + AHEAD < end:
-                            prefetch(syn, in_syn[x + AHEAD])
-                        r = syn[in_syn[x]]
+                for q in range(n_fired):
+                    j = fired[q]
+                    for x in range(in_ptr[j], in_ptr[j + 1]):
+                        r = syn[x]
                         r.w = min(r.w + r.a_plus * r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus), w_max)
                         r.apost = r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus) + 1.0
                         r.post_step = step
-            for q in range(first, n_own):               # reset
-                k = spk[part, par, q]
-                v[k] = v_reset
-                ready[k] = step + ref_steps[k]
+            for q in range(n_fired):                    # reset
+                j = fired[q]
+                v[j] = v_reset
+                ready[j] = step + ref_steps[j]
         if not early:                                   # the window's spikes arrive after it
             count += 1
             if not wait_all(sync, part, count):
                 return out_i[:0], out_t[:0], 0, -1
-            queue, fill = exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_syn, out_delay)
+            queue, fill = exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay)
         if max_eval_spikes >= 0:                        # every part sees every part's counts: same verdict
             for step in range(max(w0, eval_start), w1):
                 for q in range(spk.shape[0]):
@@ -331,14 +352,6 @@ def default_threads(n_neurons: int) -> int:
     return max(1, min(cores(), n_neurons // PART_MIN))
 
 
-def partition(post: np.ndarray, n_ee: int, n: int, n_parts: int) -> np.ndarray:
-    """Bounds of ``n_parts`` contiguous neuron ranges with about equal work: the synapses onto each neuron
-    (E→E 1.4×: they also learn, for a fifth of the default run) plus a few events' worth for its own update."""
-    work = np.bincount(post, minlength=n) + 0.4 * np.bincount(post[:n_ee], minlength=n) + 4.0
-    cum = np.concatenate([[0.0], np.cumsum(work)])
-    return np.searchsorted(cum, np.arange(n_parts + 1) * cum[-1] / n_parts).clip(0, n).astype(np.int64)
-
-
 LAYOUTS = Memo(max_mb=256)
 """Synapse layouts by the wiring arrays they were made from (kept alive with them, so ids are not reused)."""
 _WIRING_FIELDS = ("ee_pre", "ee_post", "ee_delay", "st_pre", "st_post", "st_delay", "st_j")
@@ -355,15 +368,21 @@ def _layout(params: Parameters, dt: float, n_parts: int) -> dict:
     post = np.concatenate([params.ee_post[ee], params.st_post[st]]).astype(np.int32)
     out_syn = np.argsort(pre, kind="stable")       # per neuron: its E→E synapses, then its static ones
     in_syn = np.argsort(post[:n_ee], kind="stable")
-    bounds = partition(post, n_ee, n, n_parts)
-    arrays = {"ee": ee, "post": post, "in_syn": in_syn.astype(np.int64),
-              "in_ptr": np.searchsorted(post[:n_ee][in_syn], np.arange(n + 1)).astype(np.int64),
-              "st_jump": params.st_j[st] * 1e-12, "bounds": bounds}
+    in_degree = np.bincount(post[:n_ee], minlength=n)
+    jump = np.concatenate([np.zeros(n_ee), params.st_j[st] * 1e-12])
+    record = np.full(len(post), -1, dtype=np.int32)  # each E→E synapse's record in its part (static: −1)
+    arrays = {}
     out_post = post[out_syn]
-    for p in range(n_parts):                       # each part's share of every neuron's synapses, in that order
-        mine = out_syn[(out_post >= bounds[p]) & (out_post < bounds[p + 1])]
-        arrays |= {f"out_syn{p}": mine.astype(np.int32), f"out_delay{p}": delay[mine],
-                   f"out_ptr{p}": np.searchsorted(pre[mine], np.arange(n + 1)).astype(np.int64)}
+    for p in range(n_parts):                       # part p: neurons p, p + n_parts, …, at positions k // n_parts
+        own = np.arange(p, n, n_parts)
+        mine = in_syn[post[:n_ee][in_syn] % n_parts == p]        # the part's E→E records, by target neuron
+        record[mine] = np.arange(len(mine))
+        mine_out = out_syn[out_post % n_parts == p]              # every neuron's synapses onto the part, in order
+        arrival = np.empty(len(mine_out), ARRIVAL)
+        arrival["jump"], arrival["post"], arrival["syn"] = jump[mine_out], post[mine_out] // n_parts, record[mine_out]
+        arrays |= {f"own{p}": own, f"arrival{p}": arrival, f"out_delay{p}": delay[mine_out],
+                   f"out_ptr{p}": np.searchsorted(pre[mine_out], np.arange(n + 1)).astype(np.int64),
+                   f"records{p}": ee[mine], f"in_ptr{p}": np.concatenate([[0], np.cumsum(in_degree[own])])}
     for a in arrays.values():       # read-only whether kept or not: one type signature for the kernel
         a.flags.writeable = False
     return {**arrays, "source": tuple(getattr(params, f) for f in _WIRING_FIELDS),
@@ -428,36 +447,40 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     nc = config.neuron
     n_parts = max(1, min(int(threads or default_threads(config.n_neurons)), config.n_neurons))
     lay = layout(params, config.dt, n_parts)
-    ee, n_ee, bounds = lay["ee"], len(lay["ee"]), lay["bounds"]
-    syn = synapse_records(params.w[ee], params.tau_plus[ee] * 1e-3, params.tau_minus[ee] * 1e-3, params.a_plus[ee],
-                          params.a_minus[ee], config.stdp.w_max)
     current = encoding.input_current(config.input, params.w_in, np.vstack([u_train, u_eval])) * 1e-12
     n_train_steps = len(u_train) * per_input
     width = max(lay["window"], 1)
     sync = np.zeros((n_parts + 1) * PAD, dtype=np.int64)
-    spk = np.empty((n_parts, 2, int(np.diff(bounds).max()) * width), dtype=np.int32)
+    spk = np.empty((n_parts, 2, -(-config.n_neurons // n_parts) * width), dtype=np.int32)
     spk_n = np.zeros((n_parts, 2, width), dtype=np.int64)
-    shared = (total_steps, per_input, n_train_steps if config.stdp.enabled else 0, current,
-              np.exp(-config.dt / params.tau_m), np.exp(-config.dt / nc.tau_syn), params.v_th * 1e-3,
-              _refractory_steps(params.t_ref, config.dt), nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6,
-              params.v0 * 1e-3, lay["n_slots"])
-    rest = (lay["post"], np.concatenate([np.zeros(n_ee), lay["st_jump"]]), syn, config.synapses.j_ee * 1e-12,
-            config.stdp.w_max, lay["in_ptr"], lay["in_syn"], config.dt * 1e-3, n_train_steps,
-            -1 if max_eval_spikes is None else int(max_eval_spikes))
+    neuron = (np.exp(-config.dt / params.tau_m), params.v_th * 1e-3, _refractory_steps(params.t_ref, config.dt),
+              params.v0 * 1e-3)
+    shared = (nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6)
+    records = [None] * n_parts
 
-    def run_part(p):
-        return simulate(p, bounds[p], bounds[p + 1], lay["window"], sync, spk, spk_n, *shared,
-                        lay[f"out_ptr{p}"], lay[f"out_syn{p}"], lay[f"out_delay{p}"], *rest)
-    start = time.perf_counter()
+    def run_part(p):               # the part's own arrays are made on its thread, then its kernel is timed
+        own, r = lay[f"own{p}"], lay[f"records{p}"]
+        decay_m, v_th, ref_steps, v = (a[own] for a in neuron)
+        records[p] = syn = synapse_records(params.w[r], params.tau_plus[r] * 1e-3, params.tau_minus[r] * 1e-3,
+                                           params.a_plus[r], params.a_minus[r], config.stdp.w_max)
+        arrival = lay[f"arrival{p}"].copy()     # its E→E jumps are set when the weights freeze
+        start = time.perf_counter()
+        out = simulate(p, own, lay["window"], sync, spk, spk_n, total_steps, per_input,
+                       n_train_steps if config.stdp.enabled else 0, np.ascontiguousarray(current[:, own]), decay_m,
+                       np.exp(-config.dt / nc.tau_syn), v_th, ref_steps, *shared, v, lay["n_slots"],
+                       lay[f"out_ptr{p}"], lay[f"out_delay{p}"], arrival, syn, config.synapses.j_ee * 1e-12,
+                       config.stdp.w_max, lay[f"in_ptr{p}"], config.dt * 1e-3, n_train_steps,
+                       -1 if max_eval_spikes is None else int(max_eval_spikes))
+        return (*out, time.perf_counter() - start)
     parts = _run_parts(run_part, n_parts, sync)
     spike_i = np.concatenate([p[0] for p in parts])
     spike_step = np.concatenate([p[1] for p in parts])
-    order = np.argsort(spike_step, kind="stable")      # by step, then neuron (the parts are ranges in order)
+    order = np.lexsort((spike_i, spike_step))          # by step, then neuron
     spike_i, spike_step = spike_i[order], spike_step[order]
-    events, done = sum(p[2] for p in parts), parts[0][3]
-    wall = time.perf_counter() - start
-    params.w = np.empty(n_ee)
-    params.w[ee] = syn["w"]
+    events, done, wall = sum(p[2] for p in parts), parts[0][3], max(p[4] for p in parts)
+    params.w = np.empty(len(params.w))
+    for p in range(n_parts):
+        params.w[lay[f"records{p}"]] = records[p]["w"]
     step_s, dt = config.input.step * 1e-3, config.dt * 1e-3
     phases = []
     for lo, n_steps in ((0, len(u_train)), (n_train_steps, len(u_eval))):
