@@ -4,6 +4,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 
 TARGETS = ("auto", "numba", "standalone", "cython", "numpy")
 ENGINES = ("numba", "standalone")     # targets that run current-driven reservoirs outside Brian2's runtime
@@ -14,9 +17,34 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def threads() -> int:
+    """Threads one run may use: ``HRSNN_THREADS`` if set, else 1 off the process's main thread (a Dask task, a
+    thread pool), else one per usable core."""
+    env = os.environ.get("HRSNN_THREADS")
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            from .errors import HRSNNError
+            raise HRSNNError(f"HRSNN_THREADS: {env!r} is not a whole number >= 1")
+        return int(env)
+    return cores() if threading.current_thread() is threading.main_thread() else 1
+
+
+@cache
+def _pool(workers: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(workers, thread_name_prefix="hrsnn")
+
+
+def map_threads(fn, items) -> list:
+    """``[fn(x) for x in items]`` on ``threads()`` threads (for work that releases the GIL, like NumPy's
+    random draws); in order."""
+    items = list(items)
+    n = min(threads(), len(items))
+    return [fn(x) for x in items] if n <= 1 else list(_pool(n).map(fn, items))
+
+
 def share_cores(workers: int) -> None:
-    """Process-pool initializer: ``workers`` processes share the cores, each run's kernel gets its share of
-    threads (``HRSNN_THREADS``, read by ``hrsnn.eventsim.default_threads``), unless the user has set it."""
+    """Process-pool initializer: ``workers`` processes share the cores, each run gets its share of threads
+    (``HRSNN_THREADS``, read by ``threads``), unless the user has set it."""
     os.environ.setdefault("HRSNN_THREADS", str(max(1, cores() // max(1, workers))))
 
 

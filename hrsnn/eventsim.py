@@ -29,8 +29,7 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from . import encoding
-from .backend import cores
+from . import backend, encoding
 from .config import ReservoirConfig
 from .errors import HRSNNError
 from .memo import Memo
@@ -340,16 +339,11 @@ PART_MIN = 250
 
 
 def default_threads(n_neurons: int) -> int:
-    """Threads for one run: ``HRSNN_THREADS`` if set, else 1 off the main thread (a Dask task, a thread pool),
-    else one per usable core, with at least ``PART_MIN`` neurons each."""
-    env = os.environ.get("HRSNN_THREADS")
-    if env:
-        if not env.isdigit() or int(env) < 1:
-            raise HRSNNError(f"HRSNN_THREADS: {env!r} is not a whole number >= 1")
-        return int(env)
-    if threading.current_thread() is not threading.main_thread():
-        return 1
-    return max(1, min(cores(), n_neurons // PART_MIN))
+    """Threads for one run: ``HRSNN_THREADS`` if set, else ``backend.threads()`` with at least ``PART_MIN``
+    neurons each."""
+    if os.environ.get("HRSNN_THREADS"):
+        return backend.threads()
+    return max(1, min(backend.threads(), n_neurons // PART_MIN))
 
 
 LAYOUTS = Memo(max_mb=256)

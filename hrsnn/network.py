@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import encoding
+from . import backend, encoding
 from .config import ReservoirConfig
 from .memo import Memo
 from .states import filtered_traces, spike_counts
@@ -153,15 +153,13 @@ class Parameters:
                seqs["wiring"].spawn_key, seqs["delay"].spawn_key)
         wiring = WIRING.get(key, lambda: _wiring(cfg, seqs["wiring"], seqs["delay"]))
         n_ee = len(wiring["ee_pre"])
+        stdp = ("tau_plus", "tau_minus", "a_plus", "a_minus")        # per synapse: drawn on threads
+        per_synapse = dict(zip(stdp, backend.map_threads(lambda name: st.draw(name, n_ee, rng[name]), stdp)))
         v_th = nc.draw("v_th", n, rng["v_th"])
         return cls(
-            **wiring, tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
+            **wiring, **per_synapse, tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
             t_ref=nc.draw("t_ref", n, rng["t_ref"]),
             w=np.full(n_ee, st.w_init),
-            tau_plus=st.draw("tau_plus", n_ee, rng["tau_plus"]),
-            tau_minus=st.draw("tau_minus", n_ee, rng["tau_minus"]),
-            a_plus=st.draw("a_plus", n_ee, rng["a_plus"]),
-            a_minus=st.draw("a_minus", n_ee, rng["a_minus"]),
             w_in=encoding.input_weights(cfg.input, n, n_channels, rng["w_in"]),
             v0=nc.v_reset + rng["v0"].random(n) * (v_th - nc.v_reset),
         )
