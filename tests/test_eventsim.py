@@ -141,6 +141,16 @@ def test_thread_count_comes_from_the_environment_the_thread_and_the_cores(monkey
         default_threads(1000)
 
 
+def test_parameters_drawn_on_threads_equal_those_drawn_on_one(monkeypatch, small_config):
+    drawn = {}
+    for n in ("1", "3"):
+        monkeypatch.setenv("HRSNN_THREADS", n)
+        drawn[n] = Parameters.draw(small_config, 1, seed_streams(8)[0])
+    for name in ("tau_plus", "tau_minus", "a_plus", "a_minus", "tau_m"):
+        assert np.array_equal(getattr(drawn["1"], name), getattr(drawn["3"], name)), name
+    assert not np.array_equal(drawn["1"].tau_plus, drawn["1"].tau_minus)    # each from its own stream
+
+
 def test_a_failing_part_releases_the_others_and_its_error_is_raised():
     sync = np.zeros(4 * PAD, dtype=np.int64)
 
