@@ -90,6 +90,9 @@ def _connect(n_pre: int, n_post: int, p: float, rng: np.random.Generator, same: 
 
 WIRING = Memo(max_mb=256)
 """Wiring and delays by structure and seed: a study's trials differ in parameter values, not in these."""
+STDP_DRAWS = Memo(max_mb=128)
+"""Per-synapse STDP parameters by distribution, count and stream: trials that change only other parameters
+(the neurons' heterogeneity, say) reuse them."""
 
 
 def _wiring(cfg: ReservoirConfig, wiring_seed, delay_seed) -> dict[str, np.ndarray]:
@@ -145,7 +148,8 @@ class Parameters:
     def draw(cls, cfg: ReservoirConfig, n_channels: int, seed: np.random.SeedSequence) -> Parameters:
         """Draw everything; each quantity has its own random stream, so the homogeneous twin of a config
         (same seed) has the same wiring, delays and input weights, and differs only where it is constant.
-        The wiring and delays (read-only arrays) are drawn once per structure and seed in a process."""
+        The wiring and delays, and the per-synapse STDP parameters (read-only arrays), are drawn once per
+        structure (distribution) and seed in a process."""
         seqs = dict(zip(cls.STREAMS, seed.spawn(len(cls.STREAMS))))
         rng = {name: np.random.default_rng(s) for name, s in seqs.items()}
         n, nc, st = cfg.n_neurons, cfg.neuron, cfg.stdp
@@ -153,11 +157,14 @@ class Parameters:
                seqs["wiring"].spawn_key, seqs["delay"].spawn_key)
         wiring = WIRING.get(key, lambda: _wiring(cfg, seqs["wiring"], seqs["delay"]))
         n_ee = len(wiring["ee_pre"])
-        stdp = ("tau_plus", "tau_minus", "a_plus", "a_minus")        # per synapse: drawn on threads
-        per_synapse = dict(zip(stdp, backend.map_threads(lambda name: st.draw(name, n_ee, rng[name]), stdp)))
+        def per_synapse(name):     # run on threads: NumPy's draws release the GIL
+            key = (name, repr(getattr(st, name)), n_ee, seqs[name].entropy, seqs[name].spawn_key)
+            return STDP_DRAWS.get(key, lambda: (st.draw(name, n_ee, rng[name]),))[0]
+        stdp = ("tau_plus", "tau_minus", "a_plus", "a_minus")
+        drawn = dict(zip(stdp, backend.map_threads(per_synapse, stdp)))
         v_th = nc.draw("v_th", n, rng["v_th"])
         return cls(
-            **wiring, **per_synapse, tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
+            **wiring, **drawn, tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
             t_ref=nc.draw("t_ref", n, rng["t_ref"]),
             w=np.full(n_ee, st.w_init),
             w_in=encoding.input_weights(cfg.input, n, n_channels, rng["w_in"]),

@@ -111,6 +111,7 @@ def test_wiring_and_layout_are_reused_across_parameter_sets_and_change_nothing(s
     _, again, p2, _ = run_eventsim(het, 5, u_train, u_eval)      # same structure and seed, other values
     assert (WIRING.hits, LAYOUTS.hits) == (hits[0] + 1, hits[1] + 1)
     assert p2.ee_pre is p1.ee_pre and p2.st_delay is p1.st_delay and not np.array_equal(p2.tau_m, p1.tau_m)
+    assert p2.tau_minus is p1.tau_minus and not np.array_equal(p2.tau_plus, p1.tau_plus)   # STDP draws kept
     with pytest.raises(ValueError, match="read-only"):
         p1.ee_post[0] = 0
     drawn = Parameters.draw(het, 1, seed_streams(5)[0])          # the same draw with writable (uncached) arrays
