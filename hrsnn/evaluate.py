@@ -12,7 +12,7 @@ import numpy as np
 
 from .config import RIDGE_GRID, ReservoirConfig
 from .metrics import efficiency, memory_capacity
-from .backend import resolve_target, share_cores
+from .backend import cores, resolve_target, share_cores
 from .drive import drive
 from .network import Parameters, RunResult
 
@@ -128,14 +128,13 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
 
 def evaluate_many(configs, seeds=None, workers: int | None = None, target: str = "auto",
                   progress: bool = True, keep_run: bool = False) -> list[EfficiencyResult]:
-    """Evaluate many (config, seed) pairs in parallel processes (``workers``, default: all cores).
+    """Evaluate many (config, seed) pairs in parallel processes (``workers``, default: all usable cores).
 
     ``configs`` is a list of configs, or one config evaluated on every seed of ``seeds``; ``seeds`` defaults to
     each config's own seed. On the standalone target the binaries are compiled first, once per structure, then
     every evaluation is one run of its binary. Results come back in input order. Scripts that call this with
     workers > 1 need the usual ``if __name__ == "__main__":`` guard (worker processes are spawned).
     """
-    import os
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
@@ -154,7 +153,7 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
         for (c, s), fast in zip(jobs, standalone):
             if fast:
                 engine.project(c, s, c.task.train_steps, c.task.eval_steps, progress=progress)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    workers = max(1, min(workers or cores(), len(jobs)))
     bar = tqdm(total=len(jobs), desc="evaluate", unit="eval", disable=not progress)
     if workers == 1:
         results = []

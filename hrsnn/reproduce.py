@@ -177,7 +177,7 @@ def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str 
 
     from tqdm.auto import tqdm
 
-    from .backend import share_cores
+    from .backend import cores, share_cores
     from .compare import Comparison
     from .evaluate import evaluate_many
     out = Path(out_dir) / exp.name
@@ -206,7 +206,7 @@ def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str 
                         if (part, item, label, seed) not in done]
                 if todo:
                     jobs.append((part, item, seed, todo, options))
-    workers = max(1, min(exp.workers or os.cpu_count() or 1, max(len(jobs), 1)))
+    workers = max(1, min(exp.workers or cores(), max(len(jobs), 1)))
     if jobs:
         bar = tqdm(total=sum(len(j[3]) for j in jobs), desc=f"{exp.name} cells", unit="cell", disable=not progress)
         def finished(cells):

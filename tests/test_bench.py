@@ -16,9 +16,9 @@ def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
         assert row["spikes_agree"] and row["spikes_per_eval"] > 0
         for key in ("naive_s", "fast_s", "fast_1thread_s", "reference_s", "speedup_vs_naive", "fraction_of_reference"):
             assert row[key] > 0, key
-    assert report["default_evaluation"]["median_s"] > 0
+    assert report["default_evaluation"]["median_s"] > 0 and report["kernel_first_s"] > 0
     printed = capsys.readouterr().out
-    assert "fast/naive" in printed and "default evaluation" in printed
+    assert "fast/naive" in printed and "default evaluation" in printed and "kernel compile" in printed
 
 
 def test_bench_refuses_more_rounds_than_evaluations(capsys):
