@@ -34,6 +34,10 @@ def _pool(workers: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(workers, thread_name_prefix="hrsnn")
 
 
+if hasattr(os, "register_at_fork"):     # a forked child has none of the parent's pool threads: make its own
+    os.register_at_fork(after_in_child=_pool.cache_clear)
+
+
 def map_threads(fn, items) -> list:
     """``[fn(x) for x in items]`` on ``threads()`` threads (for work that releases the GIL, like NumPy's
     random draws); in order."""

@@ -1,4 +1,5 @@
 """The Numba event-driven kernel (default target) gives the spikes and weights of a fresh Brian2 build."""
+import multiprocessing
 import os
 import threading
 
@@ -7,6 +8,7 @@ import pytest
 
 from hrsnn import Reservoir, evaluate
 from hrsnn.backend import resolve_target, share_cores
+from hrsnn.config import ReservoirConfig
 from hrsnn.drive import drive
 from hrsnn.errors import HRSNNError
 from hrsnn.evaluate import memory_input
@@ -150,6 +152,19 @@ def test_parameters_drawn_on_threads_equal_those_drawn_on_one(monkeypatch, small
     for name in ("tau_plus", "tau_minus", "a_plus", "a_minus", "tau_m"):
         assert np.array_equal(getattr(drawn["1"], name), getattr(drawn["3"], name)), name
     assert not np.array_equal(drawn["1"].tau_plus, drawn["1"].tau_minus)    # each from its own stream
+
+
+def _tau_plus_mean(seed: int) -> float:
+    cfg = ReservoirConfig().with_updates({"n_neurons": 100, "stdp.tau_plus.cv": 0.3 + seed / 10})
+    return float(Parameters.draw(cfg, 1, seed_streams(seed)[0]).tau_plus.mean())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_draws_on_threads_of_its_own(monkeypatch):
+    monkeypatch.setenv("HRSNN_THREADS", "2")
+    _tau_plus_mean(0)                                # the parent's draw thread pool now exists
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.map_async(_tau_plus_mean, [1]).get(timeout=60) == [_tau_plus_mean(1)]
 
 
 def test_a_failing_part_releases_the_others_and_its_error_is_raised():
