@@ -148,8 +148,8 @@ class Parameters:
     def draw(cls, cfg: ReservoirConfig, n_channels: int, seed: np.random.SeedSequence) -> Parameters:
         """Draw everything; each quantity has its own random stream, so the homogeneous twin of a config
         (same seed) has the same wiring, delays and input weights, and differs only where it is constant.
-        The wiring and delays, and the per-synapse STDP parameters (read-only arrays), are drawn once per
-        structure (distribution) and seed in a process."""
+        The wiring and delays are drawn once per structure and seed in a process, the per-synapse STDP
+        parameters once per distribution and seed (both kept as read-only arrays)."""
         seqs = dict(zip(cls.STREAMS, seed.spawn(len(cls.STREAMS))))
         rng = {name: np.random.default_rng(s) for name, s in seqs.items()}
         n, nc, st = cfg.n_neurons, cfg.neuron, cfg.stdp
@@ -157,6 +157,7 @@ class Parameters:
                seqs["wiring"].spawn_key, seqs["delay"].spawn_key)
         wiring = WIRING.get(key, lambda: _wiring(cfg, seqs["wiring"], seqs["delay"]))
         n_ee = len(wiring["ee_pre"])
+
         def per_synapse(name):     # run on threads: NumPy's draws release the GIL
             key = (name, repr(getattr(st, name)), n_ee, seqs[name].entropy, seqs[name].spawn_key)
             return STDP_DRAWS.get(key, lambda: (st.draw(name, n_ee, rng[name]),))[0]
