@@ -1,7 +1,6 @@
 import numpy as np
-from scipy.signal import lfilter
 
-from hrsnn.states import _decay_rows, filtered_traces, spike_counts
+from hrsnn.states import filtered_traces, spike_counts
 
 
 def test_counts_per_step():
@@ -30,11 +29,3 @@ def test_traces_match_direct_sum():
 def test_no_spikes_gives_zeros():
     assert not filtered_traces(np.zeros(0, int), np.zeros(0), 3, 10, 0.005, 0.01).any()
     assert spike_counts(np.zeros(0, int), np.zeros(0), 3, 10, 0.005).shape == (10, 3)
-
-
-def test_row_filter_is_scipys_lfilter_bit_for_bit():
-    rng = np.random.default_rng(3)
-    for shape in ((400, 300), (50, 7), (1, 5), (0, 4)):
-        x = rng.random(shape) * (rng.random(shape) < 0.1) * 7.3
-        decay = float(np.exp(-5 / 37.0))
-        assert np.array_equal(_decay_rows(x, decay), lfilter([1.0], [1.0, -decay], x, axis=0)), shape
