@@ -5,8 +5,9 @@ import importlib.util
 import os
 import shutil
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import cache
+from multiprocessing import get_context
 
 TARGETS = ("auto", "numba", "standalone", "cython", "numpy")
 ENGINES = ("numba", "standalone")     # targets that run current-driven reservoirs outside Brian2's runtime
@@ -50,6 +51,12 @@ def share_cores(workers: int) -> None:
     """Process-pool initializer: ``workers`` processes share the cores, each run gets its share of threads
     (``HRSNN_THREADS``, read by ``threads``), unless the user has set it."""
     os.environ.setdefault("HRSNN_THREADS", str(max(1, cores() // max(1, workers))))
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes (safe with Brian2 and threads) that share the cores."""
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=share_cores,
+                               initargs=(workers,))
 
 
 def resolve_target(target: str, config) -> str:

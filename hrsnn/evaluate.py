@@ -12,7 +12,7 @@ import numpy as np
 
 from .config import RIDGE_GRID, ReservoirConfig
 from .metrics import efficiency, memory_capacity
-from .backend import cores, resolve_target, share_cores
+from .backend import cores, process_pool, resolve_target
 from .drive import drive
 from .network import Parameters, RunResult
 
@@ -135,9 +135,6 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
     every evaluation is one run of its binary. Results come back in input order. Scripts that call this with
     workers > 1 need the usual ``if __name__ == "__main__":`` guard (worker processes are spawned).
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
     from tqdm.auto import tqdm
     if isinstance(configs, ReservoirConfig):
         configs = [configs] * len(seeds)
@@ -162,8 +159,7 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
             bar.update()
         bar.close()
         return results
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=share_cores,
-                             initargs=(workers,)) as pool:
+    with process_pool(workers) as pool:
         futures = [pool.submit(evaluate, c, s, target, False, keep_run) for c, s in jobs]
         for f in futures:
             f.add_done_callback(lambda _: bar.update())

@@ -172,12 +172,11 @@ def _cell_key(d: dict) -> tuple:
 def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str | Path = "results",
                    progress: bool = True) -> Path:
     """Run the missing cells of ``parts`` (and the E evaluations), then write the report; returns its path."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from multiprocessing import get_context
+    from concurrent.futures import as_completed
 
     from tqdm.auto import tqdm
 
-    from .backend import cores, share_cores
+    from .backend import cores, process_pool
     from .compare import Comparison
     from .evaluate import evaluate_many
     out = Path(out_dir) / exp.name
@@ -218,8 +217,7 @@ def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str 
             for job in jobs:
                 finished(_job(store, exp.fingerprint, exp.target, *job))
         else:
-            with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=share_cores,
-                                     initargs=(workers,)) as pool:
+            with process_pool(workers) as pool:
                 futures = [pool.submit(_job, store, exp.fingerprint, exp.target, *job) for job in jobs]
                 for fut in as_completed(futures):
                     finished(fut.result())

@@ -82,12 +82,8 @@ def _executor(workers: int, scheduler: str | None) -> tuple[Executor, Callable[[
         client = Client(scheduler)
         client.register_plugin(ImportBrian2(), name="hrsnn-import-brian2")
         return client.get_executor(), client.close
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    from hrsnn.backend import share_cores
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=share_cores,
-                               initargs=(workers,))
+    from hrsnn.backend import process_pool
+    pool = process_pool(workers)
     return pool, lambda: pool.shutdown(cancel_futures=True)
 
 
