@@ -15,7 +15,9 @@ import numpy as np
 
 
 def _arrays(value: Any) -> list[np.ndarray]:
-    """The arrays of a dict, tuple or object, and of the tuples among its items."""
+    """The array itself, or the arrays of a dict, tuple or object, and of the tuples among its items."""
+    if isinstance(value, np.ndarray):
+        return [value]
     items = value.values() if isinstance(value, dict) else value if isinstance(value, tuple) else vars(value).values()
     out = []
     for a in items:
@@ -34,7 +36,8 @@ class Memo:
         self.hits = self.misses = 0
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """The value kept under ``key``, else ``make()`` (a dict, tuple or object of arrays), then kept."""
+        """The value kept under ``key``, else ``make()`` (an array, or a dict, tuple or object of arrays), then
+        kept."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)

@@ -160,7 +160,7 @@ class Parameters:
 
         def per_synapse(name):     # run on threads: NumPy's draws release the GIL
             key = (name, repr(getattr(st, name)), n_ee, seqs[name].entropy, seqs[name].spawn_key)
-            return STDP_DRAWS.get(key, lambda: (st.draw(name, n_ee, rng[name]),))[0]
+            return STDP_DRAWS.get(key, lambda: st.draw(name, n_ee, rng[name]))
         stdp = ("tau_plus", "tau_minus", "a_plus", "a_minus")
         drawn = dict(zip(stdp, backend.map_threads(per_synapse, stdp)))
         v_th = nc.draw("v_th", n, rng["v_th"])

@@ -37,3 +37,9 @@ def test_memo_accounting_holds_under_threads():
     assert values == [float(k) for k in keys]
     assert memo.hits + memo.misses == len(keys)
     assert memo._bytes == sum(size for _, size in memo._items.values()) <= memo.max_bytes
+
+
+def test_memo_keeps_a_bare_array_read_only():
+    memo = Memo(max_mb=1)
+    kept = memo.get("a", lambda: np.arange(3.0))
+    assert memo.get("a", lambda: np.zeros(3)) is kept and not kept.flags.writeable
