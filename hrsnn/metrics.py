@@ -10,7 +10,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from .errors import InputError
-from .readouts import RidgeReadout, _check_xy, ridge_gains, ridge_path
+from .readouts import RidgeReadout, _check_xy, dual_ridge_predict, ridge_gains, ridge_path
 
 
 @cache
@@ -41,15 +41,21 @@ def squared_correlation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return r * r
 
 
-def select_ridge(X: np.ndarray, Y: np.ndarray, grid, val_fraction: float = 0.25) -> float:
+def select_ridge(X: np.ndarray, Y: np.ndarray, grid, val_fraction: float = 0.25,
+                 gram: np.ndarray | None = None) -> float:
     """The ridge penalty of ``grid`` whose readout, fit on the first rows, maximises Σ_k corr² on the last
-    ``val_fraction`` of the rows (one SVD serves the whole grid)."""
+    ``val_fraction`` of the rows (one decomposition serves the whole grid). ``gram``: X Xᵀ, if already known
+    (then the readouts are fit in the dual form, ``dual_ridge_predict``)."""
     n_val = max(2, int(round(len(X) * val_fraction)))
-    Xf, Yf, Xv, Yv = X[:-n_val], Y[:-n_val], X[-n_val:], Y[-n_val:]
-    x_mean = Xf.mean(axis=0)
-    V, s, P = ridge_path(Xf - x_mean, Yf - Yf.mean(axis=0))
-    Xv_rot = (Xv - x_mean) @ V
-    scores = [squared_correlation(Yv, Xv_rot @ (ridge_gains(s, lam)[:, None] * P)).sum() for lam in grid]
+    fit, val = slice(0, len(X) - n_val), slice(len(X) - n_val, len(X))
+    if gram is not None:
+        predictions = dual_ridge_predict(gram, Y, fit, val, grid)
+    else:
+        x_mean, y_mean = X[fit].mean(axis=0), Y[fit].mean(axis=0)
+        V, s, P = ridge_path(X[fit] - x_mean, Y[fit] - y_mean)
+        Xv_rot = (X[val] - x_mean) @ V
+        predictions = [Xv_rot @ (ridge_gains(s, lam)[:, None] * P) + y_mean for lam in grid]
+    scores = [squared_correlation(Y[val], p).sum() for p in predictions]
     return float(grid[int(np.argmax(scores))])
 
 
@@ -61,7 +67,8 @@ def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4
     (bias unpenalised) is fit on rows [max(washout, k_max), T − n_test) to predict u[t−k] and scored on the last
     n_test rows: MC_k = corr²(u[t−k], ŷ_k[t]). ``test_size`` is a fraction of T or a number of rows.
     ``ridge`` is a penalty, or a grid from which ``select_ridge`` picks one using the training rows only.
-    Agrees with ``reservoirpy.observables.memory_capacity`` given the same states and split.
+    Agrees with ``reservoirpy.observables.memory_capacity`` given the same states and split. With fewer rows
+    than features, every readout (selection and fit) comes from one Gram matrix of the rows (dual form).
     Runs single-threaded BLAS: at these sizes (10²–10³ features) threads cost more than they save, and on a
     shared 2-core machine they made the readouts about 2× slower and far less predictable.
     """
@@ -80,11 +87,17 @@ def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4
     rows = np.arange(first, T)
     targets = np.stack([u[rows - k] for k in range(1, k_max + 1)], axis=1)
     split = T - n_test - first
+    X = X[first:]
     with _threadpools().limit(limits=1, user_api="blas"):
+        gram = X @ X.T if len(X) < X.shape[1] else None     # fewer rows than features: one Gram serves all fits
         if np.ndim(ridge):
-            ridge = select_ridge(X[rows[:split]], targets[:split], list(ridge))
-        readout = RidgeReadout(float(ridge)).fit(X[rows[:split]], targets[:split])
-        per_delay = squared_correlation(targets[split:], readout.predict(X[rows[split:]]))
+            ridge = select_ridge(X[:split], targets[:split], list(ridge),
+                                 gram=None if gram is None else gram[:split, :split])
+        if gram is None:
+            predicted = RidgeReadout(float(ridge)).fit(X[:split], targets[:split]).predict(X[split:])
+        else:
+            predicted = dual_ridge_predict(gram, targets, slice(0, split), slice(split, None), [float(ridge)])[0]
+        per_delay = squared_correlation(targets[split:], predicted)
     return MemoryCapacity(float(per_delay.sum()), per_delay, float(ridge))
 
 

@@ -81,6 +81,32 @@ def ridge_solve(Xc: np.ndarray, Yc: np.ndarray, ridge: float) -> np.ndarray:
         return V @ (ridge_gains(s, ridge)[:, None] * P)
 
 
+def dual_ridge_predict(K: np.ndarray, Y: np.ndarray, fit: slice, other: slice, ridges) -> list[np.ndarray]:
+    """Predictions for the rows ``other`` of ridge readouts (unpenalised bias) fit on the rows ``fit``, one per
+    penalty in ``ridges``, given the Gram matrix K = X Xᵀ of all rows: the dual form, with no product over the
+    features once K is known. ``RidgeReadout(λ).fit(X[fit], Y[fit]).predict(X[other])`` up to round-off.
+    One positive penalty is a Cholesky solve; several share one eigendecomposition (λ = 0: minimum norm)."""
+    K_ff, K_of = K[fit, fit], K[other, fit]
+    col = K_ff.mean(axis=0)                                 # μ·x_j, μ the fit rows' mean
+    mean = col.mean()                                       # μ·μ
+    Kc = K_ff - col[:, None] - col + mean                   # (x_i − μ)·(x_j − μ)
+    Kc_of = K_of - K_of.mean(axis=1, keepdims=True) - col + mean
+    y_mean = Y[fit].mean(axis=0)
+    Yc = Y[fit] - y_mean
+    if len(ridges) == 1 and ridges[0] > 0:
+        A = Kc.copy()
+        A[np.diag_indices_from(A)] += ridges[0]
+        try:
+            return [Kc_of @ linalg.cho_solve(linalg.cho_factor(A, check_finite=False), Yc) + y_mean]
+        except linalg.LinAlgError:
+            pass
+    e, U = np.linalg.eigh(Kc)
+    kept = e > (e[-1] if len(e) else 0.0) * len(e) * np.finfo(float).eps
+    P, KU = U.T @ Yc, Kc_of @ U
+    gains = (np.divide(1.0, e + lam, out=np.zeros_like(e), where=kept & (e + lam > 0)) for lam in ridges)
+    return [KU @ (g[:, None] * P) + y_mean for g in gains]
+
+
 class RidgeReadout:
     """Ridge regression with an unpenalised bias: W = (XcᵀXc + λI)⁻¹ XcᵀYc on centred X, Y.
 

@@ -94,6 +94,31 @@ def test_constant_columns_do_not_change_memory_capacity():
         assert a.ridge == b.ridge and a.total == pytest.approx(b.total, rel=1e-10) and a.total > 3
 
 
+def test_wide_states_use_the_dual_form_with_the_same_result():
+    """Fewer rows than features: one Gram matrix serves selection and fit; the readouts are the primal ones."""
+    from hrsnn.metrics import select_ridge, squared_correlation
+    from hrsnn.readouts import dual_ridge_predict
+    rng = np.random.default_rng(9)
+    T, k_max, washout = 300, 12, 20
+    u = rng.uniform(-0.8, 0.8, T)
+    X = np.hstack([delay_line(u, 8) + rng.normal(scale=0.05, size=(T, 8)), 0.1 * rng.normal(size=(T, 500)) + 3.0,
+                   np.zeros((T, 20))])
+    rows = np.arange(washout, T)
+    Y = np.stack([u[rows - k] for k in range(1, k_max + 1)], axis=1)
+    Xr, split = X[washout:], T - 60 - washout
+    grid = list(10.0 ** np.arange(-2, 5.5, 0.5))
+    lam = select_ridge(Xr[:split], Y[:split], grid)                  # primal: eigendecomposition of XcᵀXc
+    assert select_ridge(Xr[:split], Y[:split], grid, gram=Xr[:split] @ Xr[:split].T) == lam
+    expected = squared_correlation(Y[split:], RidgeReadout(lam).fit(Xr[:split], Y[:split]).predict(Xr[split:]))
+    mc = memory_capacity(X, u, k_max, ridge=grid, test_size=60, washout=washout)
+    assert mc.ridge == lam and np.allclose(mc.per_delay, expected, atol=1e-9) and mc.total > 2
+    gram = Xr @ Xr.T
+    for ridges in ([0.0], [1e-3, 10.0]):                            # λ = 0: the minimum-norm solution
+        predicted = dual_ridge_predict(gram, Y, slice(0, split), slice(split, None), ridges)
+        for lam, p in zip(ridges, predicted):
+            assert np.allclose(p, RidgeReadout(lam).fit(Xr[:split], Y[:split]).predict(Xr[split:]), atol=1e-6)
+
+
 def test_efficiency():
     assert efficiency(10.0, 4.0) == 2.5
     assert efficiency(0.0, 4.0) == float("inf")
