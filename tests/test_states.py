@@ -1,6 +1,8 @@
 import numpy as np
 
-from hrsnn.states import filtered_traces, spike_counts
+from scipy.signal import lfilter
+
+from hrsnn.states import ROW_LOOP_MIN, filtered_traces, spike_counts
 
 
 def test_counts_per_step():
@@ -24,6 +26,19 @@ def test_traces_match_direct_sum():
             past = ts[ts < e]
             direct[k, n] = np.exp(-(e - past) / tau).sum()
     assert np.allclose(X, direct)
+
+
+def test_traces_are_lfilter_bit_for_bit_on_either_side_of_the_row_loop_size():
+    rng = np.random.default_rng(1)
+    step, tau, n_steps = 0.005, 0.03, 300
+    for n in (ROW_LOOP_MIN - 1, ROW_LOOP_MIN + 40):
+        i = rng.integers(0, n, 20000)
+        t = rng.uniform(0, n_steps * step, 20000)
+        X = filtered_traces(i, t, n, n_steps, step, tau)
+        jumps = np.zeros((n_steps, n))                                   # each step's own spikes
+        k = np.floor(t / step + 1e-9).astype(int)
+        np.add.at(jumps, (k, i), np.exp(-((k + 1) * step - t) / tau))
+        assert np.array_equal(X, lfilter([1.0], [1.0, -np.exp(-step / tau)], jumps, axis=0))
 
 
 def test_no_spikes_gives_zeros():
