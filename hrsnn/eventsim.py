@@ -43,8 +43,9 @@ SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "
 last presynaptic arrival and postsynaptic spike (the traces' update times)."""
 
 ARRIVAL = np.dtype([("post", "i4"), ("k", "i4")])
-"""What an arrival needs, 8 bytes, in the queue: its target (position in the part) and its current jump's index
-in the part's ``jumps`` (E→E: its ``SYNAPSE`` record, k < number of records; static: past them)."""
+"""What an arrival needs, 8 bytes, one per synapse in a part's out order and copied into the queue: its target
+(position in the part) and its current jump's index in the part's ``jumps`` (E→E: its ``SYNAPSE`` record,
+k < number of records; static: past them)."""
 
 
 AHEAD = 16

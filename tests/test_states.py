@@ -1,5 +1,4 @@
 import numpy as np
-
 from scipy.signal import lfilter
 
 from hrsnn.states import ROW_LOOP_MIN, filtered_traces, spike_counts
