@@ -368,10 +368,10 @@ def _layout(params: Parameters, dt: float, n_parts: int) -> dict:
     static_jumps, static_k = np.unique(params.st_j[st] * 1e-12, return_inverse=True)
     record = np.concatenate([np.zeros(n_ee, np.int32), static_k.astype(np.int32)])  # E→E: set per part
     arrays = {}
-    out_post = post[out_syn]
+    out_post, in_post = post[out_syn], post[:n_ee][in_syn]
     for p in range(n_parts):                       # part p: neurons p, p + n_parts, …, at positions k // n_parts
         own = np.arange(p, n, n_parts)
-        mine = in_syn[post[:n_ee][in_syn] % n_parts == p]        # the part's E→E records, by target neuron
+        mine = in_syn[in_post % n_parts == p]                    # the part's E→E records, by target neuron
         record[mine] = np.arange(len(mine))
         record[n_ee:] = static_k + len(mine)
         mine_out = out_syn[out_post % n_parts == p]              # every neuron's synapses onto the part, in order
