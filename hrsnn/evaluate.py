@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .config import RIDGE_GRID, ReservoirConfig
+from .errors import InputError
 from .metrics import efficiency, memory_capacity
 from .backend import cores, process_pool, resolve_target
 from .drive import drive
@@ -137,11 +138,12 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
     """
     from tqdm.auto import tqdm
     if isinstance(configs, ReservoirConfig):
-        configs = [configs] * len(seeds)
+        configs = [configs] * (1 if seeds is None else len(seeds))
     configs = list(configs)
     seeds = [c.seed for c in configs] if seeds is None else [int(s) for s in seeds]
     if len(seeds) != len(configs):
-        raise ValueError(f"seeds: {len(seeds)} seeds for {len(configs)} configs")
+        raise InputError(f"seeds: {len(seeds)} seeds for {len(configs)} configs (one per config, or none: each "
+                         f"config's own seed)")
     jobs = list(zip(configs, seeds))
     standalone = [resolve_target(target, c) == "standalone" for c in configs]
     if any(standalone):
