@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import ConfigError
+
 PATHS = ("naive", "standalone", "fast", "fast1")
 
 
@@ -139,6 +141,13 @@ def main(argv=None) -> int:
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.evals < 1:
+        parser.error(f"--evals: {args.evals} must be at least 1")
+    for n in args.sizes if args.n is None else [args.n]:
+        try:
+            bench_config(n)
+        except ConfigError as e:
+            parser.error(f"--sizes: {e}")
     if not 1 <= args.rounds <= args.evals:
         parser.error(f"--rounds: {args.rounds} must be between 1 and --evals ({args.evals})")
     if args.one:

@@ -26,3 +26,13 @@ def test_bench_refuses_more_rounds_than_evaluations(capsys):
         bench.main(["--evals", "2", "--rounds", "3"])
     assert exit_.value.code == 2
     assert "--rounds: 3 must be between 1 and --evals (2)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--evals", "0"], "--evals: 0 must be at least 1"),
+    (["--sizes", "500", "1", "--evals", "2"], "--sizes: n_neurons: 1 outside the allowed range [2, 1e+06]"),
+])
+def test_bench_refuses_bad_sizes_and_evaluation_counts(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        bench.main(argv)
+    assert exit_.value.code == 2 and message in capsys.readouterr().err
