@@ -6,7 +6,7 @@ import pytest
 
 from hrsnn import Reservoir, evaluate
 from hrsnn.engine import StandaloneEngine
-from hrsnn.errors import HRSNNError, InputError
+from hrsnn.errors import HRSNNError
 from hrsnn.evaluate import memory_input
 
 pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
@@ -62,12 +62,3 @@ def test_evaluate_many_in_parallel_matches_serial(small_config):
     assert [r.seed for r in parallel] == [1, 1, 2]
     assert [r.spikes for r in parallel] == [r.spikes for r in serial]
     assert [r.E for r in parallel] == [r.E for r in serial]
-
-
-def test_evaluate_many_takes_one_config_with_or_without_seeds(small_config):
-    from hrsnn import evaluate_many
-    cfg = small_config.with_updates({"seed": 3})
-    assert [r.seed for r in evaluate_many(cfg, workers=1, target="numba", progress=False)] == [3]
-    assert [r.seed for r in evaluate_many(cfg, seeds=[4, 5], workers=1, target="numba", progress=False)] == [4, 5]
-    with pytest.raises(InputError, match="seeds: 2 seeds for 3 configs"):
-        evaluate_many([cfg] * 3, seeds=[1, 2], progress=False)

@@ -6,11 +6,11 @@ import threading
 import numpy as np
 import pytest
 
-from hrsnn import Reservoir, evaluate
+from hrsnn import Reservoir, evaluate, evaluate_many
 from hrsnn.backend import resolve_target, share_cores
 from hrsnn.config import ReservoirConfig
 from hrsnn.drive import drive
-from hrsnn.errors import HRSNNError
+from hrsnn.errors import HRSNNError, InputError
 from hrsnn.evaluate import memory_input
 from hrsnn.eventsim import LAYOUTS, PAD, _run_parts, default_threads, run_eventsim, wait_all
 from hrsnn.network import WIRING, Parameters, seed_streams
@@ -176,3 +176,11 @@ def test_a_failing_part_releases_the_others_and_its_error_is_raised():
         return wait_all(sync, p, 1)          # would wait for part 2 for ever
     with pytest.raises(MemoryError, match="part 2"):
         _run_parts(run_part, 3, sync)
+
+
+def test_evaluate_many_takes_one_config_with_or_without_seeds(small_config):
+    cfg = small_config.with_updates({"seed": 3})
+    assert [r.seed for r in evaluate_many(cfg, workers=1, target="numba", progress=False)] == [3]
+    assert [r.seed for r in evaluate_many(cfg, seeds=[4, 5], workers=1, target="numba", progress=False)] == [4, 5]
+    with pytest.raises(InputError, match="seeds: 2 seeds for 3 configs"):
+        evaluate_many([cfg] * 3, seeds=[1, 2], progress=False)
