@@ -1,13 +1,12 @@
 """hrsnn: spike-efficient heterogeneous recurrent spiking neural networks (LIF reservoirs + STDP)."""
-from .config import (InputConfig, NeuronConfig, ReservoirConfig, StateConfig, STDPConfig, SynapseConfig,
-                     TaskConfig)
-from .distributions import Constant, Gamma, LogNormal, TruncNormal, Uniform
+from .model.config import InputConfig, NeuronConfig, ReservoirConfig, StateConfig, STDPConfig, SynapseConfig, TaskConfig
+from .model.distributions import Constant, Gamma, LogNormal, TruncNormal, Uniform
 from .errors import ConfigError, HRSNNError, InputError
-from .estimators import HRSNNClassifier, HRSNNRegressor
-from .evaluate import EfficiencyResult, evaluate, evaluate_many
-from .metrics import MemoryCapacity, efficiency, memory_capacity, nrmse
-from .network import Reservoir
-from .readouts import RidgeReadout
+from .tasks.estimators import HRSNNClassifier, HRSNNRegressor
+from .measure.evaluate import EfficiencyResult, evaluate, evaluate_many
+from .measure.metrics import MemoryCapacity, efficiency, memory_capacity, nrmse
+from .sim.network import Reservoir
+from .measure.readouts import RidgeReadout
 
 __all__ = [
     "ReservoirConfig", "NeuronConfig", "STDPConfig", "SynapseConfig", "InputConfig", "StateConfig",

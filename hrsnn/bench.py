@@ -6,7 +6,7 @@ four produce the same spikes:
 
 * naive      — a fresh Brian2 runtime network (cython) per evaluation, code cache warm;
 * standalone — a Brian2 ``cpp_standalone`` binary compiled once per structure, run per evaluation;
-* fast       — ``hrsnn``'s default target: the Numba event-driven kernel (``hrsnn.eventsim``), compiled once
+* fast       — ``hrsnn``'s default target: the Numba event-driven kernel (``hrsnn.sim.eventsim``), compiled once
   per machine, on its default threads (one per core, at least 250 neurons each);
 * fast1      — the same kernel on one thread (what each of ``evaluate_many``'s worker processes gets when they
   fill every core).
@@ -40,7 +40,7 @@ PATHS = ("naive", "standalone", "fast", "fast1")
 
 
 def bench_config(n: int):
-    from .config import ReservoirConfig
+    from .model.config import ReservoirConfig
     return ReservoirConfig().with_updates({
         "n_neurons": n, "task.train_steps": 100, "task.eval_steps": 400, "task.washout": 20, "task.k_max": 20})
 
@@ -48,15 +48,15 @@ def bench_config(n: int):
 def _simulate(path: str, cfg, seed, u_tr, u_ev):
     """One simulation (STDP then frozen phase): the frozen run, the parameters and the kernel's own time."""
     if path == "naive":
-        from .network import Reservoir
+        from .sim.network import Reservoir
         res = Reservoir(cfg, seed=seed, target="cython")
         res.train_stdp(u_tr)
         return res.run(u_ev), res.params, None
     if path == "standalone":
-        from .engine import default_engine
+        from .sim.standalone import default_engine
         _, run, params = default_engine().run(cfg, seed, u_tr, u_ev)
         return run, params, None
-    from .eventsim import run_eventsim
+    from .sim.eventsim import run_eventsim
     train, run, params, _ = run_eventsim(cfg, seed, u_tr, u_ev, threads=1 if path == "fast1" else None)
     return run, params, train.wall_s + run.wall_s
 
@@ -64,7 +64,7 @@ def _simulate(path: str, cfg, seed, u_tr, u_ev):
 def run_path(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, seed: int = 0) -> dict:
     """Time one path (in this process) on round ``round_`` of ``rounds`` of the ``evals`` parameter sets,
     after one untimed (compiling / warm-up) evaluation, whose time is reported apart."""
-    from .evaluate import memory_input, score_run
+    from .measure.evaluate import memory_input, score_run
     base = bench_config(n)
     u_tr, u_ev = memory_input(base, seed)
     cvs = [0.0, *np.linspace(0.0, 1.5, evals + 1)[1:][round_::rounds]]
@@ -105,8 +105,8 @@ def merge_rounds(parts: list[dict]) -> dict:
 
 def default_evaluation(repeats: int) -> dict:
     """Wall time of ``hrsnn.evaluate()`` on the default config and target, seed 0, after one warm-up."""
-    from .config import ReservoirConfig
-    from .evaluate import evaluate
+    from .model.config import ReservoirConfig
+    from .measure.evaluate import evaluate
     config = ReservoirConfig()
     evaluate(config, 0)
     times = []
@@ -164,7 +164,7 @@ def main(argv=None) -> int:
     jobs = [(n, k, p) for n in args.sizes for k in range(args.rounds) for p in PATHS]
     for n, k, path in tqdm(jobs, desc="bench", unit="run"):
         raw.append(_subprocess(path, n, args.evals, args.rounds, k))
-    from .eventsim import default_threads
+    from .sim.eventsim import default_threads
     threads = {n: default_threads(n) for n in args.sizes}
     for n in args.sizes:
         r = {p: merge_rounds([x for x in raw if x["n_neurons"] == n and x["path"] == p]) for p in PATHS}

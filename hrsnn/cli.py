@@ -8,8 +8,8 @@ import tomllib
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from .backend import TARGETS
-from .config import ReservoirConfig, field_docs
+from .sim.targets import TARGETS
+from .model.config import ReservoirConfig, field_docs
 from .errors import HRSNNError
 
 
@@ -46,7 +46,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate
+    from .measure.evaluate import evaluate
     config = load_config(args)
     if args.homogeneous:
         config = config.homogeneous()
@@ -72,8 +72,8 @@ def cmd_evaluate(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from .compare import compare
-    from .plots import comparison_figure
+    from .measure.compare import compare
+    from .measure.plots import comparison_figure
     config = load_config(args)
     comparison = compare(config, args.seeds, models=args.models, target=args.target,
                          progress=not args.quiet, keep_runs=True, workers=args.workers)
@@ -108,7 +108,7 @@ def _cell_output(args, result) -> int:
 
 
 def cmd_classify(args) -> int:
-    from .tasks import classify
+    from .tasks.cells import classify
     result = classify(args.dataset, model=args.model, config=load_config(args), seed=args.seed,
                       max_train=args.max_train, max_test=args.max_test, with_e=not args.no_e, n_bins=args.n_bins,
                       gap=args.gap, length=args.length, target=args.target, progress=not args.quiet)
@@ -116,7 +116,7 @@ def cmd_classify(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from .tasks import predict
+    from .tasks.cells import predict
     result = predict(args.task, model=args.model, config=load_config(args), seed=args.seed, n_steps=args.n_steps,
                      horizon=args.horizon, washout=args.washout, with_e=not args.no_e, target=args.target,
                      progress=not args.quiet)
@@ -124,14 +124,14 @@ def cmd_predict(args) -> int:
 
 
 def cmd_datasets(args) -> int:
-    from .datasets import classification_names, series_names
+    from .tasks.datasets import classification_names, series_names
     print("classification (aeon, offline):", ", ".join(classification_names()))
     print("prediction (generated):        ", ", ".join(series_names()))
     return 0
 
 
 def cmd_reproduce(args) -> int:
-    from .reproduce import load_experiment, run_experiment
+    from .tasks.reproduce import load_experiment, run_experiment
     report = run_experiment(load_experiment(args.experiment), parts=args.part, out_dir=args.out,
                             progress=not args.quiet)
     print(report.read_text())
@@ -140,7 +140,7 @@ def cmd_reproduce(args) -> int:
 
 
 def _cell_args(p: argparse.ArgumentParser) -> None:
-    from .estimators import MODELS
+    from .tasks.estimators import MODELS
     _config_args(p)
     _run_args(p)
     p.add_argument("--model", default="hrsnn", choices=MODELS,

@@ -82,7 +82,7 @@ def _executor(workers: int, scheduler: str | None) -> tuple[Executor, Callable[[
         client = Client(scheduler)
         client.register_plugin(ImportBrian2(), name="hrsnn-import-brian2")
         return client.get_executor(), client.close
-    from hrsnn.backend import process_pool
+    from hrsnn.parallel import process_pool
     pool = process_pool(workers)
     return pool, lambda: pool.shutdown(cancel_futures=True)
 
@@ -167,10 +167,10 @@ def _prebuild(study: Study, fn: Callable, scheduler: str | None) -> None:
     """Compile the base structure's binaries once here, before workers would race to build them."""
     if fn is not evaluate_trial or scheduler:
         return
-    from hrsnn.backend import resolve_target
+    from hrsnn.sim.targets import resolve_target
     if resolve_target(study.target, study.base) != "standalone":
         return
-    from hrsnn.engine import default_engine
+    from hrsnn.sim.standalone import default_engine
     base = study.base
     for seed in study.seeds:
         default_engine().project(base, seed, base.task.train_steps, base.task.eval_steps, progress=True)

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from hrsnn import ConfigError, ReservoirConfig
-from hrsnn.config import read_toml
+from hrsnn.model.config import read_toml
 
 OBJECTIVES = ("E", "neg_mc", "rate_at_mc")
 SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken with scikit-learn >= 1.7

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from hrsnn import InputError
-from hrsnn.datasets import classification_names, load_classification, load_series, series_names
+from hrsnn.tasks.datasets import classification_names, load_classification, load_series, series_names
 
 pytest.importorskip("aeon")
 

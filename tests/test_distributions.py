@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from hrsnn import ConfigError, Constant, Gamma, LogNormal, TruncNormal, Uniform
-from hrsnn.distributions import make
+from hrsnn.model.distributions import make
 
 
 @pytest.mark.parametrize("dist, mean, std", [

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from hrsnn import Reservoir, evaluate
-from hrsnn.engine import StandaloneEngine
+from hrsnn.sim.standalone import StandaloneEngine
 from hrsnn.errors import HRSNNError
-from hrsnn.evaluate import memory_input
+from hrsnn.measure.evaluate import memory_input
 
 pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
 
@@ -39,7 +39,7 @@ def test_fast_path_matches_fresh_runtime_build_and_compiles_once(engine, small_c
 
 
 def test_evaluate_targets_agree(small_config, monkeypatch, engine):
-    monkeypatch.setattr("hrsnn.engine._DEFAULT", engine)
+    monkeypatch.setattr("hrsnn.sim.standalone._DEFAULT", engine)
     fast = evaluate(small_config, seed=5, target="standalone")
     slow = evaluate(small_config, seed=5, target="numpy")
     assert fast.spikes == slow.spikes

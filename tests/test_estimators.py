@@ -10,8 +10,8 @@ from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 
 from hrsnn import ConfigError, InputError
-from hrsnn.drive import drive
-from hrsnn.estimators import HRSNNClassifier, HRSNNRegressor, as_sequences
+from hrsnn.sim.drive import drive
+from hrsnn.tasks.estimators import HRSNNClassifier, HRSNNRegressor, as_sequences
 
 from .conftest import TARGET
 

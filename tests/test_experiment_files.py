@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from hrsnn.reproduce import load_experiment
+from hrsnn.tasks.reproduce import load_experiment
 from optimize.space import load_study
 
 ROOT = Path(__file__).resolve().parents[1]

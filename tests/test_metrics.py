@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from hrsnn import InputError, RidgeReadout, efficiency, memory_capacity
-from hrsnn.readouts import FeatureScaler
+from hrsnn.measure.readouts import FeatureScaler
 
 
 def delay_line(u, k):
@@ -96,8 +96,8 @@ def test_constant_columns_do_not_change_memory_capacity():
 
 def test_wide_states_use_the_dual_form_with_the_same_result():
     """Fewer rows than features: one Gram matrix serves selection and fit; the readouts are the primal ones."""
-    from hrsnn.metrics import select_ridge, squared_correlation
-    from hrsnn.readouts import dual_ridge_predict
+    from hrsnn.measure.metrics import select_ridge, squared_correlation
+    from hrsnn.measure.readouts import dual_ridge_predict
     rng = np.random.default_rng(9)
     T, k_max, washout = 300, 12, 20
     u = rng.uniform(-0.8, 0.8, T)

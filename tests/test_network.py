@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from hrsnn import InputError, Reservoir, evaluate
-from hrsnn.evaluate import EfficiencyResult
-from hrsnn.network import STDP_MODEL, STDP_ON_POST, STDP_ON_PRE
+from hrsnn.measure.evaluate import EfficiencyResult
+from hrsnn.sim.network import STDP_MODEL, STDP_ON_POST, STDP_ON_PRE
 
 from .conftest import TARGET
 
@@ -16,7 +16,7 @@ def stdp_weight(t_pre_ms: float, t_post_ms: float, pairs: int = 1, a_plus: float
     """Weight of one synapse of hrsnn's STDP model after ``pairs`` pre/post pairings, 50 ms apart."""
     import brian2 as b2
 
-    from hrsnn.backend import select_target
+    from hrsnn.sim.targets import select_target
     select_target(TARGET)
     b2.defaultclock.dt = 0.1 * b2.ms
     times = np.arange(pairs) * 50.0 + t_pre_ms

@@ -1,7 +1,7 @@
 import numpy as np
 from scipy.signal import lfilter
 
-from hrsnn.states import ROW_LOOP_MIN, filtered_traces, spike_counts
+from hrsnn.sim.states import ROW_LOOP_MIN, filtered_traces, spike_counts
 
 
 def test_counts_per_step():

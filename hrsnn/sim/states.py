@@ -1,8 +1,12 @@
 """Reservoir states from recorded spikes, one row per input step (plain numpy, no voltage recordings)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.signal import lfilter
+
+from ..model.config import ReservoirConfig
 
 
 def _step_index(t: np.ndarray, n_steps: int, step: float) -> np.ndarray:
@@ -38,3 +42,28 @@ def filtered_traces(i: np.ndarray, t: np.ndarray, n_neurons: int, n_steps: int, 
     for k in range(1, n_steps):            # x[k] = decay · x[k−1] + jumps[k]: bit for bit lfilter's recursion
         x[k] += decay * x[k - 1]
     return x
+
+
+def run_states(cfg: ReservoirConfig, spike_i: np.ndarray, spike_t: np.ndarray, n_steps: int) -> np.ndarray:
+    """States (n_steps × N) of a run from its spikes (times in s from the run's start), per ``cfg.states``."""
+    step = cfg.input.step * 1e-3
+    if cfg.states.kind == "count":
+        return spike_counts(spike_i, spike_t, cfg.n_neurons, n_steps, step)
+    return filtered_traces(spike_i, spike_t, cfg.n_neurons, n_steps, step, cfg.states.tau_filter * 1e-3)
+
+
+@dataclass
+class RunResult:
+    """What one simulation phase returns: spikes (neuron index, time in s from the phase start) and states."""
+
+    spike_i: np.ndarray
+    spike_t: np.ndarray
+    states: np.ndarray            # (T, N): per-step counts or filtered traces, per config.states
+    n_steps: int
+    duration: float               # s simulated
+    wall_s: float
+    stopped_at: int | None = None  # input step at which the run passed its spike budget and was stopped
+
+    @property
+    def n_spikes(self) -> int:
+        return int(len(self.spike_i))

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import ReservoirConfig, read_toml
-from .errors import ConfigError
+from ..model.config import ReservoirConfig, read_toml
+from ..errors import ConfigError
 from .estimators import MODELS, SPIKING, model_config
 
 _KEYS = {"name", "seeds", "models", "bo_study", "workers", "target", "set", "classify", "predict"}
@@ -125,7 +125,7 @@ def load_experiment(path: str | Path) -> Experiment:
     bad = [m for m in models if m not in LABELS]
     if bad:
         raise ConfigError(f"models: unknown {bad[0]!r}; allowed: {', '.join(LABELS)}")
-    from .backend import TARGETS
+    from ..sim.targets import TARGETS
     if raw.get("target", "auto") not in TARGETS:
         raise ConfigError(f"target: {raw['target']!r} is not one of {', '.join(TARGETS)}")
     seeds = raw.get("seeds", [0])
@@ -148,11 +148,11 @@ def _job(store: Path, fingerprint: str, target: str, part: str, item: str, seed:
          options: dict) -> list[dict]:
     """All rows of one (part, dataset/task, seed) in one process (so a structure compiles once); each finished
     cell is appended to ``store`` at once, in one write."""
-    from . import tasks
+    from . import cells
     out = []
     for label, model, config_dict in rows:
         config = ReservoirConfig.from_dict(config_dict)
-        fn = tasks.classify if part == "classify" else tasks.predict
+        fn = cells.classify if part == "classify" else cells.predict
         result = fn(item, model=model, config=config, seed=seed, label=label, with_e=False, target=target, **options)
         cell = result.to_dict()
         line = (json.dumps({"experiment": fingerprint, "cell": cell}) + "\n").encode()
@@ -176,9 +176,9 @@ def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str 
 
     from tqdm.auto import tqdm
 
-    from .backend import cores, process_pool
-    from .compare import Comparison
-    from .evaluate import evaluate_many
+    from ..parallel import cores, process_pool
+    from ..measure.compare import Comparison
+    from ..measure.evaluate import evaluate_many
     out = Path(out_dir) / exp.name
     out.mkdir(parents=True, exist_ok=True)
     store = out / "cells.jsonl"

@@ -1,16 +1,11 @@
-"""Simulation targets (which engine runs a reservoir) and Brian2's code-generation settings."""
+"""Cores, threads and worker processes: how a run, and a pool of runs, share the machine."""
 from __future__ import annotations
 
-import importlib.util
 import os
-import shutil
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import cache
 from multiprocessing import get_context
-
-TARGETS = ("auto", "numba", "standalone", "cython", "numpy")
-ENGINES = ("numba", "standalone")     # targets that run current-driven reservoirs outside Brian2's runtime
 
 
 def cores() -> int:
@@ -57,36 +52,3 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` spawned processes (safe with Brian2 and threads) that share the cores."""
     return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=share_cores,
                                initargs=(workers,))
-
-
-def resolve_target(target: str, config) -> str:
-    """The target an evaluation uses. "auto" is the Numba event-driven kernel when the input is a current
-    (numba installed), else the compiled standalone binary (g++ present), otherwise Brian2's runtime ("auto"
-    there: cython if it compiles, else numpy). Poisson input always runs on Brian2's runtime."""
-    if target not in TARGETS:
-        from .errors import ConfigError
-        raise ConfigError(f"target: {target!r} is not one of {', '.join(TARGETS)}")
-    if target == "auto" and config.input.encoding == "current":
-        if importlib.util.find_spec("numba") is not None:
-            return "numba"
-        if shutil.which("g++"):
-            return "standalone"
-    return target
-
-
-def select_target(target: str = "auto") -> None:
-    """Set Brian2's runtime code-generation target; "auto" is cython when a compiler works, else numpy.
-
-    ``HRSNN_CACHE_DIR`` (if set) holds the compiled cython code, reused across runs and processes.
-    """
-    if target not in ("auto", "cython", "numpy"):
-        from .errors import ConfigError
-        raise ConfigError(f"target: {target!r} is not a Brian2 runtime target (auto, cython, numpy)")
-    from brian2 import prefs
-    prefs.codegen.target = target
-    prefs.logging.file_log = False
-    cache = os.environ.get("HRSNN_CACHE_DIR")
-    if cache:
-        path = os.path.join(os.path.abspath(cache), "cython")
-        os.makedirs(path, exist_ok=True)
-        prefs.codegen.runtime.cython.cache_dir = path

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import InputConfig
-from .errors import InputError
+from ..errors import InputError
 
 
 def as_input(u, n_channels: int | None = None, name: str = "u") -> np.ndarray:

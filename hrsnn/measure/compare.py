@@ -8,18 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import ReservoirConfig
-from .errors import ConfigError
+from ..model.config import ABLATIONS, ReservoirConfig
+from ..errors import ConfigError
 from .evaluate import EfficiencyResult, evaluate_many
-
-# The paper's ablations: which parts are made homogeneous (constants of the same means).
-ABLATIONS = {
-    "HRSNN": dict(neurons=False, stdp=False),   # heterogeneous neurons and STDP (the config as given)
-    "MRSNN": dict(neurons=True, stdp=True),     # homogeneous twin
-    "HeNHoS": dict(neurons=False, stdp=True),   # heterogeneous neurons, homogeneous STDP
-    "HoNHeS": dict(neurons=True, stdp=False),   # homogeneous neurons, heterogeneous STDP
-}
-
 
 @dataclass
 class Comparison:

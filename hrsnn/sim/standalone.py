@@ -22,11 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import encoding
-from .config import ReservoirConfig
-from .errors import HRSNNError
-from .network import (LIF_MODEL, LIF_STEP, STDP_MODEL, STDP_ON_POST, STDP_ON_PRE, Parameters, RunResult, run_states,
-                      seed_streams)
+from ..model import encoding
+from ..model.config import ReservoirConfig
+from ..errors import HRSNNError
+from .network import LIF_MODEL, LIF_STEP, STDP_MODEL, STDP_ON_POST, STDP_ON_PRE
+from ..model.parameters import Parameters, seed_streams
+from .states import RunResult, run_states
 
 ENGINE_VERSION = 2  # bump when the generated network changes in a way the model strings do not show
 
@@ -81,7 +82,7 @@ class StandaloneEngine:
         job = {"config": config.to_dict(), "seed": int(seed), "n_train": int(n_train), "n_eval": int(n_eval),
                "n_channels": int(n_channels), "threads": self.threads, "spec": spec}
         (tmp / "job.json").write_text(json.dumps(job))
-        proc = subprocess.run([sys.executable, "-m", "hrsnn.engine", str(tmp)], capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, "-m", "hrsnn.sim.standalone", str(tmp)], capture_output=True, text=True)
         if proc.returncode != 0 or not (tmp / "manifest.json").exists():
             shutil.rmtree(tmp, ignore_errors=True)
             tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import encoding
-from .backend import ENGINES, resolve_target
-from .config import ReservoirConfig
-from .errors import InputError
-from .network import Parameters, Reservoir, RunResult, seed_streams
+from ..model import encoding
+from .targets import ENGINES, resolve_target
+from ..model.config import ReservoirConfig
+from ..errors import InputError
+from ..model.parameters import Parameters, seed_streams
+from .network import Reservoir
+from .states import RunResult
 
 PAD_STEPS = 250
 
@@ -80,7 +82,7 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
         train, run, params, _ = run_eventsim(config, seed, p_train, p_eval, params=params,
                                              max_eval_spikes=max_eval_spikes)
     elif target == "standalone":
-        from .engine import default_engine
+        from .standalone import default_engine
         train, run, params = default_engine().run(config, seed, p_train, p_eval, params=params, progress=progress)
     else:
         train = reservoir.train_stdp(p_train) if n_train else None

@@ -30,11 +30,13 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from . import backend, encoding
-from .config import ReservoirConfig
-from .errors import HRSNNError
-from .memo import Memo
-from .network import Parameters, RunResult, run_states, seed_streams
+from .. import parallel
+from ..model import encoding
+from ..model.config import ReservoirConfig
+from ..errors import HRSNNError
+from ..memo import Memo
+from ..model.parameters import Parameters, seed_streams
+from .states import RunResult, run_states
 
 
 SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "f8"), ("tau_minus", "f8"),
@@ -341,11 +343,11 @@ PART_MIN = 250
 
 
 def default_threads(n_neurons: int) -> int:
-    """Threads for one run: ``HRSNN_THREADS`` if set, else ``backend.threads()`` with at least ``PART_MIN``
+    """Threads for one run: ``HRSNN_THREADS`` if set, else ``parallel.threads()`` with at least ``PART_MIN``
     neurons each."""
     if os.environ.get("HRSNN_THREADS"):
-        return backend.threads()
-    return max(1, min(backend.threads(), n_neurons // PART_MIN))
+        return parallel.threads()
+    return max(1, min(parallel.threads(), n_neurons // PART_MIN))
 
 
 LAYOUTS = Memo(max_mb=256)

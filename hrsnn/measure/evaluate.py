@@ -10,12 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from .config import RIDGE_GRID, ReservoirConfig
-from .errors import InputError
+from ..model.config import RIDGE_GRID, ReservoirConfig
+from ..errors import InputError
 from .metrics import efficiency, memory_capacity
-from .backend import cores, process_pool, resolve_target
-from .drive import drive
-from .network import Parameters, RunResult
+from ..parallel import cores, process_pool
+from ..sim.targets import resolve_target
+from ..sim.drive import drive
+from ..model.parameters import Parameters
+from ..sim.states import RunResult
 
 
 @dataclass
@@ -105,9 +107,9 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
     """Build the reservoir, run the STDP phase on i.i.d. input, then measure MC, activity and E.
 
     ``seed`` (default ``config.seed``) fixes the network, its parameters and the input sequences.
-    ``target``: "numba" (the event-driven kernel of ``hrsnn.eventsim``, compiled once per machine),
-    "standalone" (a Brian2 binary compiled per structure, ``hrsnn.engine``), "cython" or "numpy" (Brian2
-    runtime), or "auto" (numba when the input is a current, see ``hrsnn.backend.resolve_target``). All give the
+    ``target``: "numba" (the event-driven kernel of ``hrsnn.sim.eventsim``, compiled once per machine),
+    "standalone" (a Brian2 binary compiled per structure, ``hrsnn.sim.standalone``), "cython" or "numpy" (Brian2
+    runtime), or "auto" (numba when the input is a current, see ``hrsnn.sim.targets.resolve_target``). All give the
     same spikes, except that numba stops a runaway evaluation run as soon as its spikes exceed what
     ``task.max_rate`` allows (the verdict is the same, ``spikes`` and ``rate_hz`` are then lower bounds).
     With ``keep_run`` the result carries ``.run`` (spikes and states of the evaluation run) for plots.
@@ -147,7 +149,7 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
     jobs = list(zip(configs, seeds))
     standalone = [resolve_target(target, c) == "standalone" for c in configs]
     if any(standalone):
-        from .engine import default_engine
+        from ..sim.standalone import default_engine
         engine = default_engine()
         for (c, s), fast in zip(jobs, standalone):
             if fast:

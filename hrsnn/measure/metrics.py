@@ -9,7 +9,7 @@ from functools import cache
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
-from .errors import InputError
+from ..errors import InputError
 from .readouts import RidgeReadout, _check_xy, dual_ridge_predict, ridge_gains, ridge_path
 
 

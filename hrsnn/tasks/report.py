@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .plots import _pyplot, comparison_figure
+from ..measure.plots import _pyplot, comparison_figure
 
 
 def _stats(values) -> tuple[float, float]:

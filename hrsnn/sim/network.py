@@ -1,21 +1,18 @@
 """The heterogeneous LIF reservoir with heterogeneous STDP, simulated with Brian2.
 
-All random draws (per-neuron parameters, connectivity, delays, per-synapse STDP parameters, input weights,
-Poisson input) come from numpy generators spawned from one seed, so a reservoir is fully determined by
-``(config, seed)``. Brian2 only integrates; it draws nothing.
+Brian2 only integrates: every drawn quantity comes from ``hrsnn.model.parameters`` (and the Poisson input from
+its own stream of the same seed), so a reservoir is fully determined by ``(config, seed)``.
 """
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
-from . import backend, encoding
-from .config import ReservoirConfig
-from .memo import Memo
-from .states import filtered_traces, spike_counts
+from ..model import encoding
+from ..model.config import ReservoirConfig
+from ..model.parameters import Parameters, connect, seed_streams
+from .states import RunResult, run_states
 
 # Leaky integrate-and-fire neuron with an exponential synaptic current:
 #     tau_m dv/dt = v_rest - v + R (I_syn + I_ext)      (v frozen while refractory)
@@ -76,110 +73,6 @@ def set_plastic(S_ee, on: bool) -> None:
     S_ee.learn.active = on
     S_ee.post.active = on
 
-def _connect(n_pre: int, n_post: int, p: float, rng: np.random.Generator, same: bool):
-    """Random (pre, post) index pairs with probability p each; no self-connections within a population."""
-    total = n_pre * n_post
-    k = rng.binomial(total, p) if total else 0
-    flat = np.sort(rng.choice(total, size=k, replace=False)) if k else np.zeros(0, dtype=np.int64)
-    pre, post = np.divmod(flat, n_post)
-    if same:
-        keep = pre != post
-        pre, post = pre[keep], post[keep]
-    return pre.astype(np.int32), post.astype(np.int32)
-
-
-WIRING = Memo(max_mb=256)
-"""Wiring and delays by structure and seed: a study's trials differ in parameter values, not in these."""
-STDP_DRAWS = Memo(max_mb=128)
-"""Per-synapse STDP parameters by distribution, count and stream: trials that change only other parameters
-(the neurons' heterogeneity, say) reuse them."""
-
-
-def _wiring(cfg: ReservoirConfig, wiring_seed, delay_seed) -> dict[str, np.ndarray]:
-    """Recurrent synapses (E→E, then all others with their signed current jumps, pA) and delays (ms)."""
-    rng = np.random.default_rng(wiring_seed)
-    n, ne, sc = cfg.n_neurons, cfg.n_exc, cfg.synapses
-    pops = {"e": (0, ne), "i": (ne, n)}
-    pre_st, post_st, j_st = [], [], []
-    ee = None
-    for pair in ("ee", "ei", "ie", "ii"):
-        (a0, a1), (b0, b1) = pops[pair[0]], pops[pair[1]]
-        pre, post = _connect(a1 - a0, b1 - b0, getattr(sc, f"p_{pair}"), rng, pair[0] == pair[1])
-        pre, post = pre + a0, post + b0
-        if pair == "ee":
-            ee = (pre, post)
-            continue
-        sign = 1.0 if pair[0] == "e" else -1.0
-        pre_st.append(pre), post_st.append(post)
-        j_st.append(np.full(len(pre), sign * getattr(sc, f"j_{pair}")))
-    n_ee = len(ee[0])
-    st_pre, st_post = np.concatenate(pre_st), np.concatenate(post_st)
-    delays = sc.draw("delay", n_ee + len(st_pre), np.random.default_rng(delay_seed))
-    return {"ee_pre": ee[0], "ee_post": ee[1], "ee_delay": delays[:n_ee], "st_pre": st_pre, "st_post": st_post,
-            "st_delay": delays[n_ee:], "st_j": np.concatenate(j_st)}
-
-
-@dataclass
-class Parameters:
-    """Every drawn quantity of one reservoir, in the config's units (ms, mV, pA, MOhm)."""
-
-    tau_m: np.ndarray
-    v_th: np.ndarray
-    t_ref: np.ndarray
-    ee_pre: np.ndarray
-    ee_post: np.ndarray
-    ee_delay: np.ndarray
-    w: np.ndarray                 # E→E weights (× j_ee), plastic
-    tau_plus: np.ndarray
-    tau_minus: np.ndarray
-    a_plus: np.ndarray
-    a_minus: np.ndarray
-    st_pre: np.ndarray            # all other recurrent synapses (static)
-    st_post: np.ndarray
-    st_delay: np.ndarray
-    st_j: np.ndarray              # signed current jump, pA
-    w_in: np.ndarray              # (N, C) input weights
-    v0: np.ndarray                # initial membrane potentials, U(v_reset, v_th)
-
-    STREAMS = ("wiring", "tau_m", "v_th", "t_ref", "delay", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_in",
-               "v0")
-
-    @classmethod
-    def draw(cls, cfg: ReservoirConfig, n_channels: int, seed: np.random.SeedSequence) -> Parameters:
-        """Draw everything; each quantity has its own random stream, so the homogeneous twin of a config
-        (same seed) has the same wiring, delays and input weights, and differs only where it is constant.
-        The wiring and delays are drawn once per structure and seed in a process, the per-synapse STDP
-        parameters once per distribution and seed (both kept as read-only arrays)."""
-        seqs = dict(zip(cls.STREAMS, seed.spawn(len(cls.STREAMS))))
-        rng = {name: np.random.default_rng(s) for name, s in seqs.items()}
-        n, nc, st = cfg.n_neurons, cfg.neuron, cfg.stdp
-        key = (n, cfg.n_exc, json.dumps(cfg.synapses.to_dict(), sort_keys=True), seqs["wiring"].entropy,
-               seqs["wiring"].spawn_key, seqs["delay"].spawn_key)
-        wiring = WIRING.get(key, lambda: _wiring(cfg, seqs["wiring"], seqs["delay"]))
-        n_ee = len(wiring["ee_pre"])
-
-        def per_synapse(name):     # run on threads: NumPy's draws release the GIL
-            key = (name, repr(getattr(st, name)), n_ee, seqs[name].entropy, seqs[name].spawn_key)
-            return STDP_DRAWS.get(key, lambda: st.draw(name, n_ee, rng[name]))
-        stdp = ("tau_plus", "tau_minus", "a_plus", "a_minus")
-        drawn = dict(zip(stdp, backend.map_threads(per_synapse, stdp)))
-        v_th = nc.draw("v_th", n, rng["v_th"])
-        return cls(
-            **wiring, **drawn, tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
-            t_ref=nc.draw("t_ref", n, rng["t_ref"]),
-            w=np.full(n_ee, st.w_init),
-            w_in=encoding.input_weights(cfg.input, n, n_channels, rng["w_in"]),
-            v0=nc.v_reset + rng["v0"].random(n) * (v_th - nc.v_reset),
-        )
-
-    @property
-    def n_synapses(self) -> int:
-        return len(self.ee_pre) + len(self.st_pre)
-
-    def out_degree(self, n: int) -> np.ndarray:
-        return np.bincount(np.concatenate([self.ee_pre, self.st_pre]), minlength=n)
-
-
 def create_objects(b2, cfg: ReservoirConfig, p: Parameters, stim) -> dict:
     """The reservoir's Brian2 objects (neurons, plastic E→E and static synapses), wired and initialised."""
     G = b2.NeuronGroup(cfg.n_neurons, LIF_MODEL, threshold="v > v_th", reset="v = v_reset",
@@ -229,36 +122,6 @@ def variable_values(b2, cfg: ReservoirConfig, p: Parameters) -> dict:
     return values
 
 
-def seed_streams(seed: int) -> list[np.random.SeedSequence]:
-    """Independent seed sequences (parameters, Poisson input, input wiring) derived from one seed."""
-    return np.random.SeedSequence(int(seed)).spawn(3)
-
-
-def run_states(cfg: ReservoirConfig, spike_i: np.ndarray, spike_t: np.ndarray, n_steps: int) -> np.ndarray:
-    """States (n_steps × N) of a run from its spikes (times in s from the run's start), per ``cfg.states``."""
-    step = cfg.input.step * 1e-3
-    if cfg.states.kind == "count":
-        return spike_counts(spike_i, spike_t, cfg.n_neurons, n_steps, step)
-    return filtered_traces(spike_i, spike_t, cfg.n_neurons, n_steps, step, cfg.states.tau_filter * 1e-3)
-
-
-@dataclass
-class RunResult:
-    """What one simulation phase returns: spikes (neuron index, time in s from the phase start) and states."""
-
-    spike_i: np.ndarray
-    spike_t: np.ndarray
-    states: np.ndarray            # (T, N): per-step counts or filtered traces, per config.states
-    n_steps: int
-    duration: float               # s simulated
-    wall_s: float
-    stopped_at: int | None = None  # input step at which the run passed its spike budget and was stopped
-
-    @property
-    def n_spikes(self) -> int:
-        return int(len(self.spike_i))
-
-
 class Reservoir:
     """A heterogeneous LIF reservoir: ``train_stdp(u)`` (unsupervised, then frozen) and ``run(u) -> states``.
 
@@ -291,7 +154,7 @@ class Reservoir:
     def _build(self):
         import brian2 as b2
 
-        from .backend import select_target
+        from .targets import select_target
         select_target(self.target)
         self._b2 = b2
         cfg = self.config
@@ -303,7 +166,7 @@ class Reservoir:
             P = b2.SpikeGeneratorGroup(n_in, np.zeros(0, dtype=int), np.zeros(0) * b2.ms, name="poisson_in")
             S_in = b2.Synapses(P, objs["neurons"], "J : amp (constant)", on_pre="I_syn_post += J",
                                name="input_syn")
-            pre, post = _connect(n_in, cfg.n_neurons, 0.2, self._wiring_rng, False)
+            pre, post = connect(n_in, cfg.n_neurons, 0.2, self._wiring_rng, False)
             S_in.connect(i=pre, j=post)
             S_in.J = cfg.input.scale * self.params.w_in[post, pre // cfg.input.n_poisson] * b2.pA
             objs.update(poisson_in=P, input_syn=S_in)

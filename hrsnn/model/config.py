@@ -20,7 +20,7 @@ import numpy as np
 import tomli_w
 
 from . import distributions as D
-from .errors import ConfigError
+from ..errors import ConfigError
 
 # unit symbol -> (dimension, factor to SI)
 _UNITS = {
@@ -370,3 +370,12 @@ def field_docs(cls=ReservoirConfig, prefix: str = "") -> list[tuple[str, str, st
         )
         rows.append((prefix + f.name, m.get("unit") or "", allowed, m.get("doc", "")))
     return rows
+
+
+# The paper's ablations: which parts are made homogeneous (constants of the same means).
+ABLATIONS = {
+    "HRSNN": dict(neurons=False, stdp=False),   # heterogeneous neurons and STDP (the config as given)
+    "MRSNN": dict(neurons=True, stdp=True),     # homogeneous twin
+    "HeNHoS": dict(neurons=False, stdp=True),   # heterogeneous neurons, homogeneous STDP
+    "HoNHeS": dict(neurons=True, stdp=False),   # homogeneous neurons, heterogeneous STDP
+}

@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from .config import ReservoirConfig
+from ..model.config import ReservoirConfig
 from .datasets import load_classification, load_series
-from .errors import InputError
+from ..errors import InputError
 from .estimators import MODELS, HRSNNClassifier, HRSNNRegressor, as_sequences
-from .metrics import nrmse
+from ..measure.metrics import nrmse
 
 
 @dataclass

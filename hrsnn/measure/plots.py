@@ -38,7 +38,7 @@ def comparison_figure(comparison, path: str | Path, raster_s: float = 0.5) -> Pa
     axes[1, 0].set(xlabel="delay k (input steps)", ylabel="MC_k = r²(u(t−k), ŷ_k)", title="memory per delay")
     axes[1, 0].legend()
     if len(names) > 1:
-        from .config import ReservoirConfig
+        from ..model.config import ReservoirConfig
         ax = axes[1, 1]
         rng = np.random.default_rng(0)
         for name in names:

@@ -26,12 +26,11 @@ from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from .compare import ABLATIONS
-from .config import ReservoirConfig
-from .drive import drive
-from .errors import ConfigError, InputError
-from .metrics import nrmse
-from .readouts import FeatureScaler
+from ..model.config import ABLATIONS, ReservoirConfig
+from ..sim.drive import drive
+from ..errors import ConfigError, InputError
+from ..measure.metrics import nrmse
+from ..measure.readouts import FeatureScaler
 
 SPIKING = {"hrsnn": "HRSNN", "mrsnn": "MRSNN", "henhos": "HeNHoS", "honhes": "HoNHeS"}
 MODELS = (*SPIKING, "esn", "linear")
@@ -168,7 +167,7 @@ class _ReservoirEstimator(BaseEstimator):
         same seed); None for the ESN and linear models, which do not spike."""
         if self.model not in SPIKING:
             return None
-        from .evaluate import evaluate
+        from ..measure.evaluate import evaluate
         return evaluate(self.reservoir_config_, seed=self.seed, target=self.target)
 
 

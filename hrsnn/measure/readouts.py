@@ -5,7 +5,7 @@ import numpy as np
 from scipy import linalg
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from .errors import InputError
+from ..errors import InputError
 
 
 def _check_xy(X, y=None):

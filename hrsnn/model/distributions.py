@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 
 def finite_number(value: Any, field: str) -> float:

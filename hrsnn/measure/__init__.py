@@ -1,0 +1,1 @@
+"""Measures on simulated states: ridge readouts, memory capacity, E, ``evaluate`` and twin comparisons."""

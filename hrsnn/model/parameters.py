@@ -1,0 +1,137 @@
+"""The drawn parameters and wiring of one reservoir: the "quenched disorder" sample of ``(config, seed)``.
+
+Every random quantity (wiring, delays, per-neuron and per-synapse parameters, input weights, initial voltages)
+has its own numpy stream spawned from one seed, so a reservoir is fully determined by ``(config, seed)`` and the
+homogeneous twin of a config (same seed) shares its wiring, delays and input weights. No simulator lives here:
+Brian2 (``hrsnn.sim.network``) and the Numba kernel (``hrsnn.sim.eventsim``) both run what ``Parameters.draw``
+returns.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import parallel
+from ..errors import ConfigError
+from ..memo import Memo
+from . import encoding
+from .config import ReservoirConfig
+
+
+def check_seed(seed, name: str = "seed") -> int:
+    """``seed`` as an int, or a ConfigError naming ``name`` and the allowed range (integers >= 0)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ConfigError(f"{name}: {seed!r} is not allowed; a seed is an integer >= 0")
+    return int(seed)
+
+
+def connect(n_pre: int, n_post: int, p: float, rng: np.random.Generator, same: bool):
+    """Random (pre, post) index pairs with probability p each; no self-connections within a population."""
+    total = n_pre * n_post
+    k = rng.binomial(total, p) if total else 0
+    flat = np.sort(rng.choice(total, size=k, replace=False)) if k else np.zeros(0, dtype=np.int64)
+    pre, post = np.divmod(flat, n_post)
+    if same:
+        keep = pre != post
+        pre, post = pre[keep], post[keep]
+    return pre.astype(np.int32), post.astype(np.int32)
+
+
+WIRING = Memo(max_mb=256)
+"""Wiring and delays by structure and seed: a study's trials differ in parameter values, not in these."""
+STDP_DRAWS = Memo(max_mb=128)
+"""Per-synapse STDP parameters by distribution, count and stream: trials that change only other parameters
+(the neurons' heterogeneity, say) reuse them."""
+
+
+def _wiring(cfg: ReservoirConfig, wiring_seed, delay_seed) -> dict[str, np.ndarray]:
+    """Recurrent synapses (E→E, then all others with their signed current jumps, pA) and delays (ms)."""
+    rng = np.random.default_rng(wiring_seed)
+    n, ne, sc = cfg.n_neurons, cfg.n_exc, cfg.synapses
+    pops = {"e": (0, ne), "i": (ne, n)}
+    pre_st, post_st, j_st = [], [], []
+    ee = None
+    for pair in ("ee", "ei", "ie", "ii"):
+        (a0, a1), (b0, b1) = pops[pair[0]], pops[pair[1]]
+        pre, post = connect(a1 - a0, b1 - b0, getattr(sc, f"p_{pair}"), rng, pair[0] == pair[1])
+        pre, post = pre + a0, post + b0
+        if pair == "ee":
+            ee = (pre, post)
+            continue
+        sign = 1.0 if pair[0] == "e" else -1.0
+        pre_st.append(pre), post_st.append(post)
+        j_st.append(np.full(len(pre), sign * getattr(sc, f"j_{pair}")))
+    n_ee = len(ee[0])
+    st_pre, st_post = np.concatenate(pre_st), np.concatenate(post_st)
+    delays = sc.draw("delay", n_ee + len(st_pre), np.random.default_rng(delay_seed))
+    return {"ee_pre": ee[0], "ee_post": ee[1], "ee_delay": delays[:n_ee], "st_pre": st_pre, "st_post": st_post,
+            "st_delay": delays[n_ee:], "st_j": np.concatenate(j_st)}
+
+
+@dataclass
+class Parameters:
+    """Every drawn quantity of one reservoir, in the config's units (ms, mV, pA, MOhm)."""
+
+    tau_m: np.ndarray
+    v_th: np.ndarray
+    t_ref: np.ndarray
+    ee_pre: np.ndarray
+    ee_post: np.ndarray
+    ee_delay: np.ndarray
+    w: np.ndarray                 # E→E weights (× j_ee), plastic
+    tau_plus: np.ndarray
+    tau_minus: np.ndarray
+    a_plus: np.ndarray
+    a_minus: np.ndarray
+    st_pre: np.ndarray            # all other recurrent synapses (static)
+    st_post: np.ndarray
+    st_delay: np.ndarray
+    st_j: np.ndarray              # signed current jump, pA
+    w_in: np.ndarray              # (N, C) input weights
+    v0: np.ndarray                # initial membrane potentials, U(v_reset, v_th)
+
+    STREAMS = ("wiring", "tau_m", "v_th", "t_ref", "delay", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_in",
+               "v0")
+
+    @classmethod
+    def draw(cls, cfg: ReservoirConfig, n_channels: int, seed: np.random.SeedSequence) -> Parameters:
+        """Draw everything; each quantity has its own random stream, so the homogeneous twin of a config
+        (same seed) has the same wiring, delays and input weights, and differs only where it is constant.
+        The wiring and delays are drawn once per structure and seed in a process, the per-synapse STDP
+        parameters once per distribution and seed (both kept as read-only arrays)."""
+        seqs = dict(zip(cls.STREAMS, seed.spawn(len(cls.STREAMS))))
+        rng = {name: np.random.default_rng(s) for name, s in seqs.items()}
+        n, nc, st = cfg.n_neurons, cfg.neuron, cfg.stdp
+        key = (n, cfg.n_exc, json.dumps(cfg.synapses.to_dict(), sort_keys=True), seqs["wiring"].entropy,
+               seqs["wiring"].spawn_key, seqs["delay"].spawn_key)
+        wiring = WIRING.get(key, lambda: _wiring(cfg, seqs["wiring"], seqs["delay"]))
+        n_ee = len(wiring["ee_pre"])
+
+        def per_synapse(name):     # run on threads: NumPy's draws release the GIL
+            key = (name, repr(getattr(st, name)), n_ee, seqs[name].entropy, seqs[name].spawn_key)
+            return STDP_DRAWS.get(key, lambda: st.draw(name, n_ee, rng[name]))
+        stdp = ("tau_plus", "tau_minus", "a_plus", "a_minus")
+        drawn = dict(zip(stdp, parallel.map_threads(per_synapse, stdp)))
+        v_th = nc.draw("v_th", n, rng["v_th"])
+        return cls(
+            **wiring, **drawn, tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
+            t_ref=nc.draw("t_ref", n, rng["t_ref"]),
+            w=np.full(n_ee, st.w_init),
+            w_in=encoding.input_weights(cfg.input, n, n_channels, rng["w_in"]),
+            v0=nc.v_reset + rng["v0"].random(n) * (v_th - nc.v_reset),
+        )
+
+    @property
+    def n_synapses(self) -> int:
+        return len(self.ee_pre) + len(self.st_pre)
+
+    def out_degree(self, n: int) -> np.ndarray:
+        return np.bincount(np.concatenate([self.ee_pre, self.st_pre]), minlength=n)
+
+
+
+def seed_streams(seed: int) -> list[np.random.SeedSequence]:
+    """Independent seed sequences (parameters, Poisson input, input wiring) derived from one seed."""
+    return np.random.SeedSequence(check_seed(seed)).spawn(3)

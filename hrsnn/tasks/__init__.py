@@ -1,0 +1,1 @@
+"""Tasks: offline datasets, scikit-learn estimators, one table cell, reproduction experiments and reports."""
