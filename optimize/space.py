@@ -39,6 +39,7 @@ from typing import Any
 
 from hrsnn import ConfigError, ReservoirConfig
 from hrsnn.model.config import read_toml
+from hrsnn.model.parameters import SEED_MAX
 
 OBJECTIVES = ("E", "neg_mc", "rate_at_mc")
 SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken with scikit-learn >= 1.7
@@ -168,12 +169,13 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
     acquisition = data.get("acquisition", "EI")
     _need(acquisition in ACQUISITIONS, f"acquisition: {acquisition!r} is not one of {', '.join(ACQUISITIONS)}")
     seeds = data.get("seeds", [0])
-    _need(isinstance(seeds, list) and seeds and all(isinstance(s, int) and s >= 0 for s in seeds),
-          "seeds: a non-empty list of integers >= 0")
+    _need(isinstance(seeds, list) and seeds and all(isinstance(s, int) and 0 <= s <= SEED_MAX for s in seeds),
+          f"seeds: a non-empty list of integers in [0, {SEED_MAX}]")
     ints = {k: data.get(k, d) for k, d in (("calls", 30), ("initial_points", 10), ("workers", 1),
                                              ("random_state", 0))}
     for k, v in ints.items():
-        _need(isinstance(v, int) and v >= (0 if k == "random_state" else 1), f"{k}: expected an integer >= 1, got {v!r}")
+        lo = 0 if k == "random_state" else 1
+        _need(isinstance(v, int) and not isinstance(v, bool) and v >= lo, f"{k}: expected an integer >= {lo}, got {v!r}")
     _need(ints["initial_points"] <= ints["calls"], "initial_points: must be <= calls")
     for k in ("min_mc", "penalty"):
         v = data.get(k, 5.0 if k == "min_mc" else 20.0)

@@ -3,6 +3,8 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
+
 from hrsnn import ReservoirConfig
 
 from .conftest import TARGET
@@ -63,3 +65,15 @@ def test_compare_writes_table_and_plot(tmp_path):
     assert (tmp_path / "compare.png").stat().st_size > 10_000
     summary = json.loads((tmp_path / "compare.json").read_text())["summary"]
     assert [row["model"] for row in summary] == ["HRSNN", "MRSNN"] and summary[0]["seeds"] == [0, 1]
+
+
+@pytest.mark.parametrize("command", [
+    ["evaluate", "--seed", "-1"], ["compare", "--seeds", "0", "-1"], ["evaluate", "--seed", "4294967296"],
+    ["classify", "--dataset", "GunPoint", "--model", "linear", "--seed", "-1"],
+    ["predict", "--task", "narma10", "--model", "linear", "--seed", "-1"]])
+def test_a_bad_seed_is_one_line_on_every_command(command):
+    out = hrsnn(*command, *SMALL, "--quiet")
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+    assert lines[0].startswith("hrsnn: error: seed") and "[0, 4294967295]" in lines[0]

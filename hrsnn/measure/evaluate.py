@@ -16,7 +16,7 @@ from .metrics import efficiency, memory_capacity
 from ..parallel import cores, process_pool
 from ..sim.targets import resolve_target
 from ..sim.drive import drive
-from ..model.parameters import Parameters
+from ..model.parameters import Parameters, check_seed
 from ..sim.states import RunResult
 
 
@@ -63,7 +63,7 @@ class EfficiencyResult:
 
 def memory_input(config: ReservoirConfig, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """The i.i.d. U(−u_max, u_max) sequences (train, eval) of the memory task for ``seed``."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
+    rng = np.random.default_rng(np.random.SeedSequence([check_seed(seed), 1]))
     t = config.task
     return (rng.uniform(-t.u_max, t.u_max, t.train_steps), rng.uniform(-t.u_max, t.u_max, t.eval_steps))
 
@@ -115,7 +115,7 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
     With ``keep_run`` the result carries ``.run`` (spikes and states of the evaluation run) for plots.
     """
     config = config or ReservoirConfig()
-    seed = config.seed if seed is None else int(seed)
+    seed = config.seed if seed is None else check_seed(seed)
     start = time.perf_counter()
     u_train, u_eval = memory_input(config, seed)
     t = config.task           # a run past this many spikes is runaway whatever follows: stop it there
@@ -142,7 +142,7 @@ def evaluate_many(configs, seeds=None, workers: int | None = None, target: str =
     if isinstance(configs, ReservoirConfig):
         configs = [configs] * (1 if seeds is None else len(seeds))
     configs = list(configs)
-    seeds = [c.seed for c in configs] if seeds is None else [int(s) for s in seeds]
+    seeds = [c.seed for c in configs] if seeds is None else [check_seed(s, f"seeds[{k}]") for k, s in enumerate(seeds)]
     if len(seeds) != len(configs):
         raise InputError(f"seeds: {len(seeds)} seeds for {len(configs)} configs (one per config, or none: each "
                          f"config's own seed)")

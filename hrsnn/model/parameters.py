@@ -20,10 +20,14 @@ from . import encoding
 from .config import ReservoirConfig
 
 
+SEED_MAX = 2**32 - 1
+
+
 def check_seed(seed, name: str = "seed") -> int:
-    """``seed`` as an int, or a ConfigError naming ``name`` and the allowed range (integers >= 0)."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ConfigError(f"{name}: {seed!r} is not allowed; a seed is an integer >= 0")
+    """``seed`` as an int, or a ConfigError naming ``name`` and the allowed range (integers 0 … 2³² − 1, as
+    ``ReservoirConfig.seed``)."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= SEED_MAX:
+        raise ConfigError(f"{name}: {seed!r} is not an integer in the allowed range [0, {SEED_MAX}]")
     return int(seed)
 
 

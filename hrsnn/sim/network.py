@@ -11,7 +11,7 @@ import numpy as np
 
 from ..model import encoding
 from ..model.config import ReservoirConfig
-from ..model.parameters import Parameters, connect, seed_streams
+from ..model.parameters import Parameters, check_seed, connect, seed_streams
 from .states import RunResult, run_states
 
 # Leaky integrate-and-fire neuron with an exponential synaptic current:
@@ -139,7 +139,7 @@ class Reservoir:
     def __init__(self, config: ReservoirConfig, seed: int | None = None, n_channels: int = 1,
                  target: str = "auto", progress: bool = False):
         self.config = config
-        self.seed = int(config.seed if seed is None else seed)
+        self.seed = config.seed if seed is None else check_seed(seed)
         self.n_channels = n_channels
         self.target = target
         self.progress = progress

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..model.config import ReservoirConfig
+from ..model.parameters import check_seed
 from .datasets import load_classification, load_series
 from ..errors import InputError
 from .estimators import MODELS, HRSNNClassifier, HRSNNRegressor, as_sequences
@@ -73,6 +74,7 @@ def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None 
     """Fit on the dataset's train split (optionally a subset), score accuracy on its test split."""
     if model not in MODELS:
         raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")
+    seed = check_seed(seed)
     start = time.perf_counter()
     X_train, y_train = load_classification(dataset, "train")
     X_test, y_test = load_classification(dataset, "test")
@@ -109,6 +111,7 @@ def predict(task: str, model: str = "hrsnn", config: ReservoirConfig | None = No
     """Fit a regressor on the first part of the series, score NRMSE on the rest (``horizon`` steps ahead)."""
     if model not in MODELS:
         raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")
+    seed = check_seed(seed)
     start = time.perf_counter()
     X_train, y_train, X_test, y_test = prediction_split(task, n_steps, horizon, test_fraction, washout, seed,
                                                         **(series_args or {}))

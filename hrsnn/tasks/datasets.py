@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..model.parameters import check_seed
 
 # reservoirpy generators that need more than a length, or download: not offered as forecasting series
 _NOT_SERIES = {"japanese_vowels", "mso", "set_seed", "get_seed", "to_forecasting", "from_aeon_classification",
@@ -87,7 +88,7 @@ def narma10(n_steps: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     y(t+1) = 0.3 y(t) + 0.05 y(t) Σ_{i=0..9} y(t−i) + 1.5 u(t−9) u(t) + 0.1. This is the textbook form;
     reservoirpy's ``narma(order=10)`` is shifted by one step (u(t−10), y(t−1..t−10)).
     """
-    u = np.random.default_rng(seed).uniform(0.0, 0.5, n_steps + 100)
+    u = np.random.default_rng(check_seed(seed)).uniform(0.0, 0.5, n_steps + 100)
     y = np.zeros(n_steps + 100)
     for t in range(9, len(u) - 1):
         y[t + 1] = 0.3 * y[t] + 0.05 * y[t] * y[t - 9:t + 1].sum() + 1.5 * u[t - 9] * u[t] + 0.1
@@ -96,6 +97,7 @@ def narma10(n_steps: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 def load_series(name: str, n_steps: int, seed: int = 0, horizon: int = 1, **kwargs) -> tuple[np.ndarray, np.ndarray]:
     """(inputs, targets), each (n_steps, C): a forecasting task ``horizon`` steps ahead, or NARMA-10's
     input → output. ``kwargs`` go to the reservoirpy generator (e.g. ``tau=17`` for mackey_glass)."""
+    seed = check_seed(seed)
     names = series_names()
     if name not in names:
         raise InputError(f"task: unknown series {name!r}; available offline: {', '.join(names)}")

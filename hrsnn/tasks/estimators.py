@@ -27,6 +27,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..model.config import ABLATIONS, ReservoirConfig
+from ..model.parameters import check_seed
 from ..sim.drive import drive
 from ..errors import ConfigError, InputError
 from ..measure.metrics import nrmse
@@ -106,7 +107,7 @@ class _ReservoirEstimator(BaseEstimator):
             raise ConfigError(f"model: {self.model!r} is not one of {', '.join(MODELS)}")
         if self.config is not None and not isinstance(self.config, ReservoirConfig):
             raise ConfigError(f"config: expected a ReservoirConfig or None, got {type(self.config).__name__}")
-        _check_int("seed", self.seed, 0)
+        check_seed(self.seed)
         if not self.alphas or not all(np.isfinite(a) and a > 0 for a in self.alphas):
             raise ConfigError(f"alphas: expected positive ridge penalties, got {self.alphas!r}")
 

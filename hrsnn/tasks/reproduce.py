@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.config import ReservoirConfig, read_toml
+from ..model.parameters import SEED_MAX, check_seed
 from ..errors import ConfigError
 from .estimators import MODELS, SPIKING, model_config
 
@@ -129,8 +130,10 @@ def load_experiment(path: str | Path) -> Experiment:
     if raw.get("target", "auto") not in TARGETS:
         raise ConfigError(f"target: {raw['target']!r} is not one of {', '.join(TARGETS)}")
     seeds = raw.get("seeds", [0])
-    if not seeds or not all(isinstance(s, int) and s >= 0 for s in seeds):
-        raise ConfigError(f"seeds: expected a list of integers >= 0, got {seeds!r}")
+    if not isinstance(seeds, list) or not seeds:
+        raise ConfigError(f"seeds: expected a non-empty list of integers in [0, {SEED_MAX}], got {seeds!r}")
+    for k, s in enumerate(seeds):
+        check_seed(s, f"seeds[{k}]")
     base = ReservoirConfig().with_updates(raw.get("set", {}))
     classify = dict(raw.get("classify", {}))
     if classify:
