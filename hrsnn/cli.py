@@ -93,7 +93,7 @@ def _cell_output(args, result) -> int:
         print(json.dumps({"dataset": d["dataset"], "model": d["model"], d["metric"]: d["score"],
                           f"train_{d['metric']}": d["train_score"], "spikes_per_sample": d["spikes_per_sample"],
                           "rate_hz": d["rate_hz"], "E": d["E"], "memory_capacity": d["memory_capacity"],
-                          "seed": d["seed"], "n_train": d["n_train"], "n_test": d["n_test"],
+                          "seed": d["seed"], "n_train": d["n_train"], "n_test": d["n_test"], "split": d["split"],
                           "wall_s": d["wall_s"]}))
         return 0
     unit = "sequence" if result.task == "classify" else "step"
@@ -102,7 +102,7 @@ def _cell_output(args, result) -> int:
             ("E = rate / MC (memory protocol)", "–" if result.E is None else f"{result.E:.4g}"),
             ("seed", str(result.seed)), ("wall (s)", f"{result.wall_s:.1f}")]
     width = max(len(r[0]) for r in rows)
-    print(f"{result.model} on {result.dataset} ({result.n_train} train / {result.n_test} test)")
+    print(f"{result.model} on {result.dataset} ({result.n_train} train / {result.n_test} test: {result.split})")
     print("\n".join(f"{k:<{width}}  {v}" for k, v in rows))
     return 0
 
@@ -110,7 +110,8 @@ def _cell_output(args, result) -> int:
 def cmd_classify(args) -> int:
     from .tasks.cells import classify
     result = classify(args.dataset, model=args.model, config=load_config(args), seed=args.seed,
-                      max_train=args.max_train, max_test=args.max_test, with_e=not args.no_e, n_bins=args.n_bins,
+                      max_train=args.max_train, max_test=args.max_test, with_e=not args.no_e,
+                      test_dataset=args.test_dataset, test_fraction=args.test_fraction, n_bins=args.n_bins,
                       gap=args.gap, length=args.length, target=args.target, progress=not args.quiet)
     return _cell_output(args, result)
 
@@ -196,6 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("classify", help="one model on one classification set: accuracy, spikes, E")
     _cell_args(p)
     p.add_argument("--dataset", required=True, help="an aeon-shipped set (see `hrsnn datasets`) or a .ts file")
+    p.add_argument("--test-dataset", metavar="PATH", help="test .ts file (default: the set's test file, the "
+                   "…_TEST.ts sibling of a …_TRAIN.ts path, else a stratified hold-out of the one file)")
+    p.add_argument("--test-fraction", type=float, default=0.3,
+                   help="share of a single file held out for test when it has no test file (default 0.3)")
     p.add_argument("--n-bins", type=int, default=3, help="time bins the states are averaged over")
     p.add_argument("--gap", type=int, default=10, help="rest steps between sequences")
     p.add_argument("--length", type=int, help="resample sequences to this many steps")

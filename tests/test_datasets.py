@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from hrsnn import InputError
-from hrsnn.tasks.datasets import classification_names, load_classification, load_series, series_names
+from hrsnn.tasks.datasets import (classification_names, classification_split, load_classification, load_series,
+                                  series_names)
 
 pytest.importorskip("aeon")
 
@@ -63,3 +64,59 @@ def test_narma10_follows_its_recurrence():
     expected = (0.3 * y[t] + 0.05 * y[t] * np.array([y[k - 9:k + 1].sum() for k in t])
                 + 1.5 * u[t - 9] * u[t] + 0.1)
     np.testing.assert_allclose(y[t + 1], expected, rtol=1e-10)
+
+
+def _gunpoint(tmp_path, *names):
+    """Copies of GunPoint's shipped files under the given names (TRAIN first, then TEST)."""
+    import aeon.datasets
+    from pathlib import Path
+    src = Path(aeon.datasets.__file__).parent / "data" / "GunPoint"
+    out = []
+    for name, part in zip(names, ("TRAIN", "TEST")):
+        (tmp_path / name).write_bytes((src / f"GunPoint_{part}.ts").read_bytes())
+        out.append(str(tmp_path / name))
+    return out
+
+
+def test_a_train_path_takes_its_test_sibling(tmp_path):
+    train, _ = _gunpoint(tmp_path, "gp_TRAIN.ts", "gp_TEST.ts")
+    X, y, Xt, yt, split = classification_split(train)
+    assert (len(X), len(Xt)) == (50, 150) and "gp_TEST.ts" in split
+
+
+def test_an_explicit_test_file(tmp_path):
+    train, test = _gunpoint(tmp_path, "mine.ts", "other.ts")
+    X, y, Xt, yt, split = classification_split(train, test_dataset=test)
+    assert (len(X), len(Xt)) == (50, 150) and "other.ts" in split
+    with pytest.raises(InputError, match="test_dataset: .* is the training file"):
+        classification_split(train, test_dataset=train)
+
+
+def test_a_lone_file_is_split_stratified_and_seeded(tmp_path):
+    (train,) = _gunpoint(tmp_path, "lone_TRAIN.ts")
+    X, y, Xt, yt, split = classification_split(train, seed=4, test_fraction=0.3)
+    assert len(X) + len(Xt) == 50 and len(Xt) == 15 and "stratified hold-out" in split and "seed 4" in split
+    full, _ = load_classification(train)
+    rows = {tuple(x.ravel()) for x in full}
+    train_rows, test_rows = {tuple(x.ravel()) for x in X}, {tuple(x.ravel()) for x in Xt}
+    assert not train_rows & test_rows and train_rows | test_rows == rows      # disjoint, nothing lost
+    for c in np.unique(y):                     # every class on both sides, in proportion
+        assert abs((yt == c).sum() - 0.3 * ((y == c).sum() + (yt == c).sum())) <= 1
+    again = classification_split(train, seed=4)[2]
+    other = classification_split(train, seed=5)[2]
+    np.testing.assert_array_equal(again, Xt)
+    assert not np.array_equal(other, Xt)
+    with pytest.raises(InputError, match="test_fraction"):
+        classification_split(train, test_fraction=1.0)
+
+
+def test_classify_never_scores_on_its_training_data(tmp_path):
+    import json
+    import subprocess
+    import sys
+    (train,) = _gunpoint(tmp_path, "lone_TRAIN.ts")
+    out = subprocess.run([sys.executable, "-m", "hrsnn", "classify", "--dataset", train, "--model", "linear",
+                          "--json"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["n_train"] + d["n_test"] == 50 and d["n_test"] == 15 and "hold-out" in d["split"]

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..model.config import ReservoirConfig
 from ..model.parameters import check_seed
-from .datasets import load_classification, load_series
+from .datasets import classification_split, load_series
 from ..errors import InputError
 from .estimators import MODELS, HRSNNClassifier, HRSNNRegressor, as_sequences
 from ..measure.metrics import nrmse
@@ -40,6 +40,7 @@ class CellResult:
     n_train: int
     n_test: int
     wall_s: float
+    split: str = ""                # how train and test were separated
     config: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -70,14 +71,16 @@ def _efficiency(estimator, with_e: bool) -> tuple[float | None, float | None, di
 
 def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None = None, seed: int = 0,
              label: str | None = None, max_train: int | None = None, max_test: int | None = None,
-             with_e: bool = True, **estimator_args) -> CellResult:
-    """Fit on the dataset's train split (optionally a subset), score accuracy on its test split."""
+             with_e: bool = True, test_dataset: str | None = None, test_fraction: float = 0.3,
+             **estimator_args) -> CellResult:
+    """Fit on the dataset's train split (optionally a subset), score accuracy on its test split
+    (``datasets.classification_split``: the set's test file, ``test_dataset``, a ``…_TEST.ts`` sibling, or a
+    seeded stratified hold-out of ``test_fraction``)."""
     if model not in MODELS:
         raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")
     seed = check_seed(seed)
     start = time.perf_counter()
-    X_train, y_train = load_classification(dataset, "train")
-    X_test, y_test = load_classification(dataset, "test")
+    X_train, y_train, X_test, y_test, split = classification_split(dataset, test_dataset, seed, test_fraction)
     X_train, X_test = as_sequences(X_train, "train"), as_sequences(X_test, "test")
     tr, te = _subset(len(X_train), max_train, seed), _subset(len(X_test), max_test, seed)
     X_train, y_train = [X_train[i] for i in tr], y_train[tr]
@@ -88,7 +91,7 @@ def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None 
     E, mc, extra = _efficiency(clf, with_e)
     return CellResult("classify", dataset, label or model, seed, "accuracy", accuracy, clf.train_score_,
                       activity.spikes_per_sample, activity.rate_hz, E, mc, len(X_train), len(X_test),
-                      time.perf_counter() - start, clf.reservoir_config_.to_dict(), extra)
+                      time.perf_counter() - start, split, clf.reservoir_config_.to_dict(), extra)
 
 
 def prediction_split(name: str, n_steps: int, horizon: int = 1, test_fraction: float = 0.3, washout: int = 100,
@@ -122,4 +125,5 @@ def predict(task: str, model: str = "hrsnn", config: ReservoirConfig | None = No
     extra.update(horizon=horizon)
     return CellResult("predict", task, label or model, seed, "nrmse", score, reg.train_nrmse_,
                       activity.spikes_per_sample, activity.rate_hz, E, mc, len(X_train), len(y_test),
-                      time.perf_counter() - start, reg.reservoir_config_.to_dict(), extra)
+                      time.perf_counter() - start, f"first {len(X_train)} steps for training, last {len(y_test)} "
+                      f"for test", reg.reservoir_config_.to_dict(), extra)

@@ -61,7 +61,8 @@ def load_ts(path: str | Path) -> tuple[list[np.ndarray] | np.ndarray, np.ndarray
 def load_classification(name: str, split: str = "train") -> tuple[list[np.ndarray] | np.ndarray, np.ndarray]:
     """(X, y) of a classification set: an aeon-shipped name (``classification_names()``) or a ``.ts`` path.
 
-    ``split`` is "train" or "test"; for a path, the file itself is loaded and ``split`` is ignored.
+    ``split`` is "train" or "test"; for a path, the file itself is loaded and ``split`` is ignored (use
+    ``classification_split`` for train and test sets that never share a sample).
     """
     if split not in ("train", "test"):
         raise InputError(f"split: {split!r} is not one of 'train', 'test'")
@@ -72,6 +73,53 @@ def load_classification(name: str, split: str = "train") -> tuple[list[np.ndarra
         raise InputError(f"dataset: unknown classification set {name!r}; shipped offline: {', '.join(names)} "
                          "(or give the path of a .ts file)")
     return load_ts(_aeon_data() / name / f"{name}_{split.upper()}.ts")
+
+
+def classification_split(dataset: str, test_dataset: str | None = None, seed: int = 0, test_fraction: float = 0.3):
+    """(X_train, y_train, X_test, y_test, split) of a classification set; never the same samples on both sides.
+
+    An aeon-shipped name uses its train and test files. A ``.ts`` path uses ``test_dataset`` if given, else its
+    ``…_TEST.ts`` sibling when the path is a ``…_TRAIN.ts`` file that has one, else a stratified hold-out of
+    ``test_fraction`` of the file's samples drawn from ``seed``. ``split`` says which, in words.
+    """
+    seed = check_seed(seed)
+    if not 0.0 < test_fraction < 1.0:
+        raise InputError(f"test_fraction: {test_fraction!r} outside the allowed range (0, 1)")
+    X, y = load_classification(dataset, "train")
+    if test_dataset is not None:
+        if str(dataset).endswith(".ts") and Path(test_dataset).resolve() == Path(dataset).resolve():
+            raise InputError(f"test_dataset: {test_dataset} is the training file itself")
+        X_test, y_test = load_ts(test_dataset)
+        return X, y, X_test, y_test, f"test file {Path(test_dataset).name}"
+    if not str(dataset).endswith(".ts"):
+        X_test, y_test = load_classification(dataset, "test")
+        return X, y, X_test, y_test, f"{dataset}'s train and test files"
+    path = Path(dataset)
+    if path.name.upper().endswith("_TRAIN.TS"):
+        sibling = path.with_name(path.name[:-len("_TRAIN.ts")] + "_TEST.ts")
+        if sibling.is_file():
+            X_test, y_test = load_ts(sibling)
+            return X, y, X_test, y_test, f"test file {sibling.name} (sibling of {path.name})"
+    return _holdout(X, y, seed, test_fraction, path.name)
+
+
+def _holdout(X, y, seed: int, test_fraction: float, name: str):
+    """A stratified hold-out of one labelled file: each class split in proportion, drawn from ``seed``."""
+    classes, counts = np.unique(y, return_counts=True)
+    if counts.min() < 2:
+        raise InputError(f"dataset {name}: class {classes[counts.argmin()]!r} has one sample; a stratified "
+                         "hold-out needs at least 2 per class (give a test file with --test-dataset)")
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 11]))
+    test = []
+    for c, n in zip(classes, counts):
+        idx = np.flatnonzero(y == c)
+        k = min(n - 1, max(1, int(round(n * test_fraction))))
+        test.extend(rng.choice(idx, k, replace=False))
+    mask = np.zeros(len(y), dtype=bool)
+    mask[test] = True
+    pick = (lambda m: X[m]) if isinstance(X, np.ndarray) else (lambda m: [x for x, keep in zip(X, m) if keep])
+    return (pick(~mask), y[~mask], pick(mask), y[mask],
+            f"stratified hold-out of {name}: {mask.sum()} of {len(y)} samples for test (seed {seed})")
 
 
 # --- forecasting series ------------------------------------------------------------------------------------

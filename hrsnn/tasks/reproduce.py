@@ -34,7 +34,7 @@ from ..errors import ConfigError
 from .estimators import MODELS, SPIKING, model_config
 
 _KEYS = {"name", "seeds", "models", "bo_study", "workers", "target", "set", "classify", "predict"}
-_CLASSIFY_KEYS = {"datasets", "n_bins", "gap", "length", "max_train", "max_test", "alphas"}
+_CLASSIFY_KEYS = {"datasets", "n_bins", "gap", "length", "max_train", "max_test", "alphas", "test_fraction"}
 _TASK_KEYS = {"name", "n_steps", "horizon", "test_fraction", "washout", "series_args", "alphas"}
 LABELS = (*MODELS, "hrsnn-bo")
 
