@@ -120,3 +120,18 @@ def test_classify_never_scores_on_its_training_data(tmp_path):
     assert out.returncode == 0, out.stderr
     d = json.loads(out.stdout)
     assert d["n_train"] + d["n_test"] == 50 and d["n_test"] == 15 and "hold-out" in d["split"]
+
+
+@pytest.mark.parametrize("name", series_names())
+def test_every_listed_series_varies_over_its_scored_part(name):
+    """With the predict command's defaults (3000 steps, the last 30 % scored) every channel of every series moves:
+    its spread over the scored steps is at least 5 % of its typical magnitude (a system resting at a fixed point,
+    like Lorenz-96 started at its fixed point, has ≈ 0.04 %)."""
+    import warnings
+
+    from hrsnn.tasks.cells import prediction_split
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        _, _, _, y_test = prediction_split(name, 3000)
+    std, level = y_test.std(axis=0), np.abs(y_test.mean(axis=0))
+    assert np.all(std >= 0.05 * (level + std)), f"{name}: scored-part std {std.min():.4g} at level {level.max():.4g}"

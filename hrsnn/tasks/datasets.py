@@ -17,6 +17,14 @@ from ..model.parameters import check_seed
 # reservoirpy generators that need more than a length, or download: not offered as forecasting series
 _NOT_SERIES = {"japanese_vowels", "mso", "set_seed", "get_seed", "to_forecasting", "from_aeon_classification",
                "one_hot_encode", "narma"}
+TRANSIENT = 500
+"""Steps every generated series runs before the ones returned, so that a chaotic system started off its attractor
+(Lorenz from (1, 1, 1), Lorenz-96 from its fixed point) is on it by the first returned step."""
+SERIES_DEFAULTS = {"lorenz96": {"h": 0.1}}
+"""Generator arguments that differ from reservoirpy's defaults. reservoirpy 0.4's ``lorenz96`` samples its solution
+every h² time units (its time grid multiplies by h twice): with its default h = 0.01 3000 steps cover 0.3 time
+units and stay within 0.01 of the fixed point; h = 0.1 samples every 0.01 time units, on the attractor after the
+transient."""
 
 
 def _aeon_data() -> Path:
@@ -144,7 +152,8 @@ def narma10(n_steps: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 
 def load_series(name: str, n_steps: int, seed: int = 0, horizon: int = 1, **kwargs) -> tuple[np.ndarray, np.ndarray]:
     """(inputs, targets), each (n_steps, C): a forecasting task ``horizon`` steps ahead, or NARMA-10's
-    input → output. ``kwargs`` go to the reservoirpy generator (e.g. ``tau=17`` for mackey_glass)."""
+    input → output. ``kwargs`` go to the reservoirpy generator (e.g. ``tau=17`` for mackey_glass; defaults as
+    reservoirpy's but for ``SERIES_DEFAULTS``); a generated series starts after ``TRANSIENT`` steps."""
     seed = check_seed(seed)
     names = series_names()
     if name not in names:
@@ -157,11 +166,12 @@ def load_series(name: str, n_steps: int, seed: int = 0, horizon: int = 1, **kwar
         return narma10(int(n_steps), seed)
     import reservoirpy.datasets as rd
     fn = getattr(rd, name)
+    kwargs = {**SERIES_DEFAULTS.get(name, {}), **kwargs}
     if "seed" in inspect.signature(fn).parameters:
         kwargs.setdefault("seed", seed)
     params = inspect.signature(fn).parameters
     if "n_timesteps" in params:
-        s = np.asarray(fn(int(n_steps) + int(horizon), **kwargs), dtype=float)
+        s = np.asarray(fn(TRANSIENT + int(n_steps) + int(horizon), **kwargs), dtype=float)[TRANSIENT:]
     else:                                    # a recorded series shipped with reservoirpy (santafe_laser)
         s = np.asarray(fn(**kwargs), dtype=float)[: int(n_steps) + int(horizon)]
         if len(s) < n_steps + horizon:
