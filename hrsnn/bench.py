@@ -151,6 +151,8 @@ def main(argv=None) -> int:
     if not 1 <= args.rounds <= args.evals:
         parser.error(f"--rounds: {args.rounds} must be between 1 and --evals ({args.evals})")
     if args.one:
+        from .parallel import exit_with_parent
+        exit_with_parent()
         out = (default_evaluation(args.evals) if args.one == "default"
                else run_path(args.one, args.n, args.evals, args.rounds, args.round))
         print(json.dumps(out))

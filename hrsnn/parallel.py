@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import cache
 from multiprocessing import get_context
@@ -48,7 +49,31 @@ def share_cores(workers: int) -> None:
     os.environ.setdefault("HRSNN_THREADS", str(max(1, cores() // max(1, workers))))
 
 
+WATCH_S = 0.5
+"""How often (s) a pool worker checks that the process that started it is alive."""
+
+
+def exit_with_parent(parent: int | None = None) -> None:
+    """Exit this process as soon as ``parent`` (default: its parent now) is no longer its parent (killed, even by
+    SIGKILL: the process is then re-parented). A daemon thread polls, so a process busy in a run still exits within
+    about ``WATCH_S``. Every helper process hrsnn starts calls this."""
+    parent = os.getppid() if parent is None else parent
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(WATCH_S)
+        os._exit(1)
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, name="hrsnn-parent-watch", daemon=True).start()
+
+
+def _worker_init(workers: int, parent: int) -> None:
+    share_cores(workers)
+    exit_with_parent(parent)
+
+
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` spawned processes (safe with Brian2 and threads) that share the cores."""
-    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=share_cores,
-                               initargs=(workers,))
+    """A pool of ``workers`` spawned processes (safe with Brian2 and threads) that share the cores and exit when
+    the process that made the pool dies, however it dies (its resource tracker then ends with them)."""
+    return ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_worker_init,
+                               initargs=(workers, os.getpid()))

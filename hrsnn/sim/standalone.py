@@ -220,4 +220,6 @@ def _build(directory: Path) -> None:
 
 
 if __name__ == "__main__":
+    from ..parallel import exit_with_parent
+    exit_with_parent()
     _build(Path(sys.argv[1]))
