@@ -3,7 +3,8 @@
 ``optimize`` imports ``hrsnn``; ``hrsnn`` never imports ``optimize`` (its CLI finds the ``optimize`` and
 ``study`` commands through the ``hrsnn.commands`` entry point).
 """
-from .runner import StudyRun, evaluate_trial, run_study, save_outputs, score
+from .objectives import score
+from .runner import StudyRun, evaluate_trial, run_study, save_outputs
 from .space import Dimension, Study, StudyError, load_study
 from .store import Trial, TrialStore
 

@@ -34,6 +34,8 @@ def register(sub) -> None:
 def cmd_optimize(args) -> int:
     from .runner import run_study, save_outputs
     study = load_study(args.study, {"workers": args.workers, "calls": args.calls})
+    if study.matched:
+        return _optimize_matched(args, study)
     try:
         run = run_study(study, resume=args.resume, out_dir=args.dir, scheduler=args.scheduler,
                         progress=not args.quiet)
@@ -61,6 +63,32 @@ def cmd_optimize(args) -> int:
               f"({_fmt(opt)} vs {_fmt(twin)})")
     print(f"written: {summary['best_config']}, {', '.join(summary['plots'])}, "
           f"{Path(args.dir) / study.name / 'summary.json'}")
+    return 0
+
+
+def _optimize_matched(args, study) -> int:
+    from .matched import run_matched, save_matched, table
+    try:
+        matched = run_matched(study, resume=args.resume, out_dir=args.dir, scheduler=args.scheduler,
+                              progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(f"hrsnn: interrupted; finished trials are stored per arm under {Path(args.dir) / study.name}/. "
+              f"Continue with: hrsnn optimize {args.study} --resume", file=sys.stderr)
+        return 130
+    summary = save_matched(matched, args.dir)
+    what = (f"task {study.task['kind']} {study.task['dataset']} ({study.task['scalar']})" if study.task
+            else f"objective {study.objective}")
+    print(f"\nstudy {study.name}: arms {', '.join(study.arms)}; {study.repeats} repeat(s) of {study.calls} trials; "
+          f"{what}; search seeds {list(study.seeds)}, fresh seeds {list(study.eval_seeds)} "
+          "(mean ± std over repeats; fresh: over repeats × fresh seeds)")
+    print(table(summary))
+    print(summary["verdict"])
+    q = summary["search"]
+    if q:
+        print(f"search quality: after {q['after_initial_points']} initial points the GP arm's median best-so-far is "
+              f"ahead of random search at {q['gp_ahead_share']:.0%} of trial counts (final {q['gp_median_final']:.4g} "
+              f"vs {q['random_median_final']:.4g})")
+    print(f"written: {Path(args.dir) / study.name / 'summary.json'}, {', '.join(summary['plots'])}")
     return 0
 
 

@@ -62,3 +62,66 @@ def objective_plot(run, path: str | Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return Path(path)
+
+
+def arms_convergence_plot(matched, path: str | Path) -> Path:
+    """Best-so-far objective per arm against the trial count: median over repeats, band from min to max."""
+    from .matched import best_so_far
+    plt = _pyplot()
+    study = matched.study
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    k = np.arange(1, study.calls + 1)
+    finite = []
+    for i, (arm, runs) in enumerate(matched.runs.items()):
+        curves = np.vstack([np.pad(best_so_far(r)[:study.calls], (0, max(0, study.calls - len(r.trials))),
+                                   constant_values=np.inf) for r in runs])
+        med = np.median(curves, axis=0)
+        ax.step(k, med, where="post", color=f"C{i}", label=f"{arm} (median of {len(runs)})")
+        lo, hi = curves.min(axis=0), curves.max(axis=0)
+        ok = np.isfinite(lo) & np.isfinite(hi)
+        ax.fill_between(k[ok], lo[ok], hi[ok], step="post", color=f"C{i}", alpha=0.15)
+        finite.extend(curves[np.isfinite(curves)])
+    ax.axvline(study.initial_points + 0.5, color="0.5", ls=":", lw=1, label="end of initial points")
+    _log_if_wide(ax, finite)
+    ax.set(xlabel="trials", ylabel=f"best {study.objective} so far (lower is better)",
+           title=f"{study.name}: best so far per arm (band: min–max over repeats)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
+def pareto_front(points: np.ndarray) -> np.ndarray:
+    """Rows of (spikes, error) not dominated by another row (both lower is better), sorted by spikes."""
+    order = np.lexsort((points[:, 1], points[:, 0]))
+    front, best = [], np.inf
+    for i in order:
+        if points[i, 1] < best:
+            front.append(i)
+            best = points[i, 1]
+    return points[front]
+
+
+def pareto_plot(matched, path: str | Path) -> Path:
+    """Every finished trial's validation error against its spikes per sample, per arm, with each arm's front."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    for i, (arm, runs) in enumerate(matched.runs.items()):
+        pts = np.array([(np.mean([r["spikes_per_sample"] for r in t.results]),
+                         np.mean([r["error"] for r in t.results]))
+                        for run in runs for t in run.trials if t.status == "ok" and t.results], dtype=float)
+        if not len(pts):
+            continue
+        ax.scatter(pts[:, 0], pts[:, 1], s=12, alpha=0.35, color=f"C{i}")
+        front = pareto_front(pts)
+        ax.step(front[:, 0], front[:, 1], where="post", color=f"C{i}", lw=2, label=f"{arm} front")
+    task = matched.study.task
+    ax.set(xlabel=f"spikes per {'sequence' if task['kind'] == 'classify' else 'step'} (validation)",
+           ylabel="validation error (1 − accuracy)" if task["kind"] == "classify" else "validation NRMSE",
+           title=f"{matched.study.name}: error vs spikes, all trials")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)

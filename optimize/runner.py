@@ -7,6 +7,7 @@ import math
 import time
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,7 +15,8 @@ import numpy as np
 
 from hrsnn import ConfigError, ReservoirConfig, evaluate
 
-from .space import Study
+from .objectives import score, task_trial
+from .space import Study, StudyError
 from .store import Trial, TrialStore, now
 
 
@@ -30,35 +32,16 @@ def evaluate_trial(config: dict, seeds: list[int], target: str = "auto") -> list
 
 
 def trial_function(study: Study) -> Callable:
-    """``evaluate_trial``, or the ``module:function`` named by the study's ``trial_function`` key."""
+    """``evaluate_trial``, the task trial of a ``[task]`` study, or the ``module:function`` named by the study's
+    ``trial_function`` key."""
     spec = study.source.get("trial_function")
     if not spec:
-        return evaluate_trial
+        return partial(task_trial, task=study.task) if study.objective == "task" else evaluate_trial
     module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name)
-
-
-def score(study: Study, results: list[dict]) -> tuple[float, dict, str, str]:
-    """(objective, means, status, reason) of one trial's per-seed results; degenerate → the study's penalty."""
-    def mean(key):
-        vals = [math.inf if r.get(key) is None else float(r[key]) for r in results]
-        return float(np.mean(vals))
-    summary = {"E": mean("E"), "mc": mean("memory_capacity"), "rate_hz": mean("rate_hz"),
-               "spikes": mean("spikes")}
-    reasons = "; ".join(f"seed {r['seed']}: {r['reason']}" for r in results if r.get("degenerate"))
-    if reasons:
-        return study.penalty, summary, "degenerate", reasons
-    if study.objective == "E":
-        value = summary["E"]
-    elif study.objective == "neg_mc":
-        value = -summary["mc"]
-    else:  # rate_at_mc
-        if summary["mc"] < study.min_mc:
-            return study.penalty, summary, "degenerate", f"MC {summary['mc']:.2f} < min_mc {study.min_mc:g}"
-        value = summary["rate_hz"]
-    if not math.isfinite(value):
-        return study.penalty, summary, "degenerate", "objective not finite"
-    return float(value), summary, "ok", ""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as e:
+        raise StudyError(f"trial_function: cannot load {spec!r} ({type(e).__name__}: {e})") from None
 
 
 @dataclass
@@ -87,23 +70,73 @@ def _executor(workers: int, scheduler: str | None) -> tuple[Executor, Callable[[
     return pool, lambda: pool.shutdown(cancel_futures=True)
 
 
-def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies", scheduler: str | None = None,
-              progress: bool = True) -> StudyRun:
-    """Run (or resume) a study until ``study.calls`` trials are stored; every trial is committed when it ends."""
+class Penalty:
+    """The value told to the optimizer for degenerate and failed trials: the study's fixed ``penalty``, or with
+    ``penalty = "worst"`` the worst finished trial's objective so far, updated in the optimizer's record
+    (``opt.yi``) whenever a worse trial finishes (before any has, they hold a provisional ``PROVISIONAL``). A flat
+    penalty far above the finished trials' range flattens a GP surrogate; the worst finished value keeps it within
+    the range."""
+
+    PROVISIONAL = 1.0
+
+    def __init__(self, study: Study, opt):
+        self.fixed = None if study.penalty == "worst" else float(study.penalty)
+        self.opt, self.space = opt, study.space
+        self.worst = -math.inf
+        self.penalised: list[int] = []       # positions in opt.yi of the trials told the running worst
+
+    def value(self) -> float:
+        """What a degenerate or failed trial is told now."""
+        if self.fixed is not None:
+            return self.fixed
+        return self.worst if math.isfinite(self.worst) else self.PROVISIONAL
+
+    def tell(self, trials: list[Trial]) -> None:
+        """Tell the optimizer a batch of recorded trials (in order)."""
+        self.worst = max([self.worst] + [t.objective for t in trials if t.status == "ok"])
+        for i in self.penalised:             # refit on the next tell with the current worst
+            self.opt.yi[i] = self.value()
+        xs, ys = [], []
+        for t in trials:
+            if t.status != "ok" and self.fixed is None:
+                self.penalised.append(len(self.opt.yi) + len(xs))
+            xs.append([t.params[d.field] for d in self.space])
+            ys.append(t.objective if t.status == "ok" else self.value())
+        if xs:
+            self.opt.tell(xs, ys)
+
+
+def optimizer(study: Study):
+    """skopt's ``Optimizer`` for the study's surrogate, or random search for a ``random`` arm."""
     from skopt import Optimizer
+
+    from .arms import RandomSearch
+    dims = [d.to_skopt() for d in study.space]
+    if study.surrogate == "random":
+        return RandomSearch(dims, study.calls, study.random_state)
+    return Optimizer(dims, base_estimator=study.surrogate, n_initial_points=study.initial_points,
+                     acq_func=study.acquisition, random_state=study.random_state)
+
+
+def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies", scheduler: str | None = None,
+              progress: bool = True, executor: Executor | None = None) -> StudyRun:
+    """Run (or resume) a study until ``study.calls`` trials are stored; every trial is committed when it ends.
+    ``executor`` runs the trials (default: a process pool of ``study.workers``, or the Dask cluster at
+    ``scheduler``), and is left running when given."""
     from tqdm.auto import tqdm
 
     out_dir = Path(out_dir)
     store = TrialStore(out_dir / f"{study.name}.sqlite", study, resume)
-    dims = [d.to_skopt() for d in study.space]
-    opt = Optimizer(dims, base_estimator=study.surrogate, n_initial_points=study.initial_points,
-                    acq_func=study.acquisition, random_state=study.random_state)
+    opt = optimizer(study)
+    penalty = Penalty(study, opt)
     done = store.trials()
-    if done:                                    # replay: the optimizer continues where the study stopped
-        opt.tell([[t.params[d.field] for d in study.space] for t in done], [t.objective for t in done])
+    penalty.tell(done)                          # replay: the optimizer continues where the study stopped
     fn = trial_function(study)
     _prebuild(study, fn, scheduler)
-    executor, shutdown = _executor(study.workers, scheduler)
+    if executor is None:
+        executor, shutdown = _executor(study.workers, scheduler)
+    else:
+        shutdown = lambda: None                 # noqa: E731 — the caller's executor outlives this study
     bar = tqdm(total=study.calls, initial=len(done), desc=study.name, unit="trial", disable=not progress)
 
     def best_text():
@@ -115,15 +148,16 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
             k = min(study.workers, study.calls - len(done))
             xs = opt.ask(n_points=k) if k > 1 else [opt.ask()]
             futures = {}
-            ys: list[float | None] = [None] * len(xs)
+            batch: list[Trial | None] = [None] * len(xs)
             for slot, x in enumerate(xs):
                 params = {d.field: _py(v) for d, v in zip(study.space, x)}
                 started, t0 = now(), time.perf_counter()
                 try:
                     config = study.config_for(params).to_dict()
                 except ConfigError as e:        # an invalid combination: recorded, never evaluated
-                    ys[slot] = study.penalty
-                    done.append(_record(store, params, study, None, started, 0.0, f"invalid config: {e}", slot))
+                    batch[slot] = _record(store, params, study, None, started, 0.0, f"invalid config: {e}",
+                                          penalty.value())
+                    done.append(batch[slot])
                     bar.update()
                     continue
                 futures[executor.submit(fn, config, list(study.seeds), study.target)] = (slot, params, started, t0)
@@ -133,12 +167,12 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
                     results, error = fut.result(), ""
                 except Exception as e:          # noqa: BLE001 — a failed trial is data, not a crash
                     results, error = None, f"{type(e).__name__}: {e}"
-                trial = _record(store, params, study, results, started, time.perf_counter() - t0, error, slot)
-                ys[slot] = trial.objective
-                done.append(trial)
+                batch[slot] = _record(store, params, study, results, started, time.perf_counter() - t0, error,
+                                      penalty.value())
+                done.append(batch[slot])
                 bar.update()
                 bar.set_postfix_str(best_text())
-            opt.tell([list(x) for x in xs], ys)
+            penalty.tell(batch)
     finally:
         bar.close()
         shutdown()
@@ -151,11 +185,14 @@ def _py(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
-def _record(store: TrialStore, params, study: Study, results, started, duration, error, slot) -> Trial:
+def _record(store: TrialStore, params, study: Study, results, started, duration, error, penalty: float) -> Trial:
+    """Score and store one trial; a degenerate or failed one is stored with ``penalty`` (the value told for it)."""
     if results is None:
-        objective, summary, status, reason = study.penalty, {}, "failed", error
+        objective, summary, status, reason = penalty, {}, "failed", error
     else:
         objective, summary, status, reason = score(study, results)
+        if status != "ok":
+            objective = penalty
     trial_id = store.add(params, objective, summary, list(study.seeds), status, duration, started, reason,
                          results)
     return Trial(trial_id, params, objective, summary.get("E", math.inf), summary.get("mc", math.nan),

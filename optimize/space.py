@@ -8,11 +8,21 @@ surrogate = "GP"            # GP | RF | ET (Gaussian process, random forest, ext
 acquisition = "EI"          # EI | PI | LCB | gp_hedge
 random_state = 0
 seeds = [0, 1]              # every trial is evaluated on these seeds; the objective is their mean
-objective = "E"             # E | neg_mc | rate_at_mc
+objective = "E"             # E | neg_mc | rate_at_mc | task (scored by the [task] table)
 min_mc = 5.0                # rate_at_mc: trials below this MC get the penalty
-penalty = 20.0              # objective value recorded for degenerate networks
+penalty = "worst"           # told for degenerate trials: a number, or "worst" (the worst finished trial so far)
 workers = 2                 # trials evaluated at a time
 config = "base.toml"        # optional base config file (relative to the study file)
+arms = ["heterogeneous", "homogeneous", "random"]   # matched arms sharing budget, seeds and evaluation
+repeats = 3                 # each arm is run with random_state, random_state + 1, …
+eval_seeds = [10, 11, 12]   # fresh seeds on which every arm's best is re-evaluated (disjoint from seeds)
+
+[task]                      # objective = "task": a validation split carved from the training data
+kind = "classify"           # classify | predict
+dataset = "GunPoint"        # a classification set / .ts path, or a series name for predict
+scalar = "tradeoff"         # error | tradeoff (error + weight × spikes per sample / 1000) | min_spikes
+weight = 0.05               # tradeoff: error per 1000 spikes per sample
+min_accuracy = 0.8          # min_spikes, classify: fewest spikes with at least this validation accuracy
 
 [set]                       # dotted overrides of the base config
 n_neurons = 500
@@ -41,11 +51,14 @@ from hrsnn import ConfigError, ReservoirConfig
 from hrsnn.model.config import read_toml
 from hrsnn.model.parameters import SEED_MAX
 
-OBJECTIVES = ("E", "neg_mc", "rate_at_mc")
+OBJECTIVES = ("E", "neg_mc", "rate_at_mc", "task")
+ARMS = ("heterogeneous", "homogeneous", "random", "HeNHoS", "HoNHeS")
 SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken with scikit-learn >= 1.7
 ACQUISITIONS = ("EI", "PI", "LCB", "gp_hedge")
 _KEYS = {"name", "calls", "initial_points", "surrogate", "acquisition", "random_state", "seeds", "objective",
-         "min_mc", "penalty", "workers", "config", "set", "space", "target", "trial_function"}
+         "min_mc", "penalty", "workers", "config", "set", "space", "target", "trial_function", "arms", "repeats",
+         "eval_seeds", "task"}
+DEFAULT_EVAL_SEEDS = (1000, 1001, 1002)
 
 
 class StudyError(ConfigError):
@@ -83,10 +96,20 @@ class Study:
     seeds: tuple[int, ...] = (0,)
     objective: str = "E"
     min_mc: float = 5.0
-    penalty: float = 20.0
+    penalty: float | str = 20.0
     workers: int = 1
     target: str = "auto"
+    arms: tuple[str, ...] = ("heterogeneous",)
+    repeats: int = 1
+    eval_seeds: tuple[int, ...] = DEFAULT_EVAL_SEEDS
+    task: dict | None = None
+    arm: str = "heterogeneous"     # the arm this study is (a matched study's arms are derived by optimize.arms)
     source: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def matched(self) -> bool:
+        """Run as a matched study (``optimize.matched``): several arms, repeats, or a task objective."""
+        return len(self.arms) > 1 or self.repeats > 1 or self.objective == "task"
 
     def config_for(self, params: dict[str, Any]) -> ReservoirConfig:
         """The base config with one trial's parameter values applied (validated)."""
@@ -97,6 +120,8 @@ class Study:
         """Identifies what a stored trial means: the space, the objective, the seeds and the base config."""
         key = {"space": [d.__dict__ for d in self.space], "objective": self.objective, "min_mc": self.min_mc,
                "penalty": self.penalty, "seeds": list(self.seeds), "base": self.base.to_dict()}
+        if self.arm != "heterogeneous" or self.task:      # single-arm E studies keep their stored fingerprint
+            key.update(arm=self.arm, task=self.task)
         return hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -177,11 +202,38 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
         lo = 0 if k == "random_state" else 1
         _need(isinstance(v, int) and not isinstance(v, bool) and v >= lo, f"{k}: expected an integer >= {lo}, got {v!r}")
     _need(ints["initial_points"] <= ints["calls"], "initial_points: must be <= calls")
-    for k in ("min_mc", "penalty"):
-        v = data.get(k, 5.0 if k == "min_mc" else 20.0)
-        _need(isinstance(v, (int, float)) and math.isfinite(v), f"{k}: expected a finite number")
-    return Study(name=data["name"], space=dims, base=base, calls=ints["calls"],
-                 initial_points=ints["initial_points"], surrogate=surrogate, acquisition=acquisition,
-                 random_state=ints["random_state"], seeds=tuple(seeds), objective=objective,
-                 min_mc=float(data.get("min_mc", 5.0)), penalty=float(data.get("penalty", 20.0)),
-                 workers=ints["workers"], target=data.get("target", "auto"), source=data)
+    min_mc = data.get("min_mc", 5.0)
+    _need(isinstance(min_mc, (int, float)) and math.isfinite(min_mc), "min_mc: expected a finite number")
+    penalty = data.get("penalty", 20.0)
+    _need(penalty == "worst" or (isinstance(penalty, (int, float)) and not isinstance(penalty, bool)
+                                 and math.isfinite(penalty)), f"penalty: expected a finite number or \"worst\", got {penalty!r}")
+    arms = data.get("arms", ["heterogeneous"])
+    _need(isinstance(arms, list) and arms and len(set(arms)) == len(arms),
+          f"arms: a non-empty list of distinct arms from {', '.join(ARMS)}")
+    bad = [a for a in arms if a not in ARMS]
+    _need(not bad, f"arms: unknown arm {bad[0] if bad else ''!r}; allowed: {', '.join(ARMS)}")
+    repeats = data.get("repeats", 1)
+    _need(isinstance(repeats, int) and not isinstance(repeats, bool) and repeats >= 1,
+          f"repeats: expected an integer >= 1, got {repeats!r}")
+    eval_seeds = data.get("eval_seeds", list(DEFAULT_EVAL_SEEDS))
+    _need(isinstance(eval_seeds, list) and eval_seeds and all(isinstance(s, int) and 0 <= s <= SEED_MAX
+                                                                for s in eval_seeds),
+          f"eval_seeds: a non-empty list of integers in [0, {SEED_MAX}]")
+    _need(not set(eval_seeds) & set(seeds), f"eval_seeds: {sorted(set(eval_seeds) & set(seeds))} are also search "
+          "seeds; the re-evaluation needs seeds the search never saw")
+    task = data.get("task")
+    _need((objective == "task") == (task is not None),
+          "task: objective = \"task\" needs a [task] table (and a [task] table needs objective = \"task\")")
+    if task is not None:
+        from .objectives import check_task
+        task = check_task(task)
+    study = Study(name=data["name"], space=dims, base=base, calls=ints["calls"],
+                  initial_points=ints["initial_points"], surrogate=surrogate, acquisition=acquisition,
+                  random_state=ints["random_state"], seeds=tuple(seeds), objective=objective,
+                  min_mc=float(min_mc), penalty=penalty if penalty == "worst" else float(penalty),
+                  workers=ints["workers"], target=data.get("target", "auto"), arms=tuple(arms), repeats=repeats,
+                  eval_seeds=tuple(eval_seeds), task=task, source=data)
+    from .arms import derive
+    for arm in study.arms:                       # every arm's space must be derivable: refuse it here if not
+        derive(study, arm, 0)
+    return study

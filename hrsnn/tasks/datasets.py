@@ -108,10 +108,10 @@ def classification_split(dataset: str, test_dataset: str | None = None, seed: in
         if sibling.is_file():
             X_test, y_test = load_ts(sibling)
             return X, y, X_test, y_test, f"test file {sibling.name} (sibling of {path.name})"
-    return _holdout(X, y, seed, test_fraction, path.name)
+    return holdout(X, y, seed, test_fraction, path.name)
 
 
-def _holdout(X, y, seed: int, test_fraction: float, name: str):
+def holdout(X, y, seed: int, test_fraction: float, name: str):
     """A stratified hold-out of one labelled file: each class split in proportion, drawn from ``seed``."""
     classes, counts = np.unique(y, return_counts=True)
     if counts.min() < 2:

@@ -1,0 +1,86 @@
+"""Matched arms: the studies a matched study runs with one budget, one set of seeds and one evaluation.
+
+- ``heterogeneous``: the space as written (the study's surrogate);
+- ``homogeneous``: every neuron and STDP distribution made a constant (``ReservoirConfig.homogeneous``); a searched
+  mean (``….mean`` or ``….loc``) then searches that constant, a searched spread (``….cv``, ``….std``) is dropped;
+- ``HeNHoS`` / ``HoNHeS``: the same for the STDP / the neuron distributions only (the paper's ablations);
+- ``random``: the heterogeneous space sampled at random (the baseline a surrogate must beat).
+
+Each (arm, repeat) is a study of its own, ``<name>-<arm>-r<repeat>``, with its own trial store (so ``--resume``
+works per arm) and the random state ``random_state + repeat``.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from hrsnn import ConfigError
+
+from .space import Dimension, Study, StudyError
+
+# which distribution groups each arm makes homogeneous
+_FLAT = {"heterogeneous": (), "random": (), "homogeneous": ("neuron", "stdp"), "HeNHoS": ("stdp",),
+         "HoNHeS": ("neuron",)}
+MEANS, SPREADS = ("mean", "loc"), ("cv", "std")
+
+
+def _flat_dimension(dim: Dimension, groups: tuple[str, ...], base) -> Dimension | None:
+    """``dim`` in an arm whose ``groups`` are homogeneous: a mean searches the constant, a spread is dropped."""
+    parts = dim.field.split(".")
+    if parts[0] not in groups or len(parts) != 3:
+        return dim
+    dist = getattr(getattr(base, parts[0]), parts[1], None)
+    if not hasattr(dist, "homogeneous"):
+        return dim
+    if parts[2] in SPREADS:
+        return None
+    if parts[2] in MEANS:
+        return dataclasses.replace(dim, field=".".join(parts[:2]))
+    raise StudyError(f"space.{dim.field}: a homogeneous arm cannot search {parts[2]!r} of a distribution (it "
+                     f"searches means: {', '.join(MEANS)}; spreads {', '.join(SPREADS)} are pinned to 0)")
+
+
+def derive(study: Study, arm: str, repeat: int) -> Study:
+    """The study that ``arm`` runs in repeat ``repeat`` of ``study``."""
+    groups = _FLAT[arm]
+    base = study.base.homogeneous(neurons="neuron" in groups, stdp="stdp" in groups) if groups else study.base
+    space = tuple(d for d in (_flat_dimension(d, groups, study.base) for d in study.space) if d is not None)
+    if not space:
+        raise StudyError(f"arms: the {arm} arm has nothing to search (the space holds only spreads)")
+    searched = {d.field for d in study.space}
+    for d in space:
+        if d.field in searched:
+            continue
+        for value in list(d.categories) if d.kind == "categorical" else [d.low, d.high]:
+            try:                                 # a mean's range must suit the constant it now sets
+                base.with_updates({d.field: value})
+            except ConfigError as e:
+                raise StudyError(f"arms: {arm} arm, space.{d.field}: {e}") from None
+    return dataclasses.replace(study, name=f"{study.name}-{arm}-r{repeat}", space=space, base=base,
+                               random_state=study.random_state + repeat, arm=arm,
+                               surrogate="random" if arm == "random" else study.surrogate)
+
+
+class RandomSearch:
+    """Random sampling with skopt's ask/tell interface (skopt's ``dummy`` surrogate is broken with current
+    scikit-learn): the ``calls`` points are drawn up front from ``random_state``, so a resumed search asks the
+    same points an uninterrupted one would."""
+
+    def __init__(self, dimensions, calls: int, random_state: int):
+        from skopt.space import Space
+        self.points = Space(dimensions).rvs(n_samples=calls, random_state=np.random.RandomState(random_state))
+        self.asked = 0
+        self.Xi: list[list] = []
+        self.yi: list[float] = []
+
+    def tell(self, xs: list[list], ys: list[float]) -> None:
+        self.Xi += xs
+        self.yi += ys
+        self.asked = max(self.asked, len(self.yi))
+
+    def ask(self, n_points: int | None = None):
+        n = n_points or 1
+        out = self.points[self.asked:self.asked + n]
+        self.asked += n
+        return out if n_points else out[0]
