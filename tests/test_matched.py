@@ -1,0 +1,208 @@
+"""Matched studies: arms, repeats, fresh-seed re-evaluation, random search, task objectives and their errors."""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from optimize import StudyError, load_study
+from optimize.arms import derive
+from optimize.matched import best_so_far, run_matched, save_matched, summarize
+from optimize.plots import pareto_front
+from optimize.store import TrialStore
+
+MATCHED = """
+name = "{name}"
+calls = {calls}
+initial_points = 5
+random_state = 3
+seeds = [0]
+workers = {workers}
+penalty = "worst"
+arms = {arms}
+repeats = {repeats}
+eval_seeds = [7, 8]
+trial_function = "tests.analytic:{fn}"
+
+[space."neuron.tau_m.mean"]
+low = 5.0
+high = 200.0
+[space."neuron.tau_m.cv"]
+low = 0.0
+high = 2.0
+[space."stdp.tau_plus.cv"]
+low = 0.0
+high = 1.0
+"""
+
+
+def write(tmp_path, name="mm", calls=12, workers=1, arms='["heterogeneous", "homogeneous", "random"]', repeats=2,
+          fn="bowl", extra=""):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(MATCHED.format(name=name, calls=calls, workers=workers, arms=arms, repeats=repeats, fn=fn)
+                    + extra)
+    return path
+
+
+def test_arms_share_the_budget_and_differ_only_where_they_should(tmp_path):
+    study = load_study(write(tmp_path, arms='["heterogeneous", "homogeneous", "random", "HeNHoS", "HoNHeS"]'))
+    fields = {arm: [d.field for d in derive(study, arm, 1).space] for arm in study.arms}
+    assert fields["heterogeneous"] == fields["random"] == ["neuron.tau_m.mean", "neuron.tau_m.cv", "stdp.tau_plus.cv"]
+    assert fields["homogeneous"] == ["neuron.tau_m"] == fields["HoNHeS"][:1]
+    assert fields["HeNHoS"] == ["neuron.tau_m.mean", "neuron.tau_m.cv"]
+    assert fields["HoNHeS"] == ["neuron.tau_m", "stdp.tau_plus.cv"]
+    homo = derive(study, "homogeneous", 1)
+    assert homo.random_state == study.random_state + 1 and homo.calls == study.calls and homo.seeds == study.seeds
+    cfg = homo.config_for({"neuron.tau_m": 33.0})
+    assert cfg.neuron.tau_m.kind == "constant" and cfg.neuron.tau_m.mean == 33.0
+    assert cfg.stdp.tau_plus.kind == "constant"
+    assert derive(study, "random", 0).surrogate == "random"
+
+
+def test_matched_study_end_to_end(tmp_path):
+    study = load_study(write(tmp_path, calls=14))
+    matched = run_matched(study, out_dir=tmp_path, progress=False)
+    assert {arm: len(runs) for arm, runs in matched.runs.items()} == {"heterogeneous": 2, "homogeneous": 2,
+                                                                      "random": 2}
+    for runs in matched.runs.values():
+        assert all(len(r.trials) == 14 for r in runs)
+    # the random arm's repeats are different random samples of the same space
+    r0, r1 = ([t.params for t in r.trials] for r in matched.runs["random"])
+    assert r0 != r1
+    # the bowl's minimum (E = 1 at τ mean 30, CV 0.7) is out of the homogeneous arm's reach (CV 0): E ≥ 1.49
+    summary = save_matched(matched, tmp_path)
+    he, ho = summary["arms"]["heterogeneous"], summary["arms"]["homogeneous"]
+    assert ho["fresh"][0] >= 1.49 - 1e-9 > he["fresh"][0]
+    assert "heterogeneous" in summary["verdict"] and "lower" in summary["verdict"]
+    for arm in study.arms:                       # fresh seeds are the eval seeds, and the picked config is saved
+        assert all([x["seed"] for x in e["results"]] == [7, 8] for e in matched.fresh[arm])
+        assert Path(summary["arms"][arm]["config"]).exists()
+    assert Path(tmp_path / "mm" / "convergence.png").stat().st_size > 10_000
+    assert 0.0 <= summary["search"]["gp_ahead_share"] <= 1.0
+    # degenerate trials (τ mean > 150) were told the worst finished objective, never a flat penalty
+    trials = [t for runs in matched.runs.values() for r in runs for t in r.trials]
+    bad = [t for t in trials if t.status == "degenerate"]
+    assert bad and all(t.objective < 20 for t in bad)
+    curve = best_so_far(matched.runs["heterogeneous"][0])
+    assert np.all(np.diff(curve[np.isfinite(curve)]) <= 0)
+
+
+def test_each_arm_resumes_after_kill(tmp_path):
+    path = write(tmp_path, name="killed", calls=8, workers=2, fn="slow_bowl", repeats=1,
+                 arms='["heterogeneous", "homogeneous"]')
+    cmd = [sys.executable, "-m", "hrsnn", "optimize", str(path), "--dir", str(tmp_path), "--quiet"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    second = tmp_path / "killed" / "killed-homogeneous-r0.sqlite"
+    deadline = time.time() + 120
+    count = 0
+    while time.time() < deadline and count < 2:
+        time.sleep(0.2)
+        if second.exists():
+            try:
+                count = sqlite3.connect(second).execute("SELECT COUNT(*) FROM trials").fetchone()[0]
+            except sqlite3.OperationalError:
+                count = 0
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    first = TrialStore(tmp_path / "killed" / "killed-heterogeneous-r0.sqlite").trials()
+    assert len(first) == 8 and 2 <= len(TrialStore(second).trials()) < 8
+    out = subprocess.run(cmd + ["--resume"], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert TrialStore(tmp_path / "killed" / "killed-heterogeneous-r0.sqlite").trials() == first
+    assert len(TrialStore(second).trials()) == 8
+    assert "heterogeneous" in out.stdout and "homogeneous" in out.stdout and "fresh seeds" in out.stdout
+
+
+BAD = """
+name = "bad"
+calls = 8
+initial_points = 4
+seeds = [0]
+trial_function = "tests.analytic:bowl"
+{top}
+[space."neuron.tau_m.mean"]
+low = 5.0
+high = 200.0
+{tables}
+"""
+TASK_TABLE = '[task]\nkind = "{kind}"\ndataset = "{dataset}"\n'
+
+
+@pytest.mark.parametrize("top, tables, message", [
+    ('arms = ["heterogeneous", "bogus"]', "", r"arms: unknown arm 'bogus'"),
+    ("repeats = 0", "", r"repeats: expected an integer >= 1, got 0"),
+    ("eval_seeds = [0, 9]", "", r"eval_seeds: \[0\] are also search seeds"),
+    ('objective = "task"', "", r"task: objective = \"task\" needs a \[task\] table"),
+    ('objective = "task"', '[task]\nkind = "classify"\n', r"task.dataset: a task objective needs a dataset"),
+    ('objective = "task"', TASK_TABLE.format(kind="classify", dataset="GunPoint") + 'scalar = "min_spikes"\n'
+     "min_accuracy = 1.5\n", r"task.min_accuracy: 1.5 outside the allowed range \[0, 1\]"),
+    ('objective = "task"', TASK_TABLE.format(kind="predict", dataset="narma10") + 'scalar = "min_spikes"\n',
+     r"task.max_nrmse: scalar = \"min_spikes\" on a predict task needs it"),
+    ('objective = "task"', TASK_TABLE.format(kind="predict", dataset="nope"), r"task.dataset: unknown predict dataset"),
+    ('penalty = "huge"', "", r"penalty: expected a finite number or \"worst\""),
+])
+def test_bad_matched_study_files(tmp_path, top, tables, message):
+    (tmp_path / "bad.toml").write_text(BAD.format(top=top, tables=tables))
+    with pytest.raises(StudyError, match=message):
+        load_study(tmp_path / "bad.toml")
+
+
+def test_pareto_front():
+    pts = np.array([[10, 0.5], [20, 0.3], [15, 0.6], [30, 0.3], [5, 0.9], [25, 0.1]])
+    np.testing.assert_array_equal(pareto_front(pts), [[5, 0.9], [10, 0.5], [20, 0.3], [25, 0.1]])
+
+
+TASK = """
+name = "{name}"
+calls = 3
+initial_points = 2
+seeds = [0]
+eval_seeds = [5]
+workers = 2
+target = "numba"
+arms = ["heterogeneous", "homogeneous"]
+objective = "task"
+[set]
+n_neurons = 60
+[task]
+kind = "{kind}"
+dataset = "{dataset}"
+scalar = "tradeoff"
+weight = 0.01
+max_train = 20
+n_steps = 600
+[space."neuron.tau_m.mean"]
+low = 10.0
+high = 60.0
+[space."neuron.tau_m.cv"]
+low = 0.0
+high = 1.5
+"""
+
+
+@pytest.mark.parametrize("kind, dataset", [("classify", "GunPoint"), ("predict", "narma10")])
+def test_task_objective_on_a_tiny_reservoir(tmp_path, kind, dataset):
+    (tmp_path / "t.toml").write_text(TASK.format(name=f"t{kind}", kind=kind, dataset=dataset))
+    study = load_study(tmp_path / "t.toml")
+    matched = run_matched(study, out_dir=tmp_path, progress=False)
+    summary = save_matched(matched, tmp_path)
+    for arm in ("heterogeneous", "homogeneous"):
+        run = matched.runs[arm][0]
+        for t in run.trials:                  # every trial records its error and its spikes per sample
+            r = t.results[0]
+            assert 0 <= r["error"] and r["spikes_per_sample"] >= 0
+            if t.status == "ok":
+                assert t.objective == pytest.approx(r["error"] + 0.01 * r["spikes_per_sample"] / 1000)
+        test = matched.fresh[arm][0]["test"][0]
+        assert test["seed"] == 5 and ("hold" not in test["split"])
+    assert (tmp_path / f"t{kind}" / "pareto.png").stat().st_size > 10_000
+    assert "DOMINATES" in summary["verdict"] or "does NOT dominate" in summary["verdict"]
+    json.dumps(summarize(matched), default=str)
