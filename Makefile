@@ -6,9 +6,8 @@ STAMP   := $(VENV)/.installed
 export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
-SEEDS   ?= 0 1 2
 
-.PHONY: install demo test test-slow bench optimize optimize-quick classify predict reproduce reproduce-quick clean
+.PHONY: install demo test test-slow bench optimize optimize-quick efficiency efficiency-quick classify predict reproduce reproduce-quick clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,8 +17,9 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# The main job in small: optimized heterogeneous vs optimized homogeneous reservoir, verdict on fresh seeds.
 demo: $(STAMP)
-	$(BIN)/hrsnn compare --seeds $(SEEDS) --out results/demo
+	$(BIN)/hrsnn optimize experiments/studies/demo.toml --resume
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -32,6 +32,14 @@ optimize: $(STAMP)
 
 optimize-quick: $(STAMP)
 	$(BIN)/hrsnn optimize experiments/studies/quick.toml --resume
+
+# Matched studies (heterogeneous vs homogeneous vs random search) on the memory protocol and the development tasks:
+# results/efficiency/report.md (rerunning resumes the stored arms).
+efficiency: $(STAMP)
+	$(BIN)/hrsnn efficiency experiments/efficiency.toml
+
+efficiency-quick: $(STAMP)
+	$(BIN)/hrsnn efficiency experiments/efficiency-quick.toml
 
 # Reproduction: models x datasets x seeds; hrsnn-bo uses the best of `make optimize` (reproduce-quick: of
 # `make optimize-quick`).

@@ -23,6 +23,15 @@ def register(sub) -> None:
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_optimize)
 
+    p = sub.add_parser("efficiency", help="matched studies on the memory protocol and the development tasks, with a "
+                       "report (resumes stored arms)")
+    p.add_argument("experiment", metavar="EXPERIMENT.toml")
+    p.add_argument("--workers", type=int, help="trials evaluated at a time (default: the file's 'workers')")
+    p.add_argument("--dir", default="studies", help="where the studies are stored (default: studies/)")
+    p.add_argument("--out", default="results", help="where the report goes (default: results/)")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_efficiency)
+
     p = sub.add_parser("study", help="'show' a stored study's trials and best, or 'export' them as CSV")
     p.add_argument("action", choices=("show", "export"))
     p.add_argument("name")
@@ -66,6 +75,20 @@ def cmd_optimize(args) -> int:
     return 0
 
 
+def cmd_efficiency(args) -> int:
+    from .efficiency import run_efficiency
+    try:
+        report = run_efficiency(args.experiment, args.dir, args.out, progress=not args.quiet,
+                                overrides={"workers": args.workers})
+    except KeyboardInterrupt:
+        print(f"hrsnn: interrupted; finished trials are stored. Continue with: hrsnn efficiency {args.experiment}",
+              file=sys.stderr)
+        return 130
+    print(report.read_text())
+    print(f"written: {report}")
+    return 0
+
+
 def _optimize_matched(args, study) -> int:
     from .matched import run_matched, save_matched, table
     try:
@@ -80,7 +103,8 @@ def _optimize_matched(args, study) -> int:
             else f"objective {study.objective}")
     print(f"\nstudy {study.name}: arms {', '.join(study.arms)}; {study.repeats} repeat(s) of {study.calls} trials; "
           f"{what}; search seeds {list(study.seeds)}, fresh seeds {list(study.eval_seeds)} "
-          "(mean ± std over repeats; fresh: over repeats × fresh seeds)")
+          "(search best, fresh: mean ± std over repeats; ok: repeats non-degenerate on every fresh seed; the rest "
+          "over repeats × fresh seeds)")
     print(table(summary))
     print(summary["verdict"])
     q = summary["search"]

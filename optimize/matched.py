@@ -174,14 +174,16 @@ def table(summary: dict[str, Any]) -> str:
     """The arms side by side, as printed by ``hrsnn optimize``."""
     task = summary["objective"] == "task"
     cols = (["validation error", "test score", "spikes/sample"] if task else ["E", "MC", "rate (Hz)"])
-    head = f"{'arm':<14} {'search best':>17} {'fresh seeds':>17} " + " ".join(f"{c:>17}" for c in cols)
+    head = (f"{'arm':<14} {'search best':>17} {'fresh seeds':>17} {'ok':>5} "
+            + " ".join(f"{c:>17}" for c in cols))
     lines = [head, "-" * len(head)]
     for arm, row in summary["arms"].items():
-        def pm(stat, fmt=".4g"):
+        def pm(stat, fmt=".3g"):
             m, s, n = stat
             return f"{m:{fmt}} ± {s:{fmt}}" if n else "–"
         keys = (["validation_error", "test_score", "test_spikes_per_sample"] if task
                 else ["E", "memory_capacity", "rate_hz"])
-        lines.append(f"{arm:<14} {pm(row['search_best']):>17} {pm(row['fresh']):>17} "
+        ok = f"{row['fresh'][2]}/{len(row['best_params'])}"
+        lines.append(f"{arm:<14} {pm(row['search_best']):>17} {pm(row['fresh']):>17} {ok:>5} "
                      + " ".join(f"{pm(row[k]):>17}" for k in keys))
     return "\n".join(lines)

@@ -174,12 +174,17 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
     path = Path(path)
     data = read_toml(path, "study", StudyError)
     data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return parse_study(data, path.parent)
+
+
+def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
+    """Validate a study's table (as read from a study file); ``config`` paths are relative to ``folder``."""
     unknown = set(data) - _KEYS
     _need(not unknown, f"{sorted(unknown)[0] if unknown else ''}: unknown study key; allowed: {', '.join(sorted(_KEYS))}")
     _need(isinstance(data.get("name"), str) and data["name"].replace("-", "").replace("_", "").isalnum(),
           "name: a study name of letters, digits, - and _ is required")
     try:
-        base = ReservoirConfig.load(path.parent / data["config"]) if "config" in data else ReservoirConfig()
+        base = ReservoirConfig.load(Path(folder) / data["config"]) if "config" in data else ReservoirConfig()
         if data.get("set"):
             base = base.with_updates(data["set"])
     except ConfigError as e:
