@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from hrsnn.tasks.reproduce import load_experiment
+from optimize.efficiency import load_experiment as load_efficiency
 from optimize.space import load_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,5 +20,10 @@ def test_makefile_runs_experiment_files():
 def test_makefile_experiment_file_exists_and_loads(name):
     path = ROOT / name
     assert path.is_file(), f"{name} is run by the Makefile but missing from the checkout"
-    loaded = load_study(path) if "/studies/" in name else load_experiment(path)
-    assert loaded.name
+    if "/studies/" in name:
+        assert load_study(path).name
+    elif "efficiency" in name:
+        experiment, studies = load_efficiency(path)
+        assert experiment and len(studies) >= 3 and {"heterogeneous", "homogeneous", "random"} <= set(studies[0].arms)
+    else:
+        assert load_experiment(path).name
