@@ -63,6 +63,7 @@ def cmd_evaluate(args) -> int:
             ("synaptic events", f"{result.synaptic_events}"),
             ("E = rate / MC (Hz)", f"{result.E:.4g}"),
             ("E_raw = spikes / MC", f"{result.E_raw:.4g}"),
+            ("E→E weights after STDP", f"mean {result.weight_mean:.4g}, std {result.weight_std:.4g}"),
             ("degenerate", result.reason or "no"),
             ("seed", f"{result.seed}"), ("wall (s)", f"{result.wall_s:.1f}")]
     width = max(len(r[0]) for r in rows)
@@ -112,6 +113,7 @@ def cmd_classify(args) -> int:
     result = classify(args.dataset, model=args.model, config=load_config(args), seed=args.seed,
                       max_train=args.max_train, max_test=args.max_test, with_e=not args.no_e,
                       test_dataset=args.test_dataset, test_fraction=args.test_fraction, n_bins=args.n_bins,
+                      input_features=not args.no_input_features,
                       gap=args.gap, length=args.length, target=args.target, progress=not args.quiet)
     return _cell_output(args, result)
 
@@ -120,6 +122,7 @@ def cmd_predict(args) -> int:
     from .tasks.cells import predict
     result = predict(args.task, model=args.model, config=load_config(args), seed=args.seed, n_steps=args.n_steps,
                      horizon=args.horizon, washout=args.washout, with_e=not args.no_e, target=args.target,
+                     input_features=not args.no_input_features,
                      progress=not args.quiet)
     return _cell_output(args, result)
 
@@ -148,6 +151,8 @@ def _cell_args(p: argparse.ArgumentParser) -> None:
                    help="hrsnn (the config), mrsnn/henhos/honhes (its ablations), esn (reservoirpy), linear")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-e", action="store_true", help="skip the memory-protocol E evaluation")
+    p.add_argument("--no-input-features", action="store_true",
+                   help="the readout sees the reservoir's states only, not the input beside them")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 

@@ -9,7 +9,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 
-from hrsnn import ConfigError, InputError
+from hrsnn import ConfigError, InputError, ReservoirConfig
 from hrsnn.sim.drive import drive
 from hrsnn.tasks.estimators import HRSNNClassifier, HRSNNRegressor, as_sequences
 
@@ -76,7 +76,7 @@ def test_spiking_classifier_end_to_end(tiny):
     X, y = two_class_set(n=24)
     clf = HRSNNClassifier(tiny, model="hrsnn", seed=0, target=TARGET).fit(X[:16], y[:16])
     features, activity = clf.run(X[16:])
-    assert features.shape == (8, 3 * tiny.n_neurons)
+    assert features.shape == (8, 3 * (tiny.n_neurons + 2))                       # states and the 2 input channels
     assert activity.spikes > 0 and activity.spikes_per_sample == activity.spikes / 8
     assert clf.weights_.shape and not np.allclose(clf.weights_, tiny.stdp.w_init)   # STDP changed the weights
     assert clf.score(X[16:], y[16:]) >= 0.75
@@ -117,3 +117,17 @@ def test_cli_cells_print_json():
     out = subprocess.run([sys.executable, "-m", "hrsnn", "classify", "--dataset", "NoSuchSet"],
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "NoSuchSet" in out.stderr
+
+
+def test_input_features_sit_beside_the_states():
+    rng = np.random.default_rng(0)
+    u, y = rng.uniform(-1, 1, (300, 2)), rng.uniform(-1, 1, 300)
+    cfg = ReservoirConfig(n_neurons=40)
+    with_input = HRSNNRegressor(cfg, model="esn", washout=10).fit(u, y)
+    states_only = HRSNNRegressor(cfg, model="esn", washout=10, input_features=False).fit(u, y)
+    a, b = with_input.run(u)[0], states_only.run(u)[0]
+    assert a.shape == (300, 42) and b.shape == (300, 40)
+    np.testing.assert_allclose(a[:, :40], b)
+    np.testing.assert_allclose(a[:, 40:], with_input._scaled(u))
+    with pytest.raises(ConfigError, match="input_features: expected true or false"):
+        HRSNNRegressor(cfg, model="esn", input_features="yes").fit(u, y)

@@ -104,6 +104,9 @@ def test_evaluate_small_network(small_config, tmp_path):
     assert r.synaptic_events > r.spikes
     back = EfficiencyResult.from_dict(json.loads(r.save(tmp_path / "r.json").read_text()))
     assert back.E == r.E and back.config == small_config.to_dict() and back.seed == 0
+    assert r.weight_std > 0                                      # STDP spread the E→E weights
+    frozen = evaluate(small_config.with_updates({"stdp.enabled": False}), seed=0, target=TARGET)
+    assert frozen.weight_std == 0 and frozen.weight_mean == small_config.stdp.w_init
 
 
 @pytest.mark.parametrize("update, reason", [

@@ -36,6 +36,7 @@ class EfficiencyResult:
     ridge: float                 # ridge penalty of the MC readouts (selected when task.ridge = 0)
     train_spikes: int            # spikes during the STDP phase
     weight_mean: float           # mean E→E weight after STDP (× j_ee)
+    weight_std: float            # spread of the E→E weights after STDP (0 before learning)
     wall_s: float
     seed: int
     config: dict[str, Any] = field(default_factory=dict)
@@ -56,6 +57,7 @@ class EfficiencyResult:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EfficiencyResult:
         d = dict(d)
+        d.setdefault("weight_std", math.nan)          # results saved before it was recorded
         for k, missing in (("E", math.inf), ("E_raw", math.inf), ("ridge", math.nan)):
             d[k] = missing if d[k] is None else d[k]
         return cls(**d)
@@ -97,7 +99,8 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
         E=math.inf if reason else efficiency(rate, mc_total),
         E_raw=math.inf if reason else run.n_spikes / mc_total,
         degenerate=bool(reason), reason=reason, ridge=ridge, train_spikes=train_spikes,
-        weight_mean=float(w.mean()) if len(w) else 0.0, wall_s=wall_s, seed=int(seed),
+        weight_mean=float(w.mean()) if len(w) else 0.0, weight_std=float(w.std()) if len(w) else 0.0,
+        wall_s=wall_s, seed=int(seed),
         config=config.to_dict(),
     )
 

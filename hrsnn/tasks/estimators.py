@@ -11,7 +11,9 @@
 
 Spiking models run the unsupervised STDP phase on the training inputs on ``fit``, freeze the weights, then read
 filtered spike traces (``config.states``) once per input step. Sequences of a set are played one after the
-other with ``gap`` rest steps (u = 0) between them. Features of a sequence are its states averaged over
+other with ``gap`` rest steps (u = 0) between them. With ``input_features`` (the default) the readout sees the
+scaled input beside the states (as an ESN readout usually does), so a reservoir adds to the linear floor instead of
+having to carry the input through its spikes. Features of a sequence are its states averaged over
 ``n_bins`` equal time segments; the readout is a ridge classifier / regressor on standardised features with the
 penalty chosen by leave-one-out cross-validation from ``alphas`` (standardisation floored so that a feature
 that barely varied in training cannot dominate at test time, see ``readouts.FeatureScaler``).
@@ -108,6 +110,8 @@ class _ReservoirEstimator(BaseEstimator):
         if self.config is not None and not isinstance(self.config, ReservoirConfig):
             raise ConfigError(f"config: expected a ReservoirConfig or None, got {type(self.config).__name__}")
         check_seed(self.seed)
+        if not isinstance(self.input_features, bool):
+            raise ConfigError(f"input_features: expected true or false, got {self.input_features!r}")
         if not self.alphas or not all(np.isfinite(a) and a > 0 for a in self.alphas):
             raise ConfigError(f"alphas: expected positive ridge penalties, got {self.alphas!r}")
 
@@ -130,12 +134,18 @@ class _ReservoirEstimator(BaseEstimator):
         return np.clip((x - self.input_mean_) / self.input_scale_, -1.0, 1.0)
 
     def _passes(self, seqs: list[np.ndarray], gap: int, train: bool) -> tuple[list[np.ndarray], Activity]:
-        """States (T_i, F) of each scaled sequence and the activity of the pass; with ``train`` the spiking
-        reservoir first learns (STDP) on the same sequences and keeps its weights in ``weights_``."""
+        """Features (T_i, F) of each scaled sequence — the reservoir's states, and the input itself with
+        ``input_features`` — and the activity of the pass."""
         if self.model == "linear":
             return seqs, Activity(0, 0.0, 0.0, 0.0)
-        if self.model == "esn":
-            return self._esn_states(seqs)
+        states, activity = self._esn_states(seqs) if self.model == "esn" else self._spiking_states(seqs, gap, train)
+        if self.input_features:
+            states = [np.hstack([s, x]) for s, x in zip(states, seqs)]
+        return states, activity
+
+    def _spiking_states(self, seqs: list[np.ndarray], gap: int, train: bool) -> tuple[list[np.ndarray], Activity]:
+        """The spiking reservoir's states per sequence; with ``train`` it first learns (STDP) on the same sequences
+        and keeps its weights in ``weights_``."""
         cfg = self.reservoir_config_
         lengths = [len(x) + gap for x in seqs]
         channels = seqs[0].shape[1]
@@ -191,13 +201,15 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
         Resample every sequence to this many steps (linear interpolation); None keeps the lengths.
     alphas : tuple of float
         Ridge penalties tried (leave-one-out cross-validation on the training set).
+    input_features : bool
+        Give the readout the scaled input beside the reservoir's states (default True).
     target : str
         Simulation target ("auto", "numba", "standalone", "cython", "numpy"); all give the same spikes.
     """
 
     def __init__(self, config: ReservoirConfig | None = None, model: str = "hrsnn", seed: int = 0,
                  n_bins: int = 3, gap: int = 10, length: int | None = None, alphas: tuple = ALPHAS,
-                 target: str = "auto", progress: bool = False):
+                 target: str = "auto", progress: bool = False, input_features: bool = True):
         self.config = config
         self.model = model
         self.seed = seed
@@ -207,6 +219,7 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
         self.alphas = alphas
         self.target = target
         self.progress = progress
+        self.input_features = input_features
 
     def _prepare(self, X) -> list[np.ndarray]:
         seqs = as_sequences(X)
@@ -263,7 +276,8 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
     """
 
     def __init__(self, config: ReservoirConfig | None = None, model: str = "hrsnn", seed: int = 0,
-                 washout: int = 100, alphas: tuple = ALPHAS, target: str = "auto", progress: bool = False):
+                 washout: int = 100, alphas: tuple = ALPHAS, target: str = "auto", progress: bool = False,
+                 input_features: bool = True):
         self.config = config
         self.model = model
         self.seed = seed
@@ -271,6 +285,7 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
         self.alphas = alphas
         self.target = target
         self.progress = progress
+        self.input_features = input_features
 
     def fit(self, X, y) -> HRSNNRegressor:
         self._check_params()
