@@ -1,12 +1,12 @@
 """hrsnn: spike-efficient heterogeneous recurrent spiking neural networks (LIF reservoirs + STDP)."""
-from .model.config import InputConfig, NeuronConfig, ReservoirConfig, StateConfig, STDPConfig, SynapseConfig, TaskConfig
-from .model.distributions import Constant, Gamma, LogNormal, TruncNormal, Uniform
 from .errors import ConfigError, HRSNNError, InputError
-from .tasks.estimators import HRSNNClassifier, HRSNNRegressor
 from .measure.evaluate import EfficiencyResult, evaluate, evaluate_many
 from .measure.metrics import MemoryCapacity, efficiency, memory_capacity, nrmse
-from .sim.network import Reservoir
 from .measure.readouts import RidgeReadout
+from .model.config import InputConfig, NeuronConfig, ReservoirConfig, StateConfig, STDPConfig, SynapseConfig, TaskConfig
+from .model.distributions import Constant, Gamma, LogNormal, TruncNormal, Uniform
+from .sim.network import Reservoir
+from .tasks.estimators import HRSNNClassifier, HRSNNRegressor
 
 __all__ = [
     "ReservoirConfig", "NeuronConfig", "STDPConfig", "SynapseConfig", "InputConfig", "StateConfig",

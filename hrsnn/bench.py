@@ -105,8 +105,8 @@ def merge_rounds(parts: list[dict]) -> dict:
 
 def default_evaluation(repeats: int) -> dict:
     """Wall time of ``hrsnn.evaluate()`` on the default config and target, seed 0, after one warm-up."""
-    from .model.config import ReservoirConfig
     from .measure.evaluate import evaluate
+    from .model.config import ReservoirConfig
     config = ReservoirConfig()
     evaluate(config, 0)
     times = []

@@ -8,9 +8,9 @@ import tomllib
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from .sim.targets import TARGETS
-from .model.config import ReservoirConfig, field_docs
 from .errors import HRSNNError
+from .model.config import ReservoirConfig, field_docs
+from .sim.targets import TARGETS
 
 
 def parse_value(text: str):

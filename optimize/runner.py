@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-import numpy as np
 
 from hrsnn import ConfigError, ReservoirConfig, evaluate
 

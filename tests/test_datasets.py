@@ -2,8 +2,13 @@ import numpy as np
 import pytest
 
 from hrsnn import InputError
-from hrsnn.tasks.datasets import (classification_names, classification_split, load_classification, load_series,
-                                  series_names)
+from hrsnn.tasks.datasets import (
+    classification_names,
+    classification_split,
+    load_classification,
+    load_series,
+    series_names,
+)
 
 pytest.importorskip("aeon")
 
@@ -29,8 +34,9 @@ def test_every_shipped_set_loads_by_name():
 
 
 def test_ts_file_by_path_and_bad_inputs(tmp_path):
-    import aeon.datasets
     from pathlib import Path
+
+    import aeon.datasets
     path = Path(aeon.datasets.__file__).parent / "data" / "UnitTest" / "UnitTest_TRAIN.ts"
     X, y = load_classification(str(path))
     assert X.shape[0] == len(y) == 20
@@ -68,8 +74,9 @@ def test_narma10_follows_its_recurrence():
 
 def _gunpoint(tmp_path, *names):
     """Copies of GunPoint's shipped files under the given names (TRAIN first, then TEST)."""
-    import aeon.datasets
     from pathlib import Path
+
+    import aeon.datasets
     src = Path(aeon.datasets.__file__).parent / "data" / "GunPoint"
     out = []
     for name, part in zip(names, ("TRAIN", "TEST")):

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 
 from hrsnn import Reservoir, evaluate
-from hrsnn.sim.standalone import StandaloneEngine
 from hrsnn.errors import HRSNNError
 from hrsnn.measure.evaluate import memory_input
+from hrsnn.sim.standalone import StandaloneEngine
 
 pytestmark = pytest.mark.skipif(shutil.which("g++") is None, reason="needs a C++ compiler")
 

@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 
 from hrsnn import Reservoir, evaluate, evaluate_many
-from hrsnn.sim.targets import resolve_target
-from hrsnn.parallel import share_cores
-from hrsnn.model.config import ReservoirConfig
-from hrsnn.sim.drive import drive
 from hrsnn.errors import HRSNNError, InputError
 from hrsnn.measure.evaluate import memory_input
-from hrsnn.sim.eventsim import LAYOUTS, PAD, _run_parts, default_threads, run_eventsim, wait_all
+from hrsnn.model.config import ReservoirConfig
 from hrsnn.model.parameters import WIRING, Parameters, seed_streams
+from hrsnn.parallel import share_cores
+from hrsnn.sim.drive import drive
+from hrsnn.sim.eventsim import LAYOUTS, PAD, _run_parts, default_threads, run_eventsim, wait_all
+from hrsnn.sim.targets import resolve_target
 
 from .conftest import TARGET
 

@@ -3,8 +3,8 @@ import json
 import pytest
 
 from hrsnn import ConfigError, ReservoirConfig
-from hrsnn.tasks.reproduce import load_experiment, run_experiment
 from hrsnn.tasks.report import verdict
+from hrsnn.tasks.reproduce import load_experiment, run_experiment
 
 TINY = """
 name = "tiny"

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..model.config import ABLATIONS, ReservoirConfig
 from ..errors import ConfigError
+from ..model.config import ABLATIONS, ReservoirConfig
 from .evaluate import EfficiencyResult, evaluate_many
+
 
 @dataclass
 class Comparison:

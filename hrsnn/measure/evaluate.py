@@ -10,14 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from ..model.config import RIDGE_GRID, ReservoirConfig
 from ..errors import InputError
-from .metrics import efficiency, memory_capacity
-from ..parallel import cores, process_pool
-from ..sim.targets import resolve_target
-from ..sim.drive import drive
+from ..model.config import RIDGE_GRID, ReservoirConfig
 from ..model.parameters import Parameters, check_seed
+from ..parallel import cores, process_pool
+from ..sim.drive import drive
 from ..sim.states import RunResult
+from ..sim.targets import resolve_target
+from .metrics import efficiency, memory_capacity
 
 
 @dataclass

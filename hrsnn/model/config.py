@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import tomli_w
 
-from . import distributions as D
 from ..errors import ConfigError
+from . import distributions as D
 
 # unit symbol -> (dimension, factor to SI)
 _UNITS = {

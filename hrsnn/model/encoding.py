@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .config import InputConfig
 from ..errors import InputError
+from .config import InputConfig
 
 
 def as_input(u, n_channels: int | None = None, name: str = "u") -> np.ndarray:

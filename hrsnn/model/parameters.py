@@ -19,7 +19,6 @@ from ..memo import Memo
 from . import encoding
 from .config import ReservoirConfig
 
-
 SEED_MAX = 2**32 - 1
 
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import encoding
-from .targets import ENGINES, resolve_target
-from ..model.config import ReservoirConfig
 from ..errors import InputError
+from ..model import encoding
+from ..model.config import ReservoirConfig
 from ..model.parameters import Parameters, seed_streams
 from .network import Reservoir
 from .states import RunResult
+from .targets import ENGINES, resolve_target
 
 PAD_STEPS = 250
 

@@ -31,13 +31,12 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from .. import parallel
-from ..model import encoding
-from ..model.config import ReservoirConfig
 from ..errors import HRSNNError
 from ..memo import Memo
+from ..model import encoding
+from ..model.config import ReservoirConfig
 from ..model.parameters import Parameters, seed_streams
 from .states import RunResult, run_states
-
 
 SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "f8"), ("tau_minus", "f8"),
                     ("a_plus", "f8"), ("a_minus", "f8"), ("pre_step", "i4"), ("post_step", "i4")])

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import HRSNNError
 from ..model import encoding
 from ..model.config import ReservoirConfig
-from ..errors import HRSNNError
-from .network import LIF_MODEL, LIF_STEP, STDP_MODEL, STDP_ON_POST, STDP_ON_PRE
 from ..model.parameters import Parameters, seed_streams
+from .network import LIF_MODEL, LIF_STEP, STDP_MODEL, STDP_ON_POST, STDP_ON_PRE
 from .states import RunResult, run_states
 
 ENGINE_VERSION = 2  # bump when the generated network changes in a way the model strings do not show

@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
+from ..measure.metrics import nrmse
 from ..model.config import ReservoirConfig
 from ..model.parameters import check_seed
 from .datasets import classification_split, load_series
-from ..errors import InputError
 from .estimators import MODELS, HRSNNClassifier, HRSNNRegressor, as_sequences
-from ..measure.metrics import nrmse
 
 
 @dataclass

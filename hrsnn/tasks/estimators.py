@@ -28,12 +28,12 @@ from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ..model.config import ABLATIONS, ReservoirConfig
-from ..model.parameters import check_seed
-from ..sim.drive import drive
 from ..errors import ConfigError, InputError
 from ..measure.metrics import nrmse
 from ..measure.readouts import FeatureScaler
+from ..model.config import ABLATIONS, ReservoirConfig
+from ..model.parameters import check_seed
+from ..sim.drive import drive
 
 SPIKING = {"hrsnn": "HRSNN", "mrsnn": "MRSNN", "henhos": "HeNHoS", "honhes": "HoNHeS"}
 MODELS = (*SPIKING, "esn", "linear")

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
 from ..model.config import ReservoirConfig, read_toml
 from ..model.parameters import SEED_MAX, check_seed
-from ..errors import ConfigError
 from .estimators import MODELS, SPIKING, model_config
 
 _KEYS = {"name", "seeds", "models", "bo_study", "workers", "target", "set", "classify", "predict"}
@@ -179,9 +179,9 @@ def run_experiment(exp: Experiment, parts=("classify", "predict"), out_dir: str 
 
     from tqdm.auto import tqdm
 
-    from ..parallel import cores, process_pool
     from ..measure.compare import Comparison
     from ..measure.evaluate import evaluate_many
+    from ..parallel import cores, process_pool
     out = Path(out_dir) / exp.name
     out.mkdir(parents=True, exist_ok=True)
     store = out / "cells.jsonl"
