@@ -21,14 +21,20 @@ def parse_value(text: str):
         return text
 
 
-def load_config(args) -> ReservoirConfig:
-    config = ReservoirConfig.load(args.config) if args.config else ReservoirConfig()
+def set_updates(args) -> dict:
+    """The ``--set FIELD=VALUE`` options as dotted updates."""
     updates = {}
     for item in args.set or []:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise HRSNNError(f"--set {item!r}: expected dotted.field=VALUE")
         updates[key.strip()] = parse_value(value.strip())
+    return updates
+
+
+def load_config(args) -> ReservoirConfig:
+    config = ReservoirConfig.load(args.config) if args.config else ReservoirConfig()
+    updates = set_updates(args)
     return config.with_updates(updates) if updates else config
 
 
@@ -108,9 +114,23 @@ def _cell_output(args, result) -> int:
     return 0
 
 
+def _model_config(args, dataset: str):
+    """(model kind, config, label): a shipped pick (``hrsnn-bo``, ``mrsnn-bo``) runs its config, with ``--set``
+    applied on top; any other model runs ``--config`` / ``--set``."""
+    from .tasks.picks import PICKS, load_pick
+    if args.model not in PICKS:
+        return args.model, load_config(args), args.model
+    if args.config:
+        raise HRSNNError(f"--config: {args.model} runs its shipped pick; change it with --set")
+    config, source = load_pick(args.model, dataset)
+    print(f"{args.model}: {source}", file=sys.stderr)
+    return "hrsnn", config.with_updates(set_updates(args)), args.model
+
+
 def cmd_classify(args) -> int:
     from .tasks.cells import classify
-    result = classify(args.dataset, model=args.model, config=load_config(args), seed=args.seed,
+    model, config, label = _model_config(args, args.dataset)
+    result = classify(args.dataset, model=model, config=config, seed=args.seed, label=label,
                       max_train=args.max_train, max_test=args.max_test, with_e=not args.no_e,
                       test_dataset=args.test_dataset, test_fraction=args.test_fraction, n_bins=args.n_bins,
                       input_features=not args.no_input_features,
@@ -120,7 +140,8 @@ def cmd_classify(args) -> int:
 
 def cmd_predict(args) -> int:
     from .tasks.cells import predict
-    result = predict(args.task, model=args.model, config=load_config(args), seed=args.seed, n_steps=args.n_steps,
+    model, config, label = _model_config(args, args.task)
+    result = predict(args.task, model=model, config=config, seed=args.seed, label=label, n_steps=args.n_steps,
                      horizon=args.horizon, washout=args.washout, with_e=not args.no_e, target=args.target,
                      input_features=not args.no_input_features,
                      progress=not args.quiet)
@@ -145,10 +166,12 @@ def cmd_reproduce(args) -> int:
 
 def _cell_args(p: argparse.ArgumentParser) -> None:
     from .tasks.estimators import MODELS
+    from .tasks.picks import PICKS
     _config_args(p)
     _run_args(p)
-    p.add_argument("--model", default="hrsnn", choices=MODELS,
-                   help="hrsnn (the config), mrsnn/henhos/honhes (its ablations), esn (reservoirpy), linear")
+    p.add_argument("--model", default="hrsnn", choices=(*MODELS, *PICKS),
+                   help="hrsnn (the config), mrsnn/henhos/honhes (its ablations), esn (reservoirpy), linear; "
+                        "hrsnn-bo/mrsnn-bo: the optimized heterogeneous / homogeneous picks of make efficiency")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-e", action="store_true", help="skip the memory-protocol E evaluation")
     p.add_argument("--no-input-features", action="store_true",

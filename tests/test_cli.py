@@ -77,3 +77,26 @@ def test_a_bad_seed_is_one_line_on_every_command(command):
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
     assert lines[0].startswith("hrsnn: error: seed") and "[0, 4294967295]" in lines[0]
+
+
+def test_shipped_picks_run_as_models(tmp_path):
+    small = ReservoirConfig(n_neurons=40, dt=0.25)
+    for study, model, n in (("memory", "hrsnn-bo", 40), ("narma10", "mrsnn-bo", 30)):
+        (tmp_path / study).mkdir()
+        small.with_updates({"n_neurons": n}).save(tmp_path / study / f"{model}.toml")
+    env = {"HRSNN_PICKS": str(tmp_path)}
+    args = ["--n-steps", "400", "--no-e", "--json", "--quiet", "--target", TARGET]
+    own = _run_env(env, "predict", "--task", "narma10", "--model", "mrsnn-bo", *args)
+    assert own.returncode == 0, own.stderr
+    assert json.loads(own.stdout)["model"] == "mrsnn-bo" and "narma10/mrsnn-bo.toml" in own.stderr
+    fallback = _run_env(env, "predict", "--task", "narma10", "--model", "hrsnn-bo", "--set", "n_neurons=20", *args)
+    assert fallback.returncode == 0 and "memory/hrsnn-bo.toml" in fallback.stderr
+    missing = _run_env({"HRSNN_PICKS": str(tmp_path / "none")}, "predict", "--task", "narma10", "--model",
+                       "hrsnn-bo", *args)
+    assert missing.returncode == 2 and missing.stderr.strip().splitlines()[-1].startswith("hrsnn: error: model: no")
+
+
+def _run_env(env, *args):
+    import os
+    return subprocess.run([sys.executable, "-m", "hrsnn", *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
