@@ -102,37 +102,9 @@ def _fresh(row: dict) -> str:
     return f"{_pm(row['fresh'])} ({row['fresh'][2]}/{n})"
 
 
-def arms_figure(summaries: list[dict], path: Path) -> Path:
-    """Per study: each arm's fresh-seed score and spikes per sample (mean ± std) — the efficiency at a glance."""
-    from .plots import _pyplot
-    plt = _pyplot()
-    n = len(summaries)
-    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.6), squeeze=False)
-    for ax, summary in zip(axes[0], summaries):
-        task = summary["task"]
-        for i, (arm, row) in enumerate(summary["arms"].items()):
-            if task:
-                x, y = row["test_spikes_per_sample"], row["test_score"]
-            else:
-                x, y = row["rate_hz"], row["memory_capacity"]
-            if not (x[2] and y[2]):
-                continue
-            ax.errorbar([x[0]], [y[0]], xerr=[x[1]], yerr=[y[1]], fmt="o", color=f"C{i}", label=arm, capsize=3)
-        if task:
-            unit = "sequence" if task["kind"] == "classify" else "step"
-            metric = "accuracy ↑" if task["kind"] == "classify" else "NRMSE ↓"
-            ax.set(title=task["dataset"], xlabel=f"spikes per {unit} (test)", ylabel=f"test {metric}")
-        else:
-            ax.set(title="memory protocol", xlabel="mean rate (Hz)", ylabel="MC ↑ (fresh seeds)")
-        ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Path:
     """``report.md``: per study the arms' search and fresh-seed results, the verdict and the search quality."""
+    from .plots import arms_figure
     figure = arms_figure(summaries, out / "arms.png")
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# {name}: optimized heterogeneous vs optimized homogeneous reservoirs", "",

@@ -13,6 +13,12 @@ def _pyplot():
     return plt
 
 
+def _save(plt, fig, path: str | Path) -> Path:
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return Path(path)
+
+
 def _log_if_wide(ax, values) -> None:
     """Log y axis when the finite objectives are all positive and span more than two decades."""
     v = np.asarray([x for x in values if np.isfinite(x)], dtype=float)
@@ -34,9 +40,7 @@ def convergence_plot(run, path: str | Path) -> Path:
     ax.set(xlabel="trial", ylabel=f"objective ({run.study.objective})", title=f"{run.study.name}: convergence")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return _save(plt, fig, path)
 
 
 def objective_plot(run, path: str | Path) -> Path:
@@ -59,9 +63,7 @@ def objective_plot(run, path: str | Path) -> Path:
     if ok:
         fig.colorbar(sc, ax=axes[0].tolist(), label="trial order")
     fig.suptitle(f"{run.study.name}: objective vs parameters (degenerate trials omitted)")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return _save(plt, fig, path)
 
 
 def arms_convergence_plot(matched, path: str | Path) -> Path:
@@ -87,9 +89,7 @@ def arms_convergence_plot(matched, path: str | Path) -> Path:
            title=f"{study.name}: best so far per arm (band: min–max over repeats)")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return _save(plt, fig, path)
 
 
 def pareto_front(points: np.ndarray) -> np.ndarray:
@@ -122,6 +122,30 @@ def pareto_plot(matched, path: str | Path) -> Path:
            title=f"{matched.study.name}: error vs spikes, all trials")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return Path(path)
+    return _save(plt, fig, path)
+
+
+def arms_figure(summaries: list[dict], path: str | Path) -> Path:
+    """Per study: each arm's fresh-seed score and spikes per sample (mean ± std) — the efficiency at a glance."""
+    plt = _pyplot()
+    n = len(summaries)
+    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.6), squeeze=False)
+    for ax, summary in zip(axes[0], summaries):
+        task = summary["task"]
+        for i, (arm, row) in enumerate(summary["arms"].items()):
+            if task:
+                x, y = row["test_spikes_per_sample"], row["test_score"]
+            else:
+                x, y = row["rate_hz"], row["memory_capacity"]
+            if not (x[2] and y[2]):
+                continue
+            ax.errorbar([x[0]], [y[0]], xerr=[x[1]], yerr=[y[1]], fmt="o", color=f"C{i}", label=arm, capsize=3)
+        if task:
+            unit = "sequence" if task["kind"] == "classify" else "step"
+            metric = "accuracy ↑" if task["kind"] == "classify" else "NRMSE ↓"
+            ax.set(title=task["dataset"], xlabel=f"spikes per {unit} (test)", ylabel=f"test {metric}")
+        else:
+            ax.set(title="memory protocol", xlabel="mean rate (Hz)", ylabel="MC ↑ (fresh seeds)")
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return _save(plt, fig, path)

@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-
 from hrsnn import ConfigError, ReservoirConfig, evaluate
 
 from .objectives import score, task_trial

@@ -1,11 +1,8 @@
 """Matched studies: arms, repeats, fresh-seed re-evaluation, random search, task objectives and their errors."""
 import json
 import os
-import signal
-import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +13,8 @@ from optimize.arms import derive
 from optimize.matched import best_so_far, run_matched, save_matched, summarize
 from optimize.plots import pareto_front
 from optimize.store import TrialStore
+
+from .killing import kill_after_trials
 
 MATCHED = """
 name = "{name}"
@@ -98,20 +97,8 @@ def test_each_arm_resumes_after_kill(tmp_path):
                  arms='["heterogeneous", "homogeneous"]')
     cmd = [sys.executable, "-m", "hrsnn", "optimize", str(path), "--dir", str(tmp_path), "--quiet"]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
     second = tmp_path / "killed" / "killed-homogeneous-r0.sqlite"
-    deadline = time.time() + 120
-    count = 0
-    while time.time() < deadline and count < 2:
-        time.sleep(0.2)
-        if second.exists():
-            try:
-                count = sqlite3.connect(second).execute("SELECT COUNT(*) FROM trials").fetchone()[0]
-            except sqlite3.OperationalError:
-                count = 0
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    kill_after_trials(cmd, env, second, 2)
     first = TrialStore(tmp_path / "killed" / "killed-heterogeneous-r0.sqlite").trials()
     assert len(first) == 8 and 2 <= len(TrialStore(second).trials()) < 8
     out = subprocess.run(cmd + ["--resume"], env=env, capture_output=True, text=True, timeout=300)

@@ -1,15 +1,15 @@
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from optimize import StudyError, TrialStore, load_study, run_study, save_outputs
+
+from .killing import kill_after_trials
 
 STUDY = """
 name = "{name}"
@@ -93,20 +93,8 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
     path = write(tmp_path, name="killme", calls=14, workers=2, fn="slow_bowl")
     cmd = [sys.executable, "-m", "hrsnn", "optimize", str(path), "--dir", str(tmp_path), "--quiet", "--no-baseline"]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
     store = tmp_path / "killme.sqlite"
-    deadline = time.time() + 120
-    count = 0
-    while time.time() < deadline and count < 5:
-        time.sleep(0.2)
-        if store.exists():
-            try:
-                count = sqlite3.connect(store).execute("SELECT COUNT(*) FROM trials").fetchone()[0]
-            except sqlite3.OperationalError:
-                count = 0
-    os.killpg(proc.pid, signal.SIGKILL)            # kill -9, workers included
-    proc.wait()
+    kill_after_trials(cmd, env, store, 5)          # kill -9, workers included
     before = {t.id: t for t in TrialStore(store).trials()}
     assert 5 <= len(before) < 14
     out = subprocess.run(cmd + ["--resume"], env=env, capture_output=True, text=True, timeout=300)
