@@ -115,12 +115,14 @@ def verdict(study: Study, arms: dict) -> str:
         metric = "accuracy" if higher else "NRMSE"
         spread = math.sqrt((da ** 2 + db ** 2) / 2)
         better = (sa - sb) if higher else (sb - sa)
-        at_least = better >= -spread
-        dominates = at_least and pa <= pb
-        return (f"test {metric}: heterogeneous {sa:.3f} ± {da:.3f} vs homogeneous {sb:.3f} ± {db:.3f} "
-                f"({'at least as good' if at_least else 'worse'}, pooled spread {spread:.3f}); spikes per sample "
-                f"{pa:.4g} vs {pb:.4g} — the optimized heterogeneous reservoir "
-                f"{'DOMINATES' if dominates else 'does NOT dominate'} the optimized homogeneous one")
+        score = ("ties on " if abs(better) <= spread else "better " if better > 0 else "worse ") + metric
+        fewer = pa <= pb
+        why = [w for w, bad in (("a worse score", better < -spread), ("more spikes", not fewer)) if bad]
+        return (f"test {metric}: heterogeneous {sa:.3f} ± {da:.3f} vs homogeneous {sb:.3f} ± {db:.3f} ({score}; "
+                f"pooled spread {spread:.3f}); spikes per sample {pa:.4g} vs {pb:.4g} ({'fewer' if fewer else 'more'}) "
+                f"— the optimized heterogeneous reservoir "
+                + ("DOMINATES the optimized homogeneous one (no worse score, no more spikes)" if not why else
+                   f"does NOT dominate the optimized homogeneous one ({' and '.join(why)})"))
     (ma, sa, _), (mb, sb, _) = he["fresh"], ho["fresh"]
     spread = math.sqrt((sa ** 2 + sb ** 2) / 2)
     word = ("lower" if ma < mb - spread else "higher" if ma > mb + spread else "within the spread of")
