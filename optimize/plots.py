@@ -128,9 +128,12 @@ def pareto_plot(matched, path: str | Path) -> Path:
 def arms_figure(summaries: list[dict], path: str | Path) -> Path:
     """Per study: each arm's fresh-seed score and spikes per sample (mean ± std) — the efficiency at a glance."""
     plt = _pyplot()
-    n = len(summaries)
-    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.6), squeeze=False)
-    for ax, summary in zip(axes[0], summaries):
+    cols = min(4, len(summaries))
+    rows = -(-len(summaries) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.5 * rows), squeeze=False)
+    for ax in axes.flat[len(summaries):]:
+        ax.axis("off")
+    for ax, summary in zip(axes.flat, summaries):
         task = summary["task"]
         for i, (arm, row) in enumerate(summary["arms"].items()):
             if task:
