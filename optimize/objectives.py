@@ -66,6 +66,11 @@ def check_task(task: Any) -> dict:
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < lo):
             raise StudyError(f"task.{key}: expected an integer >= {lo}, got {v!r}")
         out[key] = v
+    if kind == "predict":               # the training steps (70 %) less the validation share must exceed the washout
+        fit = round(round(out["n_steps"] * 0.7) * (1.0 - out["validation"]))
+        if fit <= out["washout"] + 1:
+            raise StudyError(f"task.n_steps: {out['n_steps']} leaves {fit} steps to fit after the test and validation "
+                             f"shares, need more than washout {out['washout']} + 1")
     return out
 
 
@@ -95,7 +100,7 @@ def _activity(config, seed: int, score: float, error: float, activity, n_neurons
 def task_trial(config: dict, seeds: list[int], target: str = "auto", task: dict | None = None) -> list[dict]:
     """A trial scored on ``task``'s validation split (runs in a worker process): one dict per seed."""
     from hrsnn import HRSNNClassifier, HRSNNRegressor, ReservoirConfig, nrmse
-    from hrsnn.tasks.cells import prediction_split
+    from hrsnn.tasks.cells import prediction_split, split_series, subset
     from hrsnn.tasks.datasets import classification_split, holdout
     from hrsnn.tasks.estimators import as_sequences
     cfg = ReservoirConfig.from_dict(config)
@@ -105,9 +110,8 @@ def task_trial(config: dict, seeds: list[int], target: str = "auto", task: dict 
             X, y, _, _, _ = classification_split(task["dataset"], seed=0)
             X = as_sequences(X)
             Xf, yf, Xv, yv, _ = holdout(X, np.asarray(y), seed, task["validation"], task["dataset"])
-            if task["max_train"] and len(Xf) > task["max_train"]:
-                keep = np.sort(np.random.default_rng([seed, 7]).choice(len(Xf), task["max_train"], replace=False))
-                Xf, yf = [Xf[i] for i in keep], yf[keep]
+            keep = subset(len(Xf), task["max_train"], seed)
+            Xf, yf = [Xf[i] for i in keep], yf[keep]
             clf = HRSNNClassifier(cfg, model="hrsnn", seed=seed, n_bins=task["n_bins"], target=target).fit(Xf, yf)
             features, activity = clf.run(Xv)
             accuracy = float((clf.readout_.predict(features) == yv).mean())
@@ -115,13 +119,10 @@ def task_trial(config: dict, seeds: list[int], target: str = "auto", task: dict 
         else:
             w = task["washout"]
             X, y, _, _ = prediction_split(task["dataset"], task["n_steps"], task["horizon"], washout=w, seed=seed)
-            split = int(round(len(X) * (1.0 - task["validation"])))
-            if split <= w + 1 or len(X) - split < 2:
-                raise StudyError(f"task.n_steps: {task['n_steps']} too short for washout {w} and validation "
-                                 f"{task['validation']}")
-            reg = HRSNNRegressor(cfg, model="hrsnn", seed=seed, washout=w, target=target).fit(X[:split], y[:split])
-            states, activity = reg.run(X[split - w:])
-            error = nrmse(y[split:], reg.readout_.predict(states)[w:])
+            Xf, yf, Xv, yv = split_series(X, y, task["validation"], w, "task.n_steps")
+            reg = HRSNNRegressor(cfg, model="hrsnn", seed=seed, washout=w, target=target).fit(Xf, yf)
+            states, activity = reg.run(Xv)
+            error = nrmse(yv, reg.readout_.predict(states)[w:])
             out.append(_activity(cfg, seed, error, error, activity, cfg.n_neurons))
     return out
 

@@ -135,6 +135,14 @@ def _need(cond: bool, message: str) -> None:
         raise StudyError(message)
 
 
+def _seeds(data: dict[str, Any], key: str, default: list[int]) -> list[int]:
+    seeds = data.get(key, default)
+    _need(isinstance(seeds, list) and seeds and all(isinstance(s, int) and not isinstance(s, bool)
+                                                    and 0 <= s <= SEED_MAX for s in seeds),
+          f"{key}: a non-empty list of integers in [0, {SEED_MAX}]")
+    return seeds
+
+
 def parse_dimension(name: str, spec: Any, base: ReservoirConfig) -> Dimension:
     where = f"space.{name}"
     _need(isinstance(spec, dict), f"{where}: expected a table with low/high or categories")
@@ -198,9 +206,7 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     _need(surrogate in SURROGATES, f"surrogate: {surrogate!r} is not one of {', '.join(SURROGATES)}")
     acquisition = data.get("acquisition", "EI")
     _need(acquisition in ACQUISITIONS, f"acquisition: {acquisition!r} is not one of {', '.join(ACQUISITIONS)}")
-    seeds = data.get("seeds", [0])
-    _need(isinstance(seeds, list) and seeds and all(isinstance(s, int) and 0 <= s <= SEED_MAX for s in seeds),
-          f"seeds: a non-empty list of integers in [0, {SEED_MAX}]")
+    seeds = _seeds(data, "seeds", [0])
     ints = {k: data.get(k, d) for k, d in (("calls", 30), ("initial_points", 10), ("workers", 1),
                                              ("random_state", 0))}
     for k, v in ints.items():
@@ -220,10 +226,7 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     repeats = data.get("repeats", 1)
     _need(isinstance(repeats, int) and not isinstance(repeats, bool) and repeats >= 1,
           f"repeats: expected an integer >= 1, got {repeats!r}")
-    eval_seeds = data.get("eval_seeds", list(DEFAULT_EVAL_SEEDS))
-    _need(isinstance(eval_seeds, list) and eval_seeds and all(isinstance(s, int) and 0 <= s <= SEED_MAX
-                                                                for s in eval_seeds),
-          f"eval_seeds: a non-empty list of integers in [0, {SEED_MAX}]")
+    eval_seeds = _seeds(data, "eval_seeds", list(DEFAULT_EVAL_SEEDS))
     _need(not set(eval_seeds) & set(seeds), f"eval_seeds: {sorted(set(eval_seeds) & set(seeds))} are also search "
           "seeds; the re-evaluation needs seeds the search never saw")
     task = data.get("task")

@@ -52,7 +52,7 @@ class CellResult:
         return d
 
 
-def _subset(n: int, k: int | None, seed: int) -> np.ndarray:
+def subset(n: int, k: int | None, seed: int) -> np.ndarray:
     """Indices of k of n samples (all when k is None), a fixed draw for the seed, in ascending order."""
     if k is None or k >= n:
         return np.arange(n)
@@ -82,7 +82,7 @@ def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None 
     start = time.perf_counter()
     X_train, y_train, X_test, y_test, split = classification_split(dataset, test_dataset, seed, test_fraction)
     X_train, X_test = as_sequences(X_train, "train"), as_sequences(X_test, "test")
-    tr, te = _subset(len(X_train), max_train, seed), _subset(len(X_test), max_test, seed)
+    tr, te = subset(len(X_train), max_train, seed), subset(len(X_test), max_test, seed)
     X_train, y_train = [X_train[i] for i in tr], y_train[tr]
     X_test, y_test = [X_test[i] for i in te], y_test[te]
     clf = HRSNNClassifier(config, model=model, seed=seed, **estimator_args).fit(X_train, y_train)
@@ -101,9 +101,16 @@ def prediction_split(name: str, n_steps: int, horizon: int = 1, test_fraction: f
     if not 0.0 < test_fraction < 1.0:
         raise InputError(f"test_fraction: {test_fraction!r} outside (0, 1)")
     u, y = load_series(name, n_steps, seed=seed, horizon=horizon, **kwargs)
+    return split_series(u, y, test_fraction, washout, "n_steps")
+
+
+def split_series(u: np.ndarray, y: np.ndarray, test_fraction: float, washout: int, field: str):
+    """(u_train, y_train, u_test, y_test): the last ``test_fraction`` of the steps for test, its input starting
+    ``washout`` steps early; an InputError naming ``field`` when the series is too short for that."""
     split = int(round(len(u) * (1.0 - test_fraction)))
     if split <= washout + 1 or len(u) - split < 2:
-        raise InputError(f"n_steps: {n_steps} too short for washout {washout} and test_fraction {test_fraction}")
+        raise InputError(f"{field}: {len(u)} steps are too short for washout {washout} and a held-out share of "
+                         f"{test_fraction}")
     return u[:split], y[:split], u[split - washout:], y[split:]
 
 
