@@ -170,7 +170,9 @@ def _cell_args(p: argparse.ArgumentParser) -> None:
     _config_args(p)
     _run_args(p)
     p.add_argument("--model", default="hrsnn", choices=(*MODELS, *PICKS),
-                   help="hrsnn (the config), mrsnn/henhos/honhes (its ablations), esn (reservoirpy), linear; "
+                   help="hrsnn (the config), mrsnn/henhos/honhes (its ablations), esn (reservoirpy), rate/rate-hom "
+                        "(reservoirpy rate reservoirs with the config's τ_m sample / its mean), rpy-lif (reservoirpy's "
+                        "LIF node), linear; "
                         "hrsnn-bo/mrsnn-bo: the optimized heterogeneous / homogeneous picks of make efficiency")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-e", action="store_true", help="skip the memory-protocol E evaluation")

@@ -99,6 +99,12 @@ class Parameters:
                "v0")
 
     @classmethod
+    def stream(cls, seed: int, name: str) -> np.random.Generator:
+        """The generator ``draw`` uses for the quantity ``name`` of the reservoir of ``seed`` (so another model can
+        share, say, the spiking reservoir's τ_m sample)."""
+        return np.random.default_rng(seed_streams(seed)[0].spawn(len(cls.STREAMS))[cls.STREAMS.index(name)])
+
+    @classmethod
     def draw(cls, cfg: ReservoirConfig, n_channels: int, seed: np.random.SeedSequence) -> Parameters:
         """Draw everything; each quantity has its own random stream, so the homogeneous twin of a config
         (same seed) has the same wiring, delays and input weights, and differs only where it is constant.

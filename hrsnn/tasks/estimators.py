@@ -7,6 +7,8 @@
 - ``mrsnn``, ``henhos``, ``honhes`` its ablations (homogeneous neurons and STDP; heterogeneous neurons with
   homogeneous STDP; homogeneous neurons with heterogeneous STDP), each with constants of the same means;
 - ``esn`` a ``reservoirpy`` echo-state network with as many units as the spiking reservoir has neurons;
+- ``rate`` / ``rate-hom`` reservoirpy leaky-integrator reservoirs whose per-unit leak is dt/τ with the spiking
+  reservoir's own τ_m sample / its mean (``hrsnn.sim.rate``); ``rpy-lif`` reservoirpy's discrete-time LIF node;
 - ``linear`` no reservoir: the readout sees the (scaled) input itself, a floor for the others.
 
 Spiking models run the unsupervised STDP phase on the training inputs on ``fit``, freeze the weights, then read
@@ -36,7 +38,8 @@ from ..model.parameters import check_seed
 from ..sim.drive import drive
 
 SPIKING = {"hrsnn": "HRSNN", "mrsnn": "MRSNN", "henhos": "HeNHoS", "honhes": "HoNHeS"}
-MODELS = (*SPIKING, "esn", "linear")
+OUTSIDE = ("esn", "rate", "rate-hom", "rpy-lif")      # reservoirpy networks: an ESN, rate reservoirs, its LIF node
+MODELS = (*SPIKING, *OUTSIDE, "linear")
 ALPHAS = tuple(10.0 ** np.arange(-2.0, 6.5, 0.5))
 # reservoirpy ESN baseline: spectral radius, leak rate, input scaling, sparsity of recurrent and input weights
 ESN_PARAMS = dict(sr=0.9, lr=0.3, input_scaling=1.0, rc_connectivity=0.1, input_connectivity=0.5)
@@ -138,7 +141,8 @@ class _ReservoirEstimator(BaseEstimator):
         ``input_features`` — and the activity of the pass."""
         if self.model == "linear":
             return seqs, Activity(0, 0.0, 0.0, 0.0)
-        states, activity = self._esn_states(seqs) if self.model == "esn" else self._spiking_states(seqs, gap, train)
+        states, activity = (self._node_states(seqs) if self.model in OUTSIDE
+                            else self._spiking_states(seqs, gap, train))
         if self.input_features:
             states = [np.hstack([s, x]) for s, x in zip(states, seqs)]
         return states, activity
@@ -161,17 +165,30 @@ class _ReservoirEstimator(BaseEstimator):
         rate = run.n_spikes / (cfg.n_neurons * run.duration)
         return states, Activity(run.n_spikes, run.n_spikes / len(seqs), rate, run.wall_s)
 
-    def _esn_states(self, seqs: list[np.ndarray]) -> tuple[list[np.ndarray], Activity]:
+    def _node_states(self, seqs: list[np.ndarray]) -> tuple[list[np.ndarray], Activity]:
+        """States of a reservoirpy network (``OUTSIDE``), every sequence from the zero state; the LIF node's spikes
+        are counted and filtered like the spiking reservoir's."""
         import time
 
         from reservoirpy.nodes import Reservoir
+
+        from ..sim.rate import lif_reservoir, rate_reservoir, spike_traces
         start = time.perf_counter()
-        esn = Reservoir(self.reservoir_config_.n_neurons, seed=self.seed, **ESN_PARAMS)
-        states = []
-        for x in seqs:                         # every sequence from the zero state
-            states.append(np.asarray(esn.run(x)))
-            esn.reset()
-        return states, Activity(0, 0.0, 0.0, time.perf_counter() - start)
+        cfg = self.reservoir_config_
+        node = (Reservoir(cfg.n_neurons, seed=self.seed, **ESN_PARAMS) if self.model == "esn" else
+                lif_reservoir(cfg, self.seed) if self.model == "rpy-lif" else
+                rate_reservoir(cfg, self.seed, heterogeneous=self.model == "rate"))
+        states, spikes = [], 0
+        for x in seqs:
+            out = np.asarray(node.run(x))
+            node.reset()
+            if self.model == "rpy-lif":
+                spikes += int(out.sum())
+                out = spike_traces(out, cfg)
+            states.append(out)
+        steps = sum(len(x) for x in seqs)
+        rate = spikes / (cfg.n_neurons * steps * cfg.input.step * 1e-3)
+        return states, Activity(spikes, spikes / len(seqs), rate, time.perf_counter() - start)
 
     def efficiency(self):
         """E of this model's spiking reservoir on the memory-capacity protocol (``hrsnn.evaluate`` with the
