@@ -155,6 +155,38 @@ def cmd_datasets(args) -> int:
     return 0
 
 
+def cmd_battery(args) -> int:
+    import numpy as np
+
+    from .tasks.battery import FAMILIES, TWINS, compare, run_battery
+    config = load_config(args)
+    twin = args.against or TWINS.get(args.model)
+    runs = {m: run_battery(m, config, args.seeds, args.n_steps, args.families or FAMILIES, args.target)
+            for m in [args.model] + ([twin] if twin else [])}
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    names = list(runs[args.model])
+    with (out / "battery.csv").open("w") as f:
+        f.write("task," + ",".join(f"{m}_mean,{m}_std" for m in runs) + "\n")
+        for n in names:
+            f.write(n + "," + ",".join(f"{np.mean(r[n]):.6g},{np.std(r[n]):.6g}" for r in runs.values()) + "\n")
+    summary = {"seeds": args.seeds, "n_steps": args.n_steps, "scores": runs}
+    if twin:
+        summary["comparison"] = c = compare(runs[args.model], runs[twin])
+    (out / "battery.json").write_text(json.dumps(summary, indent=1))
+    print(f"{len(names)} tasks, seeds {args.seeds}, N = {config.n_neurons} (score: corr² on held-out steps; total "
+          f"= capacity summed over tasks)")
+    if twin:
+        print(f"{'family':<10} {args.model:>12} {twin:>12}")
+        for fam, (x, y) in c["families"].items():
+            print(f"{fam:<10} {x:>12.3f} {y:>12.3f}")
+        print(f"{args.model} beats {twin} on {c['wins']} of {c['tasks']} tasks ({c['win_share']:.0%}); median "
+              f"relative gain {c['median_relative_gain']:+.1%}; loses most on "
+              + ", ".join(f"{n} ({x:.3f} vs {y:.3f})" for n, x, y in c["worst"]))
+    print(f"written: {out / 'battery.csv'}, {out / 'battery.json'}")
+    return 0
+
+
 def cmd_reproduce(args) -> int:
     from .tasks.reproduce import load_experiment, run_experiment
     report = run_experiment(load_experiment(args.experiment), parts=args.part, out_dir=args.out,
@@ -245,6 +277,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--horizon", type=int, default=1, help="steps ahead to predict")
     p.add_argument("--washout", type=int, default=100)
     p.set_defaults(func=cmd_predict)
+
+    from .tasks.battery import FAMILIES
+    from .tasks.estimators import MODELS
+    p = sub.add_parser("battery", help="score a model (and its homogeneous twin) on 205 generated temporal tasks")
+    _config_args(p)
+    _run_args(p)
+    p.add_argument("--model", default="hrsnn", choices=[m for m in MODELS if m != "linear"])
+    p.add_argument("--against", help="the model to compare with (default: the model's homogeneous twin)")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--n-steps", type=int, default=3000, help="length of the input stream")
+    p.add_argument("--families", nargs="+", choices=FAMILIES, help="task families (default: all)")
+    p.add_argument("--out", default="results/battery", metavar="DIR")
+    p.set_defaults(func=cmd_battery)
 
     p = sub.add_parser("datasets", help="list the classification sets and prediction series available offline")
     p.set_defaults(func=cmd_datasets)

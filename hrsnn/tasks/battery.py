@@ -1,0 +1,157 @@
+"""A battery of temporal tasks on one i.i.d. input stream, generated offline, and its scoring.
+
+Every task is a target series computed from the input u(t) ~ U(−1, 1); a reservoir is run once on u and a
+linear readout is fitted per task. Families (``FAMILIES``), each with a parameter:
+
+- ``recall``: u(t − k), k = 1 … 50 (Jaeger's memory capacity is the sum of these scores);
+- ``legendre``: P_d(u(t − k)), Legendre polynomial of degree d = 2 … 5 at lag k = 0 … 19 (orthogonal to every
+  linear function of u under the uniform law: the information-processing-capacity family of Dambre et al. 2012);
+- ``product``: u(t − i) · u(t − j), 0 ≤ i < j ≤ 9;
+- ``narma``: NARMA-n, n = 2 … 31, driven by v = (u + 1)/4 ∈ [0, 0.5]: y(t+1) = 0.3 y(t) + c_n y(t) Σ_{i<n} y(t−i)
+  + 1.5 v(t−n+1) v(t) + 0.1 with c_n = 0.05 · min(1, 10/n) (the NARMA-10 coefficients, the sum's weight scaled
+  down for longer orders so that the series stays bounded).
+
+A task's score is corr²(target, readout) on the held-out last ``test_fraction`` of the steps (0 … 1; for recall it
+is Jaeger's MC_k). 205 tasks in all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.polynomial import legendre
+
+from ..errors import InputError
+
+FAMILIES = ("recall", "legendre", "product", "narma")
+
+
+@dataclass(frozen=True)
+class Task:
+    family: str
+    param: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.family}[{','.join(map(str, self.param))}]"
+
+
+def tasks(families=FAMILIES) -> list[Task]:
+    """The battery's tasks of ``families``, in a fixed order."""
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown or not families:
+        raise InputError(f"families: unknown {unknown[0]!r}; allowed: {', '.join(FAMILIES)}" if unknown
+                         else f"families: none given; allowed: {', '.join(FAMILIES)}")
+    out = []
+    for f in families:
+        if f == "recall":
+            out += [Task(f, (k,)) for k in range(1, 51)]
+        elif f == "legendre":
+            out += [Task(f, (d, k)) for d in range(2, 6) for k in range(20)]
+        elif f == "product":
+            out += [Task(f, (i, j)) for i in range(10) for j in range(i + 1, 10)]
+        else:
+            out += [Task(f, (n,)) for n in range(2, 32)]
+    return out
+
+
+def _lag(u: np.ndarray, k: int) -> np.ndarray:
+    return np.concatenate([np.zeros(k), u[:len(u) - k]]) if k else u
+
+
+def _narma(u: np.ndarray, n: int) -> np.ndarray:
+    v = (u + 1.0) / 4.0
+    c = 0.05 * min(1.0, 10.0 / n)
+    y = np.zeros(len(u))
+    for t in range(n - 1, len(u) - 1):
+        y[t + 1] = 0.3 * y[t] + c * y[t] * y[t - n + 1:t + 1].sum() + 1.5 * v[t - n + 1] * v[t] + 0.1
+    return y
+
+
+def target(task: Task, u: np.ndarray) -> np.ndarray:
+    """The target series of ``task`` for the input ``u`` (T,)."""
+    if task.family == "recall":
+        return _lag(u, task.param[0])
+    if task.family == "legendre":
+        d, k = task.param
+        return legendre.legval(_lag(u, k), [0] * d + [1])
+    if task.family == "product":
+        i, j = task.param
+        return _lag(u, i) * _lag(u, j)
+    return _narma(u, task.param[0])
+
+
+def battery_input(n_steps: int, seed: int) -> np.ndarray:
+    """The battery's input stream: n_steps i.i.d. draws of U(−1, 1) from ``seed``."""
+    return np.random.default_rng(np.random.SeedSequence([seed, 19])).uniform(-1.0, 1.0, n_steps)
+
+
+def score(states: np.ndarray, u: np.ndarray, task_list: list[Task], washout: int = 100,
+          test_fraction: float = 0.3) -> np.ndarray:
+    """corr² of each task's linear readout on the held-out steps: states (T, F) of a run on u (T,).
+
+    One ridge fit per task (penalty by generalized cross-validation per target, on standardized features) on the
+    steps after ``washout`` and before the held-out ones."""
+    from sklearn.linear_model import RidgeCV
+    from sklearn.pipeline import make_pipeline
+
+    from ..measure.readouts import FeatureScaler
+    from .estimators import ALPHAS
+    states = np.asarray(states, dtype=float)
+    if states.ndim != 2 or len(states) != len(u):
+        raise InputError(f"states: expected ({len(u)}, F), got shape {states.shape}")
+    split = int(round(len(u) * (1.0 - test_fraction)))
+    if split <= washout + 10 or len(u) - split < 10:
+        raise InputError(f"n_steps: {len(u)} steps are too short for washout {washout} and test_fraction "
+                         f"{test_fraction}")
+    Y = np.column_stack([target(t, u) for t in task_list])
+    fit = make_pipeline(FeatureScaler(), RidgeCV(alphas=ALPHAS, alpha_per_target=True))
+    fit.fit(states[washout:split], Y[washout:split])
+    pred, true = fit.predict(states[split:]), Y[split:]
+    pc, tc = pred - pred.mean(axis=0), true - true.mean(axis=0)
+    denom = np.sqrt((pc ** 2).sum(axis=0) * (tc ** 2).sum(axis=0))
+    return np.where(denom > 0, (pc * tc).sum(axis=0) / np.where(denom > 0, denom, 1.0), 0.0) ** 2
+
+
+TWINS = {"hrsnn": "mrsnn", "henhos": "mrsnn", "honhes": "mrsnn", "rate": "rate-hom"}
+"""The homogeneous twin each heterogeneous model is compared with."""
+
+
+def run_battery(model: str, config, seeds, n_steps: int = 3000, families=FAMILIES, target_: str = "auto",
+                washout: int = 100) -> dict[str, list[float]]:
+    """{task name: score per seed} of ``model`` (any harness model) on the battery. The readout sees the
+    reservoir's states only (no input beside them), so a task scores what the reservoir itself holds."""
+    from ..model.parameters import check_seed
+    from .estimators import MODELS, HRSNNRegressor
+    if model not in MODELS:
+        raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")
+    if model == "linear":
+        raise InputError("model: linear has no reservoir to score on the battery")
+    task_list = tasks(families)
+    out: dict[str, list[float]] = {t.name: [] for t in task_list}
+    for seed in seeds:
+        u = battery_input(n_steps, check_seed(seed))
+        reg = HRSNNRegressor(config, model=model, seed=seed, washout=washout, target=target_,
+                             input_features=False).fit(u, u)
+        states, _ = reg.run(u)
+        for t, s in zip(task_list, score(states, u, task_list, washout)):
+            out[t.name].append(float(s))
+    return out
+
+
+def compare(a: dict[str, list[float]], b: dict[str, list[float]]) -> dict:
+    """Model ``a`` against ``b`` task by task (means over seeds): the share of tasks where ``a`` scores higher,
+    the median relative gain (a − b)/b over tasks where b > 0.01, and the tasks where ``a`` loses most."""
+    names = list(a)
+    ma = np.array([np.mean(a[n]) for n in names])
+    mb = np.array([np.mean(b[n]) for n in names])
+    live = mb > 0.01
+    gain = (ma[live] - mb[live]) / mb[live]
+    order = np.argsort(ma - mb)
+    return {"tasks": len(names), "wins": int((ma > mb).sum()), "win_share": float((ma > mb).mean()),
+            "median_relative_gain": float(np.median(gain)) if live.any() else float("nan"),
+            "total_a": float(ma.sum()), "total_b": float(mb.sum()),
+            "worst": [(names[i], float(ma[i]), float(mb[i])) for i in order[:5] if ma[i] < mb[i]],
+            "families": {f: (float(ma[[n.startswith(f + "[") for n in names]].sum()),
+                             float(mb[[n.startswith(f + "[") for n in names]].sum()))
+                         for f in FAMILIES if any(n.startswith(f + "[") for n in names)}}
