@@ -187,6 +187,40 @@ def cmd_battery(args) -> int:
     return 0
 
 
+def cmd_sweep(args) -> int:
+    import numpy as np
+
+    from .tasks.battery import FAMILIES, TWINS
+    from .tasks.sweeps import smallest_match, sweep, sweep_plot
+    config = load_config(args)
+    twin = args.against or TWINS.get(args.model)
+    models = [args.model] + ([twin] if twin else [])
+    result = sweep(args.kind, models, config, args.values, args.seeds, args.n_steps, args.families or FAMILIES,
+                   args.target)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{args.kind}.json").write_text(json.dumps({"seeds": args.seeds, "families": args.families or FAMILIES,
+                                                       "totals": {m: {str(v): r for v, r in rows.items()}
+                                                                  for m, rows in result.items()}}, indent=1))
+    figure = sweep_plot(args.kind, result, out / f"{args.kind}.png")
+    print(f"{args.kind} sweep, seeds {args.seeds}: battery capacity (Σ corr² over {len(args.families or FAMILIES)} "
+          f"families), mean ± std over seeds")
+    print(f"{'value':>8} " + " ".join(f"{m:>16}" for m in models))
+    for v in result[args.model]:
+        print(f"{v:>8g} " + " ".join(f"{np.mean(result[m][v]):>8.2f} ± {np.std(result[m][v]):<5.2f}" for m in models))
+    if twin and args.kind == "size":
+        match = smallest_match(result[args.model], result[twin])
+        print(f"smallest {args.model} that matches the largest {twin} ({max(result[twin])} units): "
+              + (f"{match} units" if match is not None else "none of the sizes swept"))
+    intact = 1.0 if 1.0 in result[args.model] else max(result[args.model])
+    if args.kind == "scale" and 0.0 in result[args.model]:
+        for m in models:
+            print(f"{m}: {np.mean(result[m][0.0]):.2f} with the recurrence removed vs "
+                  f"{np.mean(result[m][intact]):.2f} at scale {intact:g}")
+    print(f"written: {out / (args.kind + '.json')}, {figure}")
+    return 0
+
+
 def cmd_reproduce(args) -> int:
     from .tasks.reproduce import load_experiment, run_experiment
     report = run_experiment(load_experiment(args.experiment), parts=args.part, out_dir=args.out,
@@ -290,6 +324,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--families", nargs="+", choices=FAMILIES, help="task families (default: all)")
     p.add_argument("--out", default="results/battery", metavar="DIR")
     p.set_defaults(func=cmd_battery)
+
+    p = sub.add_parser("sweep", help="size or recurrent-weight-scale sweep of a model and its twin on the battery")
+    p.add_argument("kind", choices=("size", "scale"))
+    _config_args(p)
+    _run_args(p)
+    p.add_argument("--model", default="hrsnn", choices=[m for m in MODELS if m != "linear"])
+    p.add_argument("--against", help="the model to compare with (default: the model's homogeneous twin)")
+    p.add_argument("--values", type=float, nargs="+", required=True,
+                   help="sizes (units, >= 2) or scales of the recurrent weights (>= 0; 0 removes the recurrence)")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--n-steps", type=int, default=3000)
+    p.add_argument("--families", nargs="+", choices=FAMILIES, help="task families (default: all)")
+    p.add_argument("--out", default="results/sweeps", metavar="DIR")
+    p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("datasets", help="list the classification sets and prediction series available offline")
     p.set_defaults(func=cmd_datasets)

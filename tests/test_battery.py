@@ -83,3 +83,46 @@ def test_battery_command_compares_a_model_with_its_twin(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "hrsnn", "battery", "--model", "rate", "--seeds", "-1", "--quiet"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].startswith("hrsnn: error: seed")
+
+
+def test_sweep_values_are_checked():
+    from hrsnn.tasks.sweeps import check_values
+    assert check_values("size", [50.0, 100]) == [50, 100]
+    for kind, values, message in (("size", [1], "size 1 outside the allowed range"),
+                                  ("size", [], "values: an empty list"),
+                                  ("scale", [-0.5], r"scale -0.5 outside the allowed range \[0, inf\)"),
+                                  ("depth", [1], "sweep: 'depth' is not one of size, scale")):
+        with pytest.raises(InputError, match=message):
+            check_values(kind, values)
+
+
+def test_recurrent_scale_scales_every_jump_and_zero_removes_the_recurrence():
+    from hrsnn import ConfigError, HRSNNRegressor, ReservoirConfig
+    cfg = ReservoirConfig(n_neurons=40)
+    half = HRSNNRegressor(cfg, recurrent_scale=0.5).reservoir_config_.synapses
+    assert (half.j_ee, half.j_ei, half.j_ie, half.j_ii) == (10.0, 10.0, 40.0, 40.0)
+    import scipy.sparse as sparse
+
+    from hrsnn.sim.rate import leak_rates, rate_reservoir
+    u = np.random.default_rng(0).uniform(-1, 1, (200, 1))
+    node = rate_reservoir(cfg, 0, True, 0.0)
+    states = np.asarray(node.run(u))
+    win = node.Win.toarray() if sparse.issparse(node.Win) else np.asarray(node.Win)
+    leak, x, expected = leak_rates(cfg, 0), np.zeros(40), []
+    for t in range(len(u)):                   # each unit a leaky integrator of its own input, nothing else
+        x = (1 - leak) * x + leak * np.tanh(win @ u[t] + np.ravel(node.bias))
+        expected.append(x)
+    np.testing.assert_allclose(states, expected, atol=1e-12)
+    with pytest.raises(ConfigError, match=r"recurrent_scale: -1 outside the allowed range \[0, inf\)"):
+        HRSNNRegressor(cfg, recurrent_scale=-1).fit(u, u[:, 0])
+
+
+def test_sweep_command(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "hrsnn", "sweep", "scale", "--model", "rate", "--values", "0", "1",
+                          "--set", "n_neurons=30", "--seeds", "0", "--n-steps", "600", "--families", "recall",
+                          "--out", str(tmp_path), "--quiet"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "rate: " in out.stdout and "with the recurrence removed" in out.stdout
+    data = json.loads((tmp_path / "scale.json").read_text())
+    assert set(data["totals"]) == {"rate", "rate-hom"} and set(data["totals"]["rate"]) == {"0.0", "1.0"}
+    assert (tmp_path / "scale.png").stat().st_size > 5_000

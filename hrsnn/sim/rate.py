@@ -26,16 +26,19 @@ def leak_rates(config: ReservoirConfig, seed: int, heterogeneous: bool = True) -
     return np.minimum(1.0, config.input.step / tau)
 
 
-def rate_reservoir(config: ReservoirConfig, seed: int, heterogeneous: bool = True):
-    """A reservoirpy ``Reservoir`` of ``config.n_neurons`` leaky-integrator units with the leaks above."""
+def rate_reservoir(config: ReservoirConfig, seed: int, heterogeneous: bool = True, scale: float = 1.0):
+    """A reservoirpy ``Reservoir`` of ``config.n_neurons`` leaky-integrator units with the leaks above; ``scale``
+    multiplies its spectral radius (0: no recurrence)."""
     from reservoirpy.nodes import Reservoir
-    return Reservoir(config.n_neurons, lr=leak_rates(config, seed, heterogeneous), seed=seed, **RATE_PARAMS)
+    return Reservoir(config.n_neurons, lr=leak_rates(config, seed, heterogeneous), seed=seed,
+                     **{**RATE_PARAMS, "sr": RATE_PARAMS["sr"] * scale})
 
 
-def lif_reservoir(config: ReservoirConfig, seed: int):
+def lif_reservoir(config: ReservoirConfig, seed: int, scale: float = 1.0):
     """reservoirpy's discrete-time ``LIF`` node with the heterogeneous leaks above (20 % inhibitory units)."""
     from reservoirpy.nodes import LIF
-    return LIF(config.n_neurons, lr=leak_rates(config, seed), inhibitory=0.2, seed=seed, **RATE_PARAMS)
+    return LIF(config.n_neurons, lr=leak_rates(config, seed), inhibitory=0.2, seed=seed,
+               **{**RATE_PARAMS, "sr": RATE_PARAMS["sr"] * scale})
 
 
 def spike_traces(spikes: np.ndarray, config: ReservoirConfig) -> np.ndarray:

@@ -118,9 +118,10 @@ TWINS = {"hrsnn": "mrsnn", "henhos": "mrsnn", "honhes": "mrsnn", "rate": "rate-h
 
 
 def run_battery(model: str, config, seeds, n_steps: int = 3000, families=FAMILIES, target_: str = "auto",
-                washout: int = 100) -> dict[str, list[float]]:
+                washout: int = 100, recurrent_scale: float = 1.0) -> dict[str, list[float]]:
     """{task name: score per seed} of ``model`` (any harness model) on the battery. The readout sees the
-    reservoir's states only (no input beside them), so a task scores what the reservoir itself holds."""
+    reservoir's states only (no input beside them), so a task scores what the reservoir itself holds;
+    ``recurrent_scale`` multiplies the recurrent weights (``HRSNNRegressor``)."""
     from ..model.parameters import check_seed
     from .estimators import MODELS, HRSNNRegressor
     if model not in MODELS:
@@ -132,7 +133,7 @@ def run_battery(model: str, config, seeds, n_steps: int = 3000, families=FAMILIE
     for seed in seeds:
         u = battery_input(n_steps, check_seed(seed))
         reg = HRSNNRegressor(config, model=model, seed=seed, washout=washout, target=target_,
-                             input_features=False).fit(u, u)
+                             input_features=False, recurrent_scale=recurrent_scale).fit(u, u)
         states, _ = reg.run(u)
         for t, s in zip(task_list, score(states, u, task_list, washout)):
             out[t.name].append(float(s))

@@ -115,6 +115,9 @@ class _ReservoirEstimator(BaseEstimator):
         check_seed(self.seed)
         if not isinstance(self.input_features, bool):
             raise ConfigError(f"input_features: expected true or false, got {self.input_features!r}")
+        scale = self.recurrent_scale
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 <= scale < float("inf"):
+            raise ConfigError(f"recurrent_scale: {scale!r} outside the allowed range [0, inf)")
         if not self.alphas or not all(np.isfinite(a) and a > 0 for a in self.alphas):
             raise ConfigError(f"alphas: expected positive ridge penalties, got {self.alphas!r}")
 
@@ -122,6 +125,10 @@ class _ReservoirEstimator(BaseEstimator):
     def reservoir_config_(self) -> ReservoirConfig:
         """The config of the spiking reservoir this model runs (its size also sets the ESN's)."""
         base = self.config or ReservoirConfig()
+        if self.recurrent_scale != 1:
+            sc = base.synapses
+            base = base.with_updates({f"synapses.j_{p}": getattr(sc, f"j_{p}") * self.recurrent_scale
+                                      for p in ("ee", "ei", "ie", "ii")})
         return model_config(self.model, base) if self.model in SPIKING else base
 
     def _fit_scaling(self, seqs: list[np.ndarray]) -> None:
@@ -175,9 +182,10 @@ class _ReservoirEstimator(BaseEstimator):
         from ..sim.rate import lif_reservoir, rate_reservoir, spike_traces
         start = time.perf_counter()
         cfg = self.reservoir_config_
-        node = (Reservoir(cfg.n_neurons, seed=self.seed, **ESN_PARAMS) if self.model == "esn" else
-                lif_reservoir(cfg, self.seed) if self.model == "rpy-lif" else
-                rate_reservoir(cfg, self.seed, heterogeneous=self.model == "rate"))
+        scale = self.recurrent_scale
+        node = (Reservoir(cfg.n_neurons, seed=self.seed, **{**ESN_PARAMS, "sr": ESN_PARAMS["sr"] * scale})
+                if self.model == "esn" else lif_reservoir(cfg, self.seed, scale) if self.model == "rpy-lif" else
+                rate_reservoir(cfg, self.seed, self.model == "rate", scale))
         states, spikes = [], 0
         for x in seqs:
             out = np.asarray(node.run(x))
@@ -220,13 +228,17 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
         Ridge penalties tried (leave-one-out cross-validation on the training set).
     input_features : bool
         Give the readout the scaled input beside the reservoir's states (default True).
+    recurrent_scale : float
+        Multiplies the recurrent weights (spiking: every synaptic jump j_xy; reservoirpy networks: the spectral
+        radius); 0 removes the recurrence. In [0, inf).
     target : str
         Simulation target ("auto", "numba", "standalone", "cython", "numpy"); all give the same spikes.
     """
 
     def __init__(self, config: ReservoirConfig | None = None, model: str = "hrsnn", seed: int = 0,
                  n_bins: int = 3, gap: int = 10, length: int | None = None, alphas: tuple = ALPHAS,
-                 target: str = "auto", progress: bool = False, input_features: bool = True):
+                 target: str = "auto", progress: bool = False, input_features: bool = True,
+                 recurrent_scale: float = 1.0):
         self.config = config
         self.model = model
         self.seed = seed
@@ -237,6 +249,7 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
         self.target = target
         self.progress = progress
         self.input_features = input_features
+        self.recurrent_scale = recurrent_scale
 
     def _prepare(self, X) -> list[np.ndarray]:
         seqs = as_sequences(X)
@@ -294,7 +307,7 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
 
     def __init__(self, config: ReservoirConfig | None = None, model: str = "hrsnn", seed: int = 0,
                  washout: int = 100, alphas: tuple = ALPHAS, target: str = "auto", progress: bool = False,
-                 input_features: bool = True):
+                 input_features: bool = True, recurrent_scale: float = 1.0):
         self.config = config
         self.model = model
         self.seed = seed
@@ -303,6 +316,7 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
         self.target = target
         self.progress = progress
         self.input_features = input_features
+        self.recurrent_scale = recurrent_scale
 
     def fit(self, X, y) -> HRSNNRegressor:
         self._check_params()
