@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 
-.PHONY: install demo test test-slow bench optimize optimize-quick efficiency efficiency-quick classify predict reproduce reproduce-quick clean
+.PHONY: install demo test test-slow bench optimize optimize-quick efficiency efficiency-quick quenched quenched-quick classify predict reproduce reproduce-quick clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -40,6 +40,14 @@ efficiency: $(STAMP)
 
 efficiency-quick: $(STAMP)
 	$(BIN)/hrsnn efficiency experiments/efficiency-quick.toml
+
+# Heterogeneity as quenched disorder: task battery, size and recurrent-weight sweeps, rate and spiking, with verdicts
+# (results/quenched/report.md).
+quenched: $(STAMP)
+	$(BIN)/hrsnn quenched --out results/quenched
+
+quenched-quick: $(STAMP)
+	$(BIN)/hrsnn quenched --quick --out results/quenched-quick
 
 # Reproduction: models x datasets x seeds; hrsnn-bo uses the best of `make optimize` (reproduce-quick: of
 # `make optimize-quick`).

@@ -221,6 +221,14 @@ def cmd_sweep(args) -> int:
     return 0
 
 
+def cmd_quenched(args) -> int:
+    from .tasks.quenched import QUICK, Plan, run_quenched
+    report = run_quenched(load_config(args), QUICK if args.quick else Plan(), args.out, args.target)
+    print(report.read_text())
+    print(f"written: {report}")
+    return 0
+
+
 def cmd_reproduce(args) -> int:
     from .tasks.reproduce import load_experiment, run_experiment
     report = run_experiment(load_experiment(args.experiment), parts=args.part, out_dir=args.out,
@@ -338,6 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--families", nargs="+", choices=FAMILIES, help="task families (default: all)")
     p.add_argument("--out", default="results/sweeps", metavar="DIR")
     p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("quenched", help="the quenched-disorder claims (battery, size and weight sweeps) with verdicts")
+    _config_args(p)
+    _run_args(p)
+    p.add_argument("--quick", action="store_true", help="the small version (N = 60, fewer sizes, seeds and tasks)")
+    p.add_argument("--out", default="results/quenched", metavar="DIR")
+    p.set_defaults(func=cmd_quenched)
 
     p = sub.add_parser("datasets", help="list the classification sets and prediction series available offline")
     p.set_defaults(func=cmd_datasets)

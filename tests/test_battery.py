@@ -126,3 +126,15 @@ def test_sweep_command(tmp_path):
     data = json.loads((tmp_path / "scale.json").read_text())
     assert set(data["totals"]) == {"rate", "rate-hom"} and set(data["totals"]["rate"]) == {"0.0", "1.0"}
     assert (tmp_path / "scale.png").stat().st_size > 5_000
+
+
+def test_quenched_report_in_small(tmp_path):
+    from hrsnn import ReservoirConfig
+    from hrsnn.tasks.quenched import Plan, run_quenched
+    plan = Plan(models=("rate",), seeds=(0,), n_neurons=30, sizes=(20, 40), scales=(0.0, 1.0), n_steps=500,
+                families=("recall",))
+    report = run_quenched(ReservoirConfig(), plan, tmp_path).read_text()
+    for claim in ("(a) heterogeneity improves", "(b) a smaller heterogeneous", "(d) heterogeneity keeps",
+                  "(c) rate and spiking"):
+        assert claim in report
+    assert "| 20 |" in report and "| 0 |" in report and (tmp_path / "rate-size.png").exists()
