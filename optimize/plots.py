@@ -5,12 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-
-def _pyplot():
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    return plt
+from hrsnn.measure.plots import _pyplot, panels
 
 
 def _save(plt, fig, path: str | Path) -> Path:
@@ -127,13 +122,8 @@ def pareto_plot(matched, path: str | Path) -> Path:
 
 def arms_figure(summaries: list[dict], path: str | Path) -> Path:
     """Per study: each arm's fresh-seed score and spikes per sample (mean ± std) — the efficiency at a glance."""
-    plt = _pyplot()
-    cols = min(4, len(summaries))
-    rows = -(-len(summaries) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.5 * rows), squeeze=False)
-    for ax in axes.flat[len(summaries):]:
-        ax.axis("off")
-    for ax, summary in zip(axes.flat, summaries):
+    plt, fig, axes = panels(len(summaries), 4, 3.9, 3.5)
+    for ax, summary in zip(axes, summaries):
         task = summary["task"]
         for i, (arm, row) in enumerate(summary["arms"].items()):
             if task:

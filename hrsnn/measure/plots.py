@@ -13,6 +13,18 @@ def _pyplot():
     return plt
 
 
+def panels(n: int, max_cols: int, width: float, height: float):
+    """A figure of ``n`` panels, at most ``max_cols`` per row (each width × height inches), the spare ones hidden:
+    (plt, fig, the n axes in reading order)."""
+    plt = _pyplot()
+    cols = min(max_cols, n)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.axis("off")
+    return plt, fig, list(axes.flat[:n])
+
+
 def comparison_figure(comparison, path: str | Path, raster_s: float = 0.5) -> Path:
     """Raster snippet of each model's first seed (top) and MC per delay, mean ± std over seeds (bottom).
 

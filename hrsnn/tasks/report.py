@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..measure.plots import _pyplot, comparison_figure
+from ..measure.plots import comparison_figure, panels
 
 
 def _stats(values) -> tuple[float, float]:
@@ -57,14 +57,9 @@ def verdict(a: list[dict], b: list[dict], name_a: str = "HRSNN", name_b: str = "
             f"**{name_a} {outcome}**.")
 
 def score_vs_spikes(groups: dict, path: Path) -> Path:
-    plt = _pyplot()
     keys = list(groups)
-    cols = min(3, len(keys))
-    rows = -(-len(keys) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.8 * rows), squeeze=False)
-    for ax in axes.flat[len(keys):]:
-        ax.axis("off")
-    for ax, key in zip(axes.flat, keys):
+    plt, fig, axes = panels(len(keys), 3, 4.6, 3.8)
+    for ax, key in zip(axes, keys):
         for model, cells in groups[key].items():
             if not any(c["spikes_per_sample"] for c in cells):
                 m, _ = _stats([c["score"] for c in cells])
