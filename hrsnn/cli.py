@@ -245,8 +245,8 @@ def _cell_args(p: argparse.ArgumentParser) -> None:
     _run_args(p)
     p.add_argument("--model", default="hrsnn", choices=(*MODELS, *PICKS),
                    help="hrsnn (the config), mrsnn/henhos/honhes (its ablations), esn (reservoirpy), rate/rate-hom "
-                        "(reservoirpy rate reservoirs with the config's τ_m sample / its mean), rpy-lif (reservoirpy's "
-                        "LIF node), linear; "
+                        "(reservoirpy rate reservoirs with the config's τ_m sample / its mean), rpy-lif "
+                        "(reservoirpy's LIF node), linear; "
                         "hrsnn-bo/mrsnn-bo: the optimized heterogeneous / homogeneous picks of make efficiency")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-e", action="store_true", help="skip the memory-protocol E evaluation")
@@ -322,29 +322,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .tasks.battery import FAMILIES
     from .tasks.estimators import MODELS
+    def battery_args(p: argparse.ArgumentParser, out: str) -> None:
+        _config_args(p)
+        _run_args(p)
+        p.add_argument("--model", default="hrsnn", choices=[m for m in MODELS if m != "linear"])
+        p.add_argument("--against", help="the model to compare with (default: the model's homogeneous twin)")
+        p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+        p.add_argument("--n-steps", type=int, default=3000, help="length of the input stream")
+        p.add_argument("--families", nargs="+", choices=FAMILIES, help="task families (default: all)")
+        p.add_argument("--out", default=out, metavar="DIR")
+
     p = sub.add_parser("battery", help="score a model (and its homogeneous twin) on 205 generated temporal tasks")
-    _config_args(p)
-    _run_args(p)
-    p.add_argument("--model", default="hrsnn", choices=[m for m in MODELS if m != "linear"])
-    p.add_argument("--against", help="the model to compare with (default: the model's homogeneous twin)")
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--n-steps", type=int, default=3000, help="length of the input stream")
-    p.add_argument("--families", nargs="+", choices=FAMILIES, help="task families (default: all)")
-    p.add_argument("--out", default="results/battery", metavar="DIR")
+    battery_args(p, "results/battery")
     p.set_defaults(func=cmd_battery)
 
     p = sub.add_parser("sweep", help="size or recurrent-weight-scale sweep of a model and its twin on the battery")
     p.add_argument("kind", choices=("size", "scale"))
-    _config_args(p)
-    _run_args(p)
-    p.add_argument("--model", default="hrsnn", choices=[m for m in MODELS if m != "linear"])
-    p.add_argument("--against", help="the model to compare with (default: the model's homogeneous twin)")
+    battery_args(p, "results/sweeps")
     p.add_argument("--values", type=float, nargs="+", required=True,
                    help="sizes (units, >= 2) or scales of the recurrent weights (>= 0; 0 removes the recurrence)")
-    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--n-steps", type=int, default=3000)
-    p.add_argument("--families", nargs="+", choices=FAMILIES, help="task families (default: all)")
-    p.add_argument("--out", default="results/sweeps", metavar="DIR")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("quenched", help="the quenched-disorder claims (battery, size and weight sweeps) with verdicts")

@@ -87,7 +87,7 @@ def scalarize(task: dict, error: float, spikes: float) -> tuple[float, str]:
     return spikes, ""
 
 
-def _activity(config, seed: int, score: float, error: float, activity, n_neurons: int) -> dict:
+def _activity(config, seed: int, score: float, error: float, activity) -> dict:
     rate = activity.rate_hz
     reason = ("silent: no spikes" if activity.spikes == 0 else
               f"runaway: mean rate {rate:.1f} Hz > task.max_rate {config.task.max_rate:g} Hz"
@@ -115,7 +115,7 @@ def task_trial(config: dict, seeds: list[int], target: str = "auto", task: dict 
             clf = HRSNNClassifier(cfg, model="hrsnn", seed=seed, n_bins=task["n_bins"], target=target).fit(Xf, yf)
             features, activity = clf.run(Xv)
             accuracy = float((clf.readout_.predict(features) == yv).mean())
-            out.append(_activity(cfg, seed, accuracy, 1.0 - accuracy, activity, cfg.n_neurons))
+            out.append(_activity(cfg, seed, accuracy, 1.0 - accuracy, activity))
         else:
             w = task["washout"]
             X, y, _, _ = prediction_split(task["dataset"], task["n_steps"], task["horizon"], washout=w, seed=seed)
@@ -123,7 +123,7 @@ def task_trial(config: dict, seeds: list[int], target: str = "auto", task: dict 
             reg = HRSNNRegressor(cfg, model="hrsnn", seed=seed, washout=w, target=target).fit(Xf, yf)
             states, activity = reg.run(Xv)
             error = nrmse(yv, reg.readout_.predict(states)[w:])
-            out.append(_activity(cfg, seed, error, error, activity, cfg.n_neurons))
+            out.append(_activity(cfg, seed, error, error, activity))
     return out
 
 

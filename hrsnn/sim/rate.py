@@ -12,6 +12,7 @@ import numpy as np
 
 from ..model.config import ReservoirConfig
 from ..model.parameters import Parameters
+from .states import exponential_filter
 
 RATE_PARAMS = dict(sr=0.9, input_scaling=1.0, rc_connectivity=0.1, input_connectivity=0.5)
 """Spectral radius, input gain and sparsity of the rate and LIF reservoirs (as the harness's ESN)."""
@@ -43,8 +44,4 @@ def lif_reservoir(config: ReservoirConfig, seed: int, scale: float = 1.0):
 
 def spike_traces(spikes: np.ndarray, config: ReservoirConfig) -> np.ndarray:
     """(T, N) spike trains (one row per input step) filtered with ``states.tau_filter``, as the states of a run."""
-    decay = np.exp(-config.input.step / config.states.tau_filter)
-    out = np.array(spikes, dtype=float)
-    for t in range(1, len(out)):
-        out[t] += decay * out[t - 1]
-    return out
+    return exponential_filter(np.array(spikes, dtype=float), np.exp(-config.input.step / config.states.tau_filter))

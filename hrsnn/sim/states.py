@@ -37,9 +37,14 @@ def filtered_traces(i: np.ndarray, t: np.ndarray, n_neurons: int, n_steps: int, 
                        minlength=n_steps * n_neurons)
     x = flat.reshape(n_steps, n_neurons)
     decay = np.exp(-step / tau)
-    if n_neurons < ROW_LOOP_MIN:
+    return exponential_filter(x, decay)
+
+
+def exponential_filter(x: np.ndarray, decay: float) -> np.ndarray:
+    """x[k] ← jumps[k] + decay · x[k−1] down the rows of a (T, N) float array (overwritten when wide)."""
+    if x.shape[1] < ROW_LOOP_MIN:
         return lfilter([1.0], [1.0, -decay], x, axis=0)
-    for k in range(1, n_steps):            # x[k] = decay · x[k−1] + jumps[k]: bit for bit lfilter's recursion
+    for k in range(1, len(x)):             # x[k] = decay · x[k−1] + jumps[k]: bit for bit lfilter's recursion
         x[k] += decay * x[k - 1]
     return x
 

@@ -9,13 +9,13 @@ homogeneous twins, with a verdict per claim:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .battery import FAMILIES, TWINS, compare, run_battery
-from .sweeps import smallest_match, sweep, sweep_plot
+from .battery import FAMILIES, TWINS, compare
+from .sweeps import battery_run, smallest_match, sweep, sweep_plot
 
 
 @dataclass
@@ -29,7 +29,6 @@ class Plan:
     scales: tuple[float, ...] = (0.0, 0.5, 1.0, 2.0)
     n_steps: int = 3000
     families: tuple[str, ...] = FAMILIES
-    extra: dict = field(default_factory=dict)
 
 
 QUICK = Plan(seeds=(0, 1, 2), n_neurons=60, sizes=(25, 50, 100), scales=(0.0, 1.0), n_steps=800,
@@ -53,11 +52,11 @@ def run_quenched(config, plan: Plan, out: str | Path, target: str = "auto") -> P
     verdicts = {}
     for model in plan.models:
         twin = TWINS[model]
-        a = run_battery(model, base, plan.seeds, plan.n_steps, plan.families, target)
-        b = run_battery(twin, base, plan.seeds, plan.n_steps, plan.families, target)
+        runs: dict = {}                       # the intact N-unit reservoirs serve (a) and both sweeps
+        a, b = (battery_run(runs, m, base, 1.0, plan.seeds, plan.n_steps, plan.families, target) for m in (model, twin))
         c = compare(a, b)
-        sizes = sweep("size", [model, twin], config, plan.sizes, plan.seeds, plan.n_steps, plan.families, target)
-        scales = sweep("scale", [model, twin], base, plan.scales, plan.seeds, plan.n_steps, plan.families, target)
+        sizes = sweep("size", [model, twin], config, plan.sizes, plan.seeds, plan.n_steps, plan.families, target, runs)
+        scales = sweep("scale", [model, twin], base, plan.scales, plan.seeds, plan.n_steps, plan.families, target, runs)
         size_plot = sweep_plot("size", sizes, out / f"{model}-size.png")
         scale_plot = sweep_plot("scale", scales, out / f"{model}-scale.png")
         match = smallest_match(sizes[model], sizes[twin])

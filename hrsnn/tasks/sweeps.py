@@ -32,16 +32,28 @@ def check_values(kind: str, values) -> list[float]:
     return [int(v) for v in values] if kind == "size" else [float(v) for v in values]
 
 
+def battery_run(runs: dict, model: str, config, scale: float, seeds, n_steps: int, families,
+                target: str) -> dict[str, list[float]]:
+    """``run_battery`` kept in ``runs`` by (model, units, scale): callers that share one ``runs`` for one config's
+    seeds, steps and families (``hrsnn.tasks.quenched``) run each reservoir once."""
+    key = (model, config.n_neurons, scale)
+    if key not in runs:
+        runs[key] = run_battery(model, config, seeds, n_steps, families, target, recurrent_scale=scale)
+    return runs[key]
+
+
 def sweep(kind: str, models, config, values, seeds, n_steps: int = 3000, families=FAMILIES,
-          target: str = "auto") -> dict[str, dict[float, list[float]]]:
-    """{model: {value: total capacity per seed}} for each model of ``models`` over the sweep's values."""
+          target: str = "auto", runs: dict | None = None) -> dict[str, dict[float, list[float]]]:
+    """{model: {value: total capacity per seed}} for each model of ``models`` over the sweep's values (battery
+    runs kept in ``runs``, see ``battery_run``)."""
     values = check_values(kind, values)
+    runs = {} if runs is None else runs
     out: dict[str, dict[float, list[float]]] = {}
     for model in models:
         out[model] = {}
         for v in values:
             cfg, scale = (config.with_updates({"n_neurons": v}), 1.0) if kind == "size" else (config, v)
-            scores = run_battery(model, cfg, seeds, n_steps, families, target, recurrent_scale=scale)
+            scores = battery_run(runs, model, cfg, scale, seeds, n_steps, families, target)
             out[model][v] = [float(sum(s[i] for s in scores.values())) for i in range(len(seeds))]
     return out
 
