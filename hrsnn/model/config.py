@@ -202,6 +202,35 @@ class SynapseConfig(_Base):
 
 
 @dataclass(frozen=True)
+class TopologyConfig(_Base):
+    """How the recurrent synapses are drawn. ``random``: each population pair (pre→post) with its own
+    ``synapses.p_*``. ``scml`` (Zhang & Li's sparsely-connected recurrent motif layers): ``layers`` equal layers,
+    each cut into motifs of about ``motif_size`` neurons (E and I in the network's proportion); a synapse joins
+    two neurons of one motif with probability ``p_intra``, of two motifs of one layer with ``p_inter``, a layer to
+    the next with ``p_ff`` and back with ``p_fb``, whatever their populations (``synapses.p_*`` unused)."""
+
+    kind: str = _spec("random", choices=("random", "scml"), doc="wiring rule of the recurrent synapses")
+    layers: int = _spec(1, integer=True, lo=1, hi=10**4, doc="scml: number of layers")
+    motif_size: int = _spec(20, integer=True, lo=2, hi=10**6, doc="scml: neurons per motif")
+    p_intra: float = _spec(0.5, None, 0.0, 1.0, doc="scml: connection probability inside a motif")
+    p_inter: float = _spec(0.02, None, 0.0, 1.0, doc="scml: connection probability between motifs of a layer")
+    p_ff: float = _spec(0.02, None, 0.0, 1.0, doc="scml: connection probability from a layer to the next")
+    p_fb: float = _spec(0.0, None, 0.0, 1.0, doc="scml: connection probability from a layer to the previous")
+
+
+@dataclass(frozen=True)
+class IPConfig(_Base):
+    """Intrinsic plasticity in the unsupervised phase: each neuron's threshold rises by ``eta`` per spike and
+    falls by ``eta`` × its target rate per second in between, so it settles where the neuron fires at its target
+    rate; it never falls below v_reset, and freezes with the weights."""
+
+    enabled: bool = _spec(False, doc="adapt the thresholds in the unsupervised phase")
+    target_rate: D.Distribution = _spec(10.0, "Hz", 0.001, 1000.0, dist=True,
+                                        doc="firing rate each neuron's threshold steers toward")
+    eta: float = _spec(0.5, "mV", 0.0, 100.0, doc="threshold step per spike")
+
+
+@dataclass(frozen=True)
 class InputConfig(_Base):
     """How an analog series u(t) ∈ [-1, 1]^C enters the reservoir, one value per step of ``step`` ms."""
 
@@ -254,6 +283,8 @@ class ReservoirConfig(_Base):
     neuron: NeuronConfig = _nested(NeuronConfig)
     stdp: STDPConfig = _nested(STDPConfig)
     synapses: SynapseConfig = _nested(SynapseConfig)
+    topology: TopologyConfig = _nested(TopologyConfig)
+    ip: IPConfig = _nested(IPConfig)
     input: InputConfig = _nested(InputConfig)
     states: StateConfig = _nested(StateConfig)
     task: TaskConfig = _nested(TaskConfig)
@@ -266,6 +297,15 @@ class ReservoirConfig(_Base):
         if self.task.washout + self.task.k_max >= self.task.eval_steps * (1 - self.task.test_fraction):
             raise ConfigError(f"task.eval_steps: {self.task.eval_steps} too short for washout + k_max "
                               f"= {self.task.washout + self.task.k_max} training rows")
+        top = self.topology
+        if top.kind == "scml":
+            if top.layers > self.n_neurons // 2:
+                raise ConfigError(f"topology.layers: {top.layers} outside the allowed range [1, "
+                                  f"{self.n_neurons // 2}] (n_neurons / 2)")
+            per_layer = self.n_neurons // top.layers
+            if top.motif_size > per_layer:
+                raise ConfigError(f"topology.motif_size: {top.motif_size} outside the allowed range [2, "
+                                  f"{per_layer}] (neurons per layer)")
 
     @property
     def n_exc(self) -> int:
@@ -278,7 +318,7 @@ class ReservoirConfig(_Base):
             return cfg.replace(**{f.name: getattr(cfg, f.name).homogeneous()
                                   for f in fields(cfg) if f.metadata.get("dist")})
         return self.replace(neuron=flat(self.neuron) if neurons else self.neuron,
-                            stdp=flat(self.stdp) if stdp else self.stdp)
+                            ip=flat(self.ip) if neurons else self.ip, stdp=flat(self.stdp) if stdp else self.stdp)
 
     # --- dotted updates (CLI --set, optimization) ------------------------------------------------
     def with_updates(self, updates: dict[str, Any]) -> ReservoirConfig:

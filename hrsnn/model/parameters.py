@@ -49,28 +49,85 @@ STDP_DRAWS = Memo(max_mb=128)
 (the neurons' heterogeneity, say) reuse them."""
 
 
+def bernoulli_pairs(n_pre: int, n_post: int, p: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Every (pre, post) of an n_pre × n_post block kept with probability p, in flat order; memory grows with
+    the pairs kept, never with the block (the gaps between kept pairs are geometric)."""
+    total = n_pre * n_post
+    if p <= 0 or total == 0:
+        flat = np.zeros(0, dtype=np.int64)
+    elif p >= 1:
+        flat = np.arange(total, dtype=np.int64)
+    else:
+        chunks, last = [], -1
+        while last < total:
+            gaps = rng.geometric(p, size=int(total * p * 1.05) + 64)
+            ends = last + np.cumsum(gaps)
+            chunks.append(ends[ends < total])
+            last = ends[-1]
+        flat = np.concatenate(chunks)
+    return divmod(flat, n_post)
+
+
+def _groups(labels: np.ndarray) -> list[np.ndarray]:
+    """The indices holding each label 0 … max, ascending."""
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(labels.max() + 2))
+    return [order[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def scml_pairs(cfg: ReservoirConfig, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The recurrent (pre, post) pairs of ``topology.kind = "scml"``, sorted: motifs of each layer get E and I
+    neurons in the network's proportion (neurons 0 … n_exc − 1 are E)."""
+    top, n, ne = cfg.topology, cfg.n_neurons, cfg.n_exc
+    per_layer = max(1, round(n / top.layers / top.motif_size))
+    n_motifs = per_layer * top.layers
+    motif = np.concatenate([np.arange(ne) * n_motifs // max(ne, 1), np.arange(n - ne) * n_motifs // max(n - ne, 1)])
+    motifs, layers = _groups(motif), _groups(motif // per_layer)
+    blocks = [(a, a, top.p_intra) for a in motifs]
+    blocks += [(a, a, top.p_inter) for a in layers]
+    blocks += [(a, b, top.p_ff) for a, b in zip(layers[:-1], layers[1:])]
+    blocks += [(b, a, top.p_fb) for a, b in zip(layers[:-1], layers[1:])]
+    pre, post = [], []
+    for i, (a, b, p) in enumerate(blocks):
+        i_pre, i_post = bernoulli_pairs(len(a), len(b), p, rng)
+        x, y = a[i_pre], b[i_post]
+        keep = x != y if i < len(motifs) else motif[x] != motif[y]   # lateral: between different motifs only
+        pre.append(x[keep]), post.append(y[keep])
+    pre, post = np.concatenate(pre), np.concatenate(post)
+    order = np.lexsort((post, pre))
+    return pre[order].astype(np.int32), post[order].astype(np.int32)
+
+
 def _wiring(cfg: ReservoirConfig, wiring_seed, delay_seed) -> dict[str, np.ndarray]:
     """Recurrent synapses (E→E, then all others with their signed current jumps, pA) and delays (ms)."""
     rng = np.random.default_rng(wiring_seed)
     n, ne, sc = cfg.n_neurons, cfg.n_exc, cfg.synapses
-    pops = {"e": (0, ne), "i": (ne, n)}
-    pre_st, post_st, j_st = [], [], []
-    ee = None
-    for pair in ("ee", "ei", "ie", "ii"):
-        (a0, a1), (b0, b1) = pops[pair[0]], pops[pair[1]]
-        pre, post = connect(a1 - a0, b1 - b0, getattr(sc, f"p_{pair}"), rng, pair[0] == pair[1])
-        pre, post = pre + a0, post + b0
-        if pair == "ee":
-            ee = (pre, post)
-            continue
-        sign = 1.0 if pair[0] == "e" else -1.0
-        pre_st.append(pre), post_st.append(post)
-        j_st.append(np.full(len(pre), sign * getattr(sc, f"j_{pair}")))
+    if cfg.topology.kind == "scml":
+        pre, post = scml_pairs(cfg, rng)
+        exc_pre, exc_post = pre < ne, post < ne
+        ee = (pre[exc_pre & exc_post], post[exc_pre & exc_post])
+        rest = ~(exc_pre & exc_post)
+        st_pre, st_post = pre[rest], post[rest]
+        j = np.where(exc_pre[rest], sc.j_ei, np.where(exc_post[rest], -sc.j_ie, -sc.j_ii))
+    else:
+        pops = {"e": (0, ne), "i": (ne, n)}
+        pre_st, post_st, j_st = [], [], []
+        ee = None
+        for pair in ("ee", "ei", "ie", "ii"):
+            (a0, a1), (b0, b1) = pops[pair[0]], pops[pair[1]]
+            pre, post = connect(a1 - a0, b1 - b0, getattr(sc, f"p_{pair}"), rng, pair[0] == pair[1])
+            pre, post = pre + a0, post + b0
+            if pair == "ee":
+                ee = (pre, post)
+                continue
+            sign = 1.0 if pair[0] == "e" else -1.0
+            pre_st.append(pre), post_st.append(post)
+            j_st.append(np.full(len(pre), sign * getattr(sc, f"j_{pair}")))
+        st_pre, st_post, j = np.concatenate(pre_st), np.concatenate(post_st), np.concatenate(j_st)
     n_ee = len(ee[0])
-    st_pre, st_post = np.concatenate(pre_st), np.concatenate(post_st)
     delays = sc.draw("delay", n_ee + len(st_pre), np.random.default_rng(delay_seed))
     return {"ee_pre": ee[0], "ee_post": ee[1], "ee_delay": delays[:n_ee], "st_pre": st_pre, "st_post": st_post,
-            "st_delay": delays[n_ee:], "st_j": np.concatenate(j_st)}
+            "st_delay": delays[n_ee:], "st_j": j.astype(float)}
 
 
 @dataclass
@@ -78,7 +135,7 @@ class Parameters:
     """Every drawn quantity of one reservoir, in the config's units (ms, mV, pA, MOhm)."""
 
     tau_m: np.ndarray
-    v_th: np.ndarray
+    v_th: np.ndarray              # thresholds, mV (as intrinsic plasticity left them, once it has run)
     t_ref: np.ndarray
     ee_pre: np.ndarray
     ee_post: np.ndarray
@@ -94,9 +151,10 @@ class Parameters:
     st_j: np.ndarray              # signed current jump, pA
     w_in: np.ndarray              # (N, C) input weights
     v0: np.ndarray                # initial membrane potentials, U(v_reset, v_th)
+    ip_rate: np.ndarray           # intrinsic plasticity's target rate per neuron, Hz
 
     STREAMS = ("wiring", "tau_m", "v_th", "t_ref", "delay", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_in",
-               "v0")
+               "v0", "ip_rate")
 
     @classmethod
     def stream(cls, seed: int, name: str) -> np.random.Generator:
@@ -113,7 +171,8 @@ class Parameters:
         seqs = dict(zip(cls.STREAMS, seed.spawn(len(cls.STREAMS))))
         rng = {name: np.random.default_rng(s) for name, s in seqs.items()}
         n, nc, st = cfg.n_neurons, cfg.neuron, cfg.stdp
-        key = (n, cfg.n_exc, json.dumps(cfg.synapses.to_dict(), sort_keys=True), seqs["wiring"].entropy,
+        key = (n, cfg.n_exc, json.dumps([cfg.synapses.to_dict(), cfg.topology.to_dict()], sort_keys=True),
+               seqs["wiring"].entropy,
                seqs["wiring"].spawn_key, seqs["delay"].spawn_key)
         wiring = WIRING.get(key, lambda: _wiring(cfg, seqs["wiring"], seqs["delay"]))
         n_ee = len(wiring["ee_pre"])
@@ -130,6 +189,7 @@ class Parameters:
             w=np.full(n_ee, st.w_init),
             w_in=encoding.input_weights(cfg.input, n, n_channels, rng["w_in"]),
             v0=nc.v_reset + rng["v0"].random(n) * (v_th - nc.v_reset),
+            ip_rate=cfg.ip.draw("target_rate", n, rng["ip_rate"]),
         )
 
     @property
@@ -139,6 +199,11 @@ class Parameters:
     def out_degree(self, n: int) -> np.ndarray:
         return np.bincount(np.concatenate([self.ee_pre, self.st_pre]), minlength=n)
 
+
+
+def ip_drift(cfg: ReservoirConfig, p: Parameters) -> np.ndarray:
+    """Intrinsic plasticity's threshold fall per time step, mV: eta × target rate × dt."""
+    return cfg.ip.eta * p.ip_rate * cfg.dt * 1e-3
 
 
 def seed_streams(seed: int) -> list[np.random.SeedSequence]:

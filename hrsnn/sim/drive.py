@@ -25,7 +25,7 @@ PAD_STEPS = 250
 @dataclass
 class Drive:
     """The two phases of one reservoir: ``train`` (STDP on, None when skipped), ``run`` (frozen), and
-    ``params`` with the E→E weights as they are after training."""
+    ``params`` with the E→E weights and thresholds as they are after training."""
 
     train: RunResult | None
     run: RunResult
@@ -49,11 +49,12 @@ def _trim(config: ReservoirConfig, result: RunResult, n_steps: int) -> RunResult
 
 def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarray | None = None,
           target: str = "auto", progress: bool = False, pad: int = PAD_STEPS,
-          max_eval_spikes: int | None = None) -> Drive:
+          max_eval_spikes: int | None = None, thresholds: np.ndarray | None = None) -> Drive:
     """Run STDP on ``u_train`` (may be empty: no training), then the frozen network on ``u_eval``.
 
     Inputs are (T,) or (T, C) arrays in [-1, 1], one row per ``input.step``. ``weights`` replaces the initial
-    E→E weights (e.g. those a previous ``drive`` learned), so a trained reservoir can be re-run on new input.
+    E→E weights (e.g. those a previous ``drive`` learned), ``thresholds`` the thresholds (mV, e.g. as intrinsic
+    plasticity left them), so a trained reservoir can be re-run on new input.
     The network starts from the initial state of ``Reservoir(config, seed)`` and the frozen phase continues from
     where training left it, as ``Reservoir.train_stdp`` followed by ``Reservoir.run``.
     ``max_eval_spikes``: on the numba target, stop the frozen phase once it has more spikes than that (its
@@ -77,6 +78,11 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
         if weights.shape != params.w.shape:
             raise InputError(f"weights: expected {params.w.shape[0]} E→E weights, got shape {weights.shape}")
         params.w = weights.copy()
+    if thresholds is not None:
+        thresholds = np.asarray(thresholds, dtype=float)
+        if thresholds.shape != params.v_th.shape:
+            raise InputError(f"thresholds: expected {params.v_th.shape[0]} thresholds, got shape {thresholds.shape}")
+        params.v_th = thresholds.copy()
     if target == "numba":
         from .eventsim import run_eventsim
         train, run, params, _ = run_eventsim(config, seed, p_train, p_eval, params=params,

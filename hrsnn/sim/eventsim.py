@@ -35,7 +35,7 @@ from ..errors import HRSNNError
 from ..memo import Memo
 from ..model import encoding
 from ..model.config import ReservoirConfig
-from ..model.parameters import Parameters, seed_streams
+from ..model.parameters import Parameters, ip_drift, seed_streams
 from .states import RunResult, run_states
 
 SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "f8"), ("tau_minus", "f8"),
@@ -206,7 +206,7 @@ def exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay, 
 @njit(cache=True, nogil=True, error_model="numpy")
 def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_steps, current, decay_m, decay_syn,
              v_th, ref_steps, v_rest, v_reset, R, v, n_slots, out_ptr, out_delay, arrival, syn, static_jumps, j_ee,
-             w_max, in_ptr, dt, eval_start, max_eval_spikes):
+             w_max, in_ptr, dt, eval_start, max_eval_spikes, ip_steps, ip_drift, ip_eta):
     """Part ``part`` of the network, run by one thread: neurons ``own`` (ascending) and the synapses onto them.
 
     Per-neuron arrays (``current``: input row × neuron, ``decay_m``, ``v_th``, ``ref_steps``, ``v``) are the
@@ -219,6 +219,8 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
     The parts exchange their spikes (``spk``, ``spk_n``: per part, two alternating buffers) every ``window``
     steps, which must not exceed the shortest delay; ``window`` 0 (zero delays): within each step, before the
     arrivals. Every target's arrivals, and so its current, come in the order of a single-thread run.
+    Before step ``ip_steps`` intrinsic plasticity moves the thresholds ``v_th`` (in place): down by ``ip_drift``
+    (per neuron) each step unless that takes them to ``v_reset`` or below, up by ``ip_eta`` at each spike.
     The run stops after the step in which the spikes from step ``eval_start`` on exceed ``max_eval_spikes``
     (≥ 0; −1: no budget). Returns the part's spike neurons and steps, its synaptic events and the steps
     simulated (−1: another part failed)."""
@@ -247,11 +249,13 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
         for step in range(w0, w1):
             t = step * dt
             u = current[step // per_input]
-            for j in range(m):                          # neurons: exact step unless refractory
+            ip = 1.0 if step < ip_steps else 0.0
+            for j in range(m):                          # neurons: exact step unless refractory; IP's drift
                 v_inf = v_rest + R * (i_syn[j] + u[j])
                 v_new = v_inf + (v[j] - v_inf) * decay_m[j]
                 v[j] = v_new if step >= ready[j] else v[j]
                 i_syn[j] *= decay_syn
+                v_th[j] = v_th[j] - ip * ip_drift[j] * (1.0 if v_th[j] - ip_drift[j] > v_reset else 0.0)
             first = n_own
             for j in range(m):                          # threshold
                 if v[j] > v_th[j] and step >= ready[j]:
@@ -311,6 +315,7 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
             for q in range(n_fired):                    # reset
                 j = fired[q]
                 v[j] = v_reset
+                v_th[j] = v_th[j] + ip * ip_eta
                 ready[j] = step + ref_steps[j]
         if not early:                                   # the window's spikes arrive after it
             count += 1
@@ -453,13 +458,14 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     spk = np.empty((n_parts, 2, -(-config.n_neurons // n_parts) * width), dtype=np.int32)
     spk_n = np.zeros((n_parts, 2, width), dtype=np.int64)
     neuron = (np.exp(-config.dt / params.tau_m), params.v_th * 1e-3, _refractory_steps(params.t_ref, config.dt),
-              params.v0 * 1e-3)
+              params.v0 * 1e-3, ip_drift(config, params) * 1e-3)
     shared = (nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6)
-    records = [None] * n_parts
+    records, thresholds = [None] * n_parts, [None] * n_parts
 
     def run_part(p):               # the part's own arrays are made on its thread, then its kernel is timed
         own, r = lay[f"own{p}"], lay[f"records{p}"]
-        decay_m, v_th, ref_steps, v = (a[own] for a in neuron)
+        decay_m, v_th, ref_steps, v, drift = (a[own] for a in neuron)
+        thresholds[p] = v_th
         records[p] = syn = synapse_records(params.w[r], params.tau_plus[r] * 1e-3, params.tau_minus[r] * 1e-3,
                                            params.a_plus[r], params.a_minus[r], config.stdp.w_max)
         start = time.perf_counter()
@@ -469,7 +475,8 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                        lay[f"out_ptr{p}"], lay[f"out_delay{p}"], lay[f"arrival{p}"], syn, lay["static_jumps"],
                        config.synapses.j_ee * 1e-12,
                        config.stdp.w_max, lay[f"in_ptr{p}"], config.dt * 1e-3, n_train_steps,
-                       -1 if max_eval_spikes is None else int(max_eval_spikes))
+                       -1 if max_eval_spikes is None else int(max_eval_spikes),
+                       n_train_steps if config.ip.enabled else 0, drift, config.ip.eta * 1e-3)
         return (*out, time.perf_counter() - start)
     parts = _run_parts(run_part, n_parts, sync)
     spike_i = np.concatenate([p[0] for p in parts])
@@ -481,6 +488,8 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     params.w = np.empty(len(params.w))
     for p in range(n_parts):
         params.w[lay[f"records{p}"]] = records[p]["w"]
+        if config.ip.enabled:
+            params.v_th[lay[f"own{p}"]] = thresholds[p] * 1e3
     step_s, dt = config.input.step * 1e-3, config.dt * 1e-3
     phases = []
     for lo, n_steps in ((0, len(u_train)), (n_train_steps, len(u_eval))):

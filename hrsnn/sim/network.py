@@ -11,7 +11,7 @@ import numpy as np
 
 from ..model import encoding
 from ..model.config import ReservoirConfig
-from ..model.parameters import Parameters, check_seed, connect, seed_streams
+from ..model.parameters import Parameters, check_seed, connect, ip_drift, seed_streams
 from .states import RunResult, run_states
 
 # Leaky integrate-and-fire neuron with an exponential synaptic current:
@@ -19,10 +19,15 @@ from .states import RunResult, run_states
 #     tau_syn dI_syn/dt = -I_syn
 # integrated exactly over each time step dt with the currents held for the step (Brian2's exponential Euler),
 # using per-neuron decay factors exp(-dt/tau_m) and exp(-dt/tau_syn) computed once instead of every step.
+# Intrinsic plasticity (while ip_on = 1): the threshold falls by ip_drift = eta * target_rate * dt every step
+# (not below v_reset) and rises by ip_eta at each spike, so it settles where the neuron fires at its target rate.
 LIF_MODEL = """
 v : volt
 I_syn : amp
-v_th : volt (constant)
+v_th : volt
+ip_drift : volt (constant)
+ip_eta : volt (constant)
+ip_on : 1 (shared)
 t_ref : second (constant)
 v_rest : volt (constant)
 v_reset : volt (constant)
@@ -35,6 +40,11 @@ LIF_STEP = """
 v_inf = v_rest + R * (I_syn + stim(t - t_start, i))
 v = v_inf + (v - v_inf) * decay_m ** int(not_refractory)
 I_syn = I_syn * decay_syn
+v_th = v_th - ip_on * ip_drift * int(v_th - ip_drift > v_reset)
+"""
+LIF_RESET = """
+v = v_reset
+v_th = v_th + ip_on * ip_eta
 """
 
 # Trace-based pair STDP with per-synapse constants. apre (apost) is the presynaptic (postsynaptic) trace's value
@@ -75,7 +85,7 @@ def set_plastic(S_ee, on: bool) -> None:
 
 def create_objects(b2, cfg: ReservoirConfig, p: Parameters, stim) -> dict:
     """The reservoir's Brian2 objects (neurons, plastic E→E and static synapses), wired and initialised."""
-    G = b2.NeuronGroup(cfg.n_neurons, LIF_MODEL, threshold="v > v_th", reset="v = v_reset",
+    G = b2.NeuronGroup(cfg.n_neurons, LIF_MODEL, threshold="v > v_th", reset=LIF_RESET,
                        refractory="t_ref", namespace={"stim": stim}, name="neurons")
     G.run_regularly(LIF_STEP, when="groups", name="neurons_step")
     objs = {"neurons": G}
@@ -96,6 +106,11 @@ def create_objects(b2, cfg: ReservoirConfig, p: Parameters, stim) -> dict:
     return objs
 
 
+def set_ip(G, on: bool) -> None:
+    """Switch intrinsic plasticity on or off (the thresholds keep their values)."""
+    G.ip_on = 1.0 if on else 0.0
+
+
 def variable_values(b2, cfg: ReservoirConfig, p: Parameters) -> dict:
     """Every value that may differ between reservoirs of one structure (wiring and delays), as
     {(object, variable): quantity}.
@@ -110,6 +125,7 @@ def variable_values(b2, cfg: ReservoirConfig, p: Parameters) -> dict:
         ("neurons", "v_rest"): np.full(n, nc.v_rest) * mV, ("neurons", "v_reset"): np.full(n, nc.v_reset) * mV,
         ("neurons", "R"): np.full(n, nc.resistance) * b2.Mohm,
         ("neurons", "decay_syn"): np.full(n, np.exp(-cfg.dt / nc.tau_syn)),
+        ("neurons", "ip_drift"): ip_drift(cfg, p) * mV, ("neurons", "ip_eta"): np.full(n, cfg.ip.eta) * mV,
     }
     if len(p.ee_pre):
         values.update({
@@ -192,6 +208,7 @@ class Reservoir:
         self._G.t_start = self._net.t
         if self._S_ee is not None:
             set_plastic(self._S_ee, plastic and cfg.stdp.enabled)
+        set_ip(self._G, plastic and cfg.ip.enabled)
         mon = b2.SpikeMonitor(self._G, name="spikes")
         self._net.add(mon)
         t0 = float(self._net.t)
@@ -207,11 +224,14 @@ class Reservoir:
         self._net.remove(mon)
         if self._S_ee is not None:
             self.params.w = np.asarray(self._S_ee.w[:])
+        if cfg.ip.enabled:
+            self.params.v_th = np.asarray(self._G.v_th_[:]) * 1e3
         return RunResult(spike_i, spike_t, run_states(cfg, spike_i, spike_t, len(u)), len(u), duration, wall)
 
     # --- public API -------------------------------------------------------------------------------
     def train_stdp(self, u) -> RunResult:
-        """Drive the network with ``u`` while STDP is on; the E→E weights are then frozen."""
+        """Drive the network with ``u`` while STDP (and intrinsic plasticity, if enabled) is on; the E→E weights
+        and the thresholds are then frozen."""
         result = self._phase(u, plastic=True)
         self.trained = True
         return result

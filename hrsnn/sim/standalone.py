@@ -1,7 +1,7 @@
 """Compile once per structure, run many: the reservoir as a Brian2 ``cpp_standalone`` binary.
 
 A *structure* is everything that shapes the generated code or its wiring: network size and connectivity rule,
-the wiring seed, the delay distribution, whether STDP is on, dt, the input step and the steps of each phase. Its binary is built once (in a
+the wiring seed, the delay distribution, whether STDP and intrinsic plasticity are on, dt, the input step and the steps of each phase. Its binary is built once (in a
 subprocess, so Brian2's global device state never leaks into the caller) and cached on disk under
 ``$HRSNN_CACHE_DIR/standalone/<key>``. Every other value (per-neuron and per-synapse parameters, weights,
 initial voltages, the input currents) is passed to the binary as run arguments, so a new
@@ -26,10 +26,10 @@ from ..errors import HRSNNError
 from ..model import encoding
 from ..model.config import ReservoirConfig
 from ..model.parameters import Parameters, seed_streams
-from .network import LIF_MODEL, LIF_STEP, STDP_MODEL, STDP_ON_POST, STDP_ON_PRE
+from .network import LIF_MODEL, LIF_RESET, LIF_STEP, STDP_MODEL, STDP_ON_POST, STDP_ON_PRE
 from .states import RunResult, run_states
 
-ENGINE_VERSION = 2  # bump when the generated network changes in a way the model strings do not show
+ENGINE_VERSION = 3  # bump when the generated network changes in a way the model strings do not show
 
 
 def cache_root() -> Path:
@@ -42,9 +42,10 @@ def structure(config: ReservoirConfig, seed: int, n_train: int, n_eval: int, n_c
     """What one compiled binary is specific to (its hash is the cache key)."""
     import brian2
     sc = config.synapses
-    return dict(engine=ENGINE_VERSION, brian2=brian2.__version__, model=[LIF_MODEL, LIF_STEP, STDP_MODEL, STDP_ON_PRE,
-                STDP_ON_POST], n_neurons=config.n_neurons, n_exc=config.n_exc,
-                p=[sc.p_ee, sc.p_ei, sc.p_ie, sc.p_ii], delay=sc.delay.to_dict(), stdp=config.stdp.enabled,
+    return dict(engine=ENGINE_VERSION, brian2=brian2.__version__, model=[LIF_MODEL, LIF_STEP, LIF_RESET, STDP_MODEL,
+                STDP_ON_PRE, STDP_ON_POST], n_neurons=config.n_neurons, n_exc=config.n_exc,
+                p=[sc.p_ee, sc.p_ei, sc.p_ie, sc.p_ii], topology=config.topology.to_dict(), delay=sc.delay.to_dict(),
+                stdp=config.stdp.enabled, ip=config.ip.enabled,
                 dt=config.dt, step=config.input.step, seed=int(seed),
                 n_train=int(n_train), n_eval=int(n_eval), n_channels=int(n_channels), threads=int(threads))
 
@@ -129,6 +130,8 @@ class StandaloneEngine:
                                     wall * n_steps / (len(u_train) + len(u_eval))))
         if "w" in out:
             params.w = out["w"]
+        if config.ip.enabled:
+            params.v_th = out["v_th"] * 1e3
         return (phases[0] if len(u_train) else None), phases[1], params
 
 
@@ -180,7 +183,7 @@ def _build(directory: Path) -> None:
     """Subprocess entry point: generate and compile the project described by ``directory/job.json``."""
     import brian2 as b2
 
-    from .network import create_objects, set_plastic, variable_values
+    from .network import create_objects, set_ip, set_plastic, variable_values
     job = json.loads((directory / "job.json").read_text())
     config = ReservoirConfig.from_dict(job["config"])
     b2.prefs.logging.file_log = False
@@ -198,16 +201,19 @@ def _build(directory: Path) -> None:
     if n_train:
         if "ee" in objs:
             set_plastic(objs["ee"], config.stdp.enabled)
+        set_ip(objs["neurons"], config.ip.enabled)
         net.run(n_train * step, namespace={})
     if "ee" in objs:
         set_plastic(objs["ee"], False)
+    set_ip(objs["neurons"], False)
     net.run(n_eval * step, namespace={})
     b2.device.build(directory=str(directory), compile=True, run=False)
     args = {}
     values = variable_values(b2, config, params)
     for (obj, var), value in values.items():   # run-argument names are "<object>.<variable>"
         args[f"{obj}.{var}"] = {"dtype": np.dtype(getattr(objs[obj], var).dtype).str, "size": int(np.size(value))}
-    outputs = {"spike_i": mon.variables["i"], "spike_t": mon.variables["t"]}
+    outputs = {"spike_i": mon.variables["i"], "spike_t": mon.variables["t"],
+               "v_th": objs["neurons"].variables["v_th"]}
     if "ee" in objs:
         outputs["w"] = objs["ee"].variables["w"]
     manifest = {

@@ -155,17 +155,19 @@ class _ReservoirEstimator(BaseEstimator):
         return states, activity
 
     def _spiking_states(self, seqs: list[np.ndarray], gap: int, train: bool) -> tuple[list[np.ndarray], Activity]:
-        """The spiking reservoir's states per sequence; with ``train`` it first learns (STDP) on the same sequences
-        and keeps its weights in ``weights_``."""
+        """The spiking reservoir's states per sequence; with ``train`` it first learns (STDP, and intrinsic
+        plasticity if enabled) on the same sequences and keeps its weights in ``weights_``, its thresholds (mV) in
+        ``thresholds_``."""
         cfg = self.reservoir_config_
         lengths = [len(x) + gap for x in seqs]
         channels = seqs[0].shape[1]
         u = np.vstack([np.vstack([np.zeros((gap, channels)), x]) for x in seqs])
         if train:
             result = drive(cfg, self.seed, u, u, target=self.target, progress=self.progress)
-            self.weights_ = result.params.w.copy()
+            self.weights_, self.thresholds_ = result.params.w.copy(), result.params.v_th.copy()
         else:
-            result = drive(cfg, self.seed, [], u, weights=self.weights_, target=self.target, progress=self.progress)
+            result = drive(cfg, self.seed, [], u, weights=self.weights_, thresholds=self.thresholds_,
+                           target=self.target, progress=self.progress)
         run = result.run
         ends = np.cumsum(lengths)
         states = [run.states[end - len(x):end] for end, x in zip(ends, seqs)]
