@@ -25,6 +25,18 @@ from hrsnn import ConfigError, Constant, Gamma, ReservoirConfig
     ({"input.step": 0.35}, "input.step: 0.35 ms must be a multiple of dt"),
     ({"neuron.bogus": 1}, "neuron.bogus: unknown field"),
     ({"task.eval_steps": 60}, "task.eval_steps: 60 too short"),
+    ({"topology.kind": "grid"}, "topology.kind: 'grid' is not one of 'random', 'scml'"),
+    ({"topology.kind": "scml", "topology.motif_size": 2000}, r"topology.motif_size: 2000 outside the allowed range "
+     r"\[2, 1000\] \(neurons per layer\)"),
+    ({"topology.kind": "scml", "topology.layers": 4, "topology.motif_size": 300},
+     r"topology.motif_size: 300 outside the allowed range \[2, 250\]"),
+    ({"topology.layers": 0}, r"topology.layers: 0 outside the allowed range \[1, 10000\]"),
+    ({"topology.kind": "scml", "topology.layers": 600}, r"topology.layers: 600 outside the allowed range \[1, 500\]"),
+    ({"topology.p_intra": 1.2}, r"topology.p_intra: 1.2 outside the allowed range \[0, 1\]"),
+    ({"topology.p_inter": -0.5}, r"topology.p_inter: -0.5 outside the allowed range \[0, 1\]"),
+    ({"ip.target_rate": 0}, r"ip.target_rate: mean 0 outside the allowed range \[0.001, 1000\] Hz"),
+    ({"ip.target_rate": -3}, r"ip.target_rate: mean -3 outside the allowed range"),
+    ({"ip.eta": "-1 mV"}, r"ip.eta: -1 outside the allowed range \[0, 100\] mV"),
 ])
 def test_bad_values_name_field_and_range(update, message):
     with pytest.raises(ConfigError, match=message):
