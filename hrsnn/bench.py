@@ -11,6 +11,11 @@ four produce the same spikes:
 * fast1      — the same kernel on one thread (what each of ``evaluate_many``'s worker processes gets when they
   fill every core).
 
+``--large`` sizes (default 5 000, 10 000, 20 000) run the fast path alone on SC-ML reservoirs (``large_config``)
+with the default protocol (500 STDP + 2000 evaluation steps), against three goals: cost linear in synapses
+(exponent ≤ 1.05), an N = 10 000 evaluation within 10 s, and the memory an evaluation adds to its process
+(peak minus the resident size after a tiny warm-up evaluation) within 3× ``synapse_bytes``.
+
 The *reference* ("speed of light") is the fast path's simulation loop alone — the kernel's own time, without
 drawing parameters, laying out synapses or computing states. ``fraction_of_reference`` is its time over a path's
 simulation of the same network (the same work, plus that bookkeeping); ``fraction_of_reference_eval`` is its
@@ -45,6 +50,32 @@ def bench_config(n: int):
         "n_neurons": n, "task.train_steps": 100, "task.eval_steps": 400, "task.washout": 20, "task.k_max": 20})
 
 
+LAYER = 2500
+"""Neurons per SC-ML layer in ``large_config``: layers are added as N grows, so synapses grow as N."""
+SYNAPSE_BYTES = {"ee": 4 + 4 + 6 * 8 + 64 + 8 + 4, "static": 4 + 4 + 8 + 8 + 8 + 4}
+"""Bytes per synapse that a simulation must hold. E→E: the drawn pre, post (int32), delay, weight, τ₊, τ₋, A₊, A₋
+(float64) and the kernel's SYNAPSE record (64), ARRIVAL record (8) and delay in steps (int32): 132. Static: pre,
+post, delay, current jump, ARRIVAL, delay in steps: 36."""
+GOALS = {"exponent": 1.05, "eval_s_at_10000": 10.0, "memory_over_synapses": 3.0}
+
+
+def large_config(n: int):
+    """The large-size protocol: SC-ML layers of ``LAYER`` neurons in motifs of 25 (≈ 110 synapses per neuron),
+    STDP on, the default task (500 STDP + 2000 evaluation steps of 5 ms)."""
+    from .model.config import ReservoirConfig
+    return ReservoirConfig().with_updates({"n_neurons": n, "topology.kind": "scml",
+                                           "topology.layers": max(1, n // LAYER), "topology.motif_size": 25})
+
+
+def synapse_bytes(params) -> int:
+    """``SYNAPSE_BYTES`` summed over a reservoir's synapses."""
+    return SYNAPSE_BYTES["ee"] * len(params.ee_pre) + SYNAPSE_BYTES["static"] * len(params.st_pre)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
 def _simulate(path: str, cfg, seed, u_tr, u_ev):
     """One simulation (STDP then frozen phase): the frozen run, the parameters and the kernel's own time."""
     if path == "naive":
@@ -61,11 +92,17 @@ def _simulate(path: str, cfg, seed, u_tr, u_ev):
     return run, params, train.wall_s + run.wall_s
 
 
-def run_path(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, seed: int = 0) -> dict:
+def run_path(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, seed: int = 0,
+             large: bool = False) -> dict:
     """Time one path (in this process) on round ``round_`` of ``rounds`` of the ``evals`` parameter sets,
-    after one untimed (compiling / warm-up) evaluation, whose time is reported apart."""
+    after one untimed (compiling / warm-up) evaluation, whose time is reported apart. ``large``: the
+    ``large_config`` protocol, after a tiny evaluation that sets the resident-size baseline."""
     from .measure.evaluate import memory_input, score_run
-    base = bench_config(n)
+    base_mb = None
+    if large:
+        _simulate(path, bench_config(40), seed, *memory_input(bench_config(40), seed))
+        base_mb = _rss_mb()
+    base = large_config(n) if large else bench_config(n)
     u_tr, u_ev = memory_input(base, seed)
     cvs = [0.0, *np.linspace(0.0, 1.5, evals + 1)[1:][round_::rounds]]
     sim, total, kernel, events, spikes = [], [], [], [], []
@@ -87,7 +124,8 @@ def run_path(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, se
     return {"path": path, "n_neurons": n, "round": round_, "first_s": total[0], "eval_s": total[1:],
             "sim_s": sim[1:], "kernel_s": kernel[1:], "events": events[1:], "spikes": spikes[1:],
             "simulated_s": (len(u_tr) + len(u_ev)) * base.input.step * 1e-3,
-            "n_synapses": int(params.n_synapses), "peak_mem_mb": max(own, children) / 1024.0}
+            "n_synapses": int(params.n_synapses), "synapse_mb": synapse_bytes(params) / 2**20,
+            "peak_mem_mb": max(own, children) / 1024.0, "base_mem_mb": base_mb}
 
 
 def merge_rounds(parts: list[dict]) -> dict:
@@ -101,6 +139,52 @@ def merge_rounds(parts: list[dict]) -> dict:
             "events_per_eval": median("events"), "spikes_per_eval": median("spikes"),
             "simulated_s": first["simulated_s"], "n_synapses": first["n_synapses"],
             "peak_mem_mb": max(p["peak_mem_mb"] for p in parts)}
+
+
+def large_rows(raw: list[dict]) -> dict:
+    """The large sizes' rows (medians), their cost exponent over synapses and each goal's verdict."""
+    rows = []
+    for x in sorted(raw, key=lambda x: x["n_neurons"]):
+        m = merge_rounds([x])
+        added = x["peak_mem_mb"] - x["base_mem_mb"]
+        rows.append({"n_neurons": m["n_neurons"], "n_synapses": m["n_synapses"], "eval_s": m["eval_s"],
+                     "sim_s": m["sim_s"], "kernel_s": m["kernel_s"], "events_per_s": m["events_per_eval"] / m["kernel_s"],
+                     "spikes_per_eval": m["spikes_per_eval"], "simulated_s": m["simulated_s"],
+                     "synapse_mb": x["synapse_mb"], "base_mem_mb": x["base_mem_mb"], "peak_mem_mb": x["peak_mem_mb"],
+                     "added_mem_mb": added, "memory_over_synapses": added / x["synapse_mb"]})
+    out = {"sizes": rows, "exponent": None, "met": {}}
+    if len(rows) > 1:
+        out["exponent"] = float(np.polyfit(np.log([r["n_synapses"] for r in rows]),
+                                           np.log([r["eval_s"] for r in rows]), 1)[0])
+        out["met"]["exponent"] = out["exponent"] <= GOALS["exponent"]
+    at = [r for r in rows if r["n_neurons"] == 10000]
+    if at:
+        out["met"]["eval_s_at_10000"] = at[0]["eval_s"] <= GOALS["eval_s_at_10000"]
+    if rows:
+        out["met"]["memory_over_synapses"] = max(r["memory_over_synapses"] for r in rows) <= GOALS["memory_over_synapses"]
+    return out
+
+
+def print_large(large: dict) -> None:
+    print(f"\nlarge sizes, fast path, SC-ML (layers of {LAYER}, motifs of 25), STDP on, default protocol (500 + 2000 "
+          f"steps of 5 ms, 12.5 s simulated); memory added = peak − resident size after a tiny warm-up; synapse MB "
+          f"= {SYNAPSE_BYTES['ee']} B per E→E + {SYNAPSE_BYTES['static']} B per other synapse")
+    head = (f"{'N':>6} {'synapses':>9} {'eval s':>7} {'sim s':>6} {'kernel s':>8} {'events/s':>9} "
+            f"{'synapse MB':>10} {'base MB':>7} {'peak MB':>7} {'added/synapse':>13}")
+    print(head)
+    print("-" * len(head))
+    for r in large["sizes"]:
+        print(f"{r['n_neurons']:>6} {r['n_synapses']:>9} {r['eval_s']:>7.2f} {r['sim_s']:>6.2f} {r['kernel_s']:>8.2f} "
+              f"{r['events_per_s']:>9.3g} {r['synapse_mb']:>10.0f} {r['base_mem_mb']:>7.0f} {r['peak_mem_mb']:>7.0f} "
+              f"{r['memory_over_synapses']:>12.1f}x")
+    verdict = {True: "met", False: "NOT met"}
+    if large["exponent"] is not None:
+        print(f"cost ∝ synapses^{large['exponent']:.2f} (goal ≤ {GOALS['exponent']}: "
+              f"{verdict[large['met']['exponent']]})")
+    if "eval_s_at_10000" in large["met"]:
+        print(f"N = 10 000 evaluation within {GOALS['eval_s_at_10000']:g} s: {verdict[large['met']['eval_s_at_10000']]}")
+    print(f"memory added within {GOALS['memory_over_synapses']:g}× the synapse bytes: "
+          f"{verdict[large['met']['memory_over_synapses']]}")
 
 
 def default_evaluation(repeats: int) -> dict:
@@ -119,10 +203,10 @@ def default_evaluation(repeats: int) -> dict:
             "E": result.E}
 
 
-def _subprocess(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0) -> dict:
+def _subprocess(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, large: bool = False) -> dict:
     proc = subprocess.run([sys.executable, "-m", "hrsnn.bench", "--one", path, "--n", str(n),
-                           "--evals", str(evals), "--rounds", str(rounds), "--round", str(round_)],
-                          capture_output=True, text=True)
+                           "--evals", str(evals), "--rounds", str(rounds), "--round", str(round_),
+                           *(["--large-one"] if large else [])], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"bench {path} N={n} failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -136,25 +220,31 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=2,
                         help="split each path's evaluations over this many processes, the paths taking turns, "
                              "so that a slow spell of the machine does not fall on one path only")
+    parser.add_argument("--large", type=int, nargs="*", default=[5000, 10000, 20000],
+                        help="sizes for the fast path alone on SC-ML reservoirs, default protocol (none: skip)")
+    parser.add_argument("--large-evals", type=int, default=2, help="timed evaluations per large size")
     parser.add_argument("--out", default="results/bench.json")
+    parser.add_argument("--large-one", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--one", choices=(*PATHS, "default"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.evals < 1:
-        parser.error(f"--evals: {args.evals} must be at least 1")
-    for n in args.sizes if args.n is None else [args.n]:
-        try:
-            bench_config(n)
-        except ConfigError as e:
-            parser.error(f"--sizes: {e}")
+    for name in ("evals", "large_evals"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')}: {getattr(args, name)} must be at least 1")
+    for flag, sizes, make in (("--sizes", args.sizes, bench_config), ("--large", args.large, large_config)):
+        for n in sizes if args.n is None else [args.n]:
+            try:
+                make(n)
+            except ConfigError as e:
+                parser.error(f"{flag}: {e}")
     if not 1 <= args.rounds <= args.evals:
         parser.error(f"--rounds: {args.rounds} must be between 1 and --evals ({args.evals})")
     if args.one:
         from .parallel import exit_with_parent
         exit_with_parent()
         out = (default_evaluation(args.evals) if args.one == "default"
-               else run_path(args.one, args.n, args.evals, args.rounds, args.round))
+               else run_path(args.one, args.n, args.evals, args.rounds, args.round, large=args.large_one))
         print(json.dumps(out))
         return 0
 
@@ -164,12 +254,15 @@ def main(argv=None) -> int:
     warm = _subprocess("fast1", args.sizes[0], 1)
     rows, raw = [], []
     jobs = [(n, k, p) for n in args.sizes for k in range(args.rounds) for p in PATHS]
+    jobs += [(n, None, "fast") for n in args.large]
     for n, k, path in tqdm(jobs, desc="bench", unit="run"):
-        raw.append(_subprocess(path, n, args.evals, args.rounds, k))
+        raw.append(_subprocess(path, n, args.evals, args.rounds, k) if k is not None
+                   else {**_subprocess(path, n, args.large_evals, large=True), "large": True})
     from .sim.eventsim import default_threads
     threads = {n: default_threads(n) for n in args.sizes}
     for n in args.sizes:
-        r = {p: merge_rounds([x for x in raw if x["n_neurons"] == n and x["path"] == p]) for p in PATHS}
+        r = {p: merge_rounds([x for x in raw if x["n_neurons"] == n and x["path"] == p and not x.get("large")])
+             for p in PATHS}
         naive, alone, fast, fast1 = r["naive"], r["standalone"], r["fast"], r["fast1"]
         agree = len({r[p]["spikes_per_eval"] for p in PATHS}) == 1
         if not agree:
@@ -194,6 +287,7 @@ def main(argv=None) -> int:
         })
     syn = np.log([row["n_synapses"] for row in rows])
     slope = float(np.polyfit(syn, np.log([row["fast_s"] for row in rows]), 1)[0]) if len(rows) > 1 else None
+    large = large_rows([x for x in raw if x.get("large")])
     report = {"machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
                           "cores": __import__("os").cpu_count()},
               "protocol": "100 STDP + 400 evaluation steps of 5 ms (2.5 s simulated), dt 0.1 ms, default config",
@@ -201,6 +295,7 @@ def main(argv=None) -> int:
                            "readout); ref/x sim = over x's simulation, ref/fast eval = over its whole evaluation",
               "kernel_first_s": warm["first_s"],
               "evals_per_path": args.evals, "rounds": args.rounds, "sizes": rows, "cost_exponent_vs_synapses": slope,
+              "large": large, "goals": GOALS,
               "default_evaluation": _subprocess("default", 1000, args.evals), "raw": raw}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -227,6 +322,8 @@ def main(argv=None) -> int:
               f"{row['sim_s_per_wall_s']['fast']:>12.2f} {row['events_per_s']['fast']:>9.3g} {mem:>13}")
     if slope is not None:
         print(f"fast-path cost ∝ synapses^{slope:.2f} over N = {args.sizes[0]}…{args.sizes[-1]}")
+    if large["sizes"]:
+        print_large(large)
     print(f"kernel compile or cache load (first evaluation of a process before the timed ones): "
           f"{report['kernel_first_s']:.1f} s")
     d = report["default_evaluation"]

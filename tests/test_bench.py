@@ -8,10 +8,17 @@ from hrsnn import bench
 
 def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
     out = tmp_path / "bench.json"
-    assert bench.main(["--sizes", "40", "--evals", "2", "--rounds", "2", "--out", str(out)]) == 0
+    assert bench.main(["--sizes", "40", "--evals", "2", "--rounds", "2", "--large", "100", "200", "--large-evals", "1",
+                       "--out", str(out)]) == 0
     report = json.loads(out.read_text())
-    assert report["rounds"] == 2 and len(report["raw"]) == 2 * len(bench.PATHS)
-    assert sorted(len(r["eval_s"]) for r in report["raw"]) == [1] * 2 * len(bench.PATHS)   # one timed each
+    assert report["rounds"] == 2 and len(report["raw"]) == 2 * len(bench.PATHS) + 2
+    assert sorted(len(r["eval_s"]) for r in report["raw"]) == [1] * (2 * len(bench.PATHS) + 2)   # one timed each
+    large = report["large"]
+    assert [r["n_neurons"] for r in large["sizes"]] == [100, 200] and large["exponent"] is not None
+    for row in large["sizes"]:
+        assert row["eval_s"] > 0 and row["events_per_s"] > 0 and row["peak_mem_mb"] >= row["base_mem_mb"] > 0
+        assert row["synapse_mb"] * 2**20 == pytest.approx(132 * row["n_synapses"], rel=0.5)
+    assert set(large["met"]) == {"exponent", "memory_over_synapses"}      # no N = 10 000 row here
     for row in report["sizes"]:
         assert row["spikes_agree"] and row["spikes_per_eval"] > 0
         for key in ("naive_s", "fast_s", "fast_1thread_s", "reference_s", "speedup_vs_naive", "fraction_of_reference"):
@@ -19,6 +26,7 @@ def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
     assert report["default_evaluation"]["median_s"] > 0 and report["kernel_first_s"] > 0
     printed = capsys.readouterr().out
     assert "fast/naive" in printed and "default evaluation" in printed and "kernel compile" in printed
+    assert "large sizes, fast path, SC-ML" in printed and "synapses^" in printed
 
 
 def test_bench_refuses_more_rounds_than_evaluations(capsys):
@@ -31,6 +39,8 @@ def test_bench_refuses_more_rounds_than_evaluations(capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--evals", "0"], "--evals: 0 must be at least 1"),
     (["--sizes", "500", "1", "--evals", "2"], "--sizes: n_neurons: 1 outside the allowed range [2, 1e+06]"),
+    (["--large", "20"], "--large: topology.motif_size: 25 outside the allowed range [2, 20]"),
+    (["--large-evals", "0"], "--large-evals: 0 must be at least 1"),
 ])
 def test_bench_refuses_bad_sizes_and_evaluation_counts(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_:

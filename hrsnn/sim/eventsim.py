@@ -451,7 +451,7 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     nc = config.neuron
     n_parts = max(1, min(int(threads or default_threads(config.n_neurons)), config.n_neurons))
     lay = layout(params, config.dt, n_parts)
-    current = encoding.input_current(config.input, params.w_in, np.vstack([u_train, u_eval])) * 1e-12
+    u_all = np.vstack([u_train, u_eval])
     n_train_steps = len(u_train) * per_input
     width = max(lay["window"], 1)
     sync = np.zeros((n_parts + 1) * PAD, dtype=np.int64)
@@ -465,12 +465,13 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     def run_part(p):               # the part's own arrays are made on its thread, then its kernel is timed
         own, r = lay[f"own{p}"], lay[f"records{p}"]
         decay_m, v_th, ref_steps, v, drift = (a[own] for a in neuron)
+        current = encoding.input_current(config.input, params.w_in[own], u_all) * 1e-12   # (T, part) only
         thresholds[p] = v_th
         records[p] = syn = synapse_records(params.w[r], params.tau_plus[r] * 1e-3, params.tau_minus[r] * 1e-3,
                                            params.a_plus[r], params.a_minus[r], config.stdp.w_max)
         start = time.perf_counter()
         out = simulate(p, own, lay["window"], sync, spk, spk_n, total_steps, per_input,
-                       n_train_steps if config.stdp.enabled else 0, np.ascontiguousarray(current[:, own]), decay_m,
+                       n_train_steps if config.stdp.enabled else 0, current, decay_m,
                        np.exp(-config.dt / nc.tau_syn), v_th, ref_steps, *shared, v, lay["n_slots"],
                        lay[f"out_ptr{p}"], lay[f"out_delay{p}"], lay[f"arrival{p}"], syn, lay["static_jumps"],
                        config.synapses.j_ee * 1e-12,
