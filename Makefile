@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 
-.PHONY: install demo test test-slow bench optimize optimize-quick efficiency efficiency-quick quenched quenched-quick classify predict reproduce reproduce-quick clean
+.PHONY: install demo test test-slow bench optimize optimize-quick efficiency efficiency-quick quenched quenched-quick scml-search scml-search-quick classify predict reproduce reproduce-quick clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -40,6 +40,14 @@ efficiency: $(STAMP)
 
 efficiency-quick: $(STAMP)
 	$(BIN)/hrsnn efficiency experiments/efficiency-quick.toml
+
+# Architecture search over SC-ML motif-layer reservoirs with intrinsic plasticity, and its pick against random wiring
+# of the same synapse count: results/scml-search/report.md (rerunning resumes the stored trials).
+scml-search: $(STAMP)
+	$(BIN)/hrsnn architecture experiments/scml-search.toml
+
+scml-search-quick: $(STAMP)
+	$(BIN)/hrsnn architecture experiments/scml-search-quick.toml
 
 # Heterogeneity as quenched disorder: task battery, size and recurrent-weight sweeps, rate and spiking, with verdicts
 # (results/quenched/report.md).

@@ -65,6 +65,7 @@ def cmd_evaluate(args) -> int:
         return 0
     rows = [("memory capacity MC", f"{result.memory_capacity:.3f}"),
             ("mean rate (Hz/neuron)", f"{result.rate_hz:.3f}"),
+            ("rate spread (CV over neurons)", f"{result.rate_cv:.3f}"),
             ("spikes (eval run)", f"{result.spikes}"),
             ("synaptic events", f"{result.synaptic_events}"),
             ("E = rate / MC (Hz)", f"{result.E:.4g}"),

@@ -23,14 +23,18 @@ def register(sub) -> None:
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_optimize)
 
-    p = sub.add_parser("efficiency", help="matched studies on the memory protocol and the development tasks, with a "
-                       "report (resumes stored arms)")
-    p.add_argument("experiment", metavar="EXPERIMENT.toml")
-    p.add_argument("--workers", type=int, help="trials evaluated at a time (default: the file's 'workers')")
-    p.add_argument("--dir", default="studies", help="where the studies are stored (default: studies/)")
-    p.add_argument("--out", default="results", help="where the report goes (default: results/)")
-    p.add_argument("--quiet", action="store_true")
-    p.set_defaults(func=cmd_efficiency)
+    for name, text, func in (
+            ("efficiency", "matched studies on the memory protocol and the development tasks, with a report (resumes "
+             "stored arms)", cmd_efficiency),
+            ("architecture", "SC-ML architecture search (HRMAS) and its pick against random wiring of the same "
+             "synapse count on E and the development tasks, with a report (resumes stored trials)", cmd_architecture)):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("experiment", metavar="FILE.toml")
+        p.add_argument("--workers", type=int, help="trials evaluated at a time (default: the file's 'workers')")
+        p.add_argument("--dir", default="studies", help="where the studies are stored (default: studies/)")
+        p.add_argument("--out", default="results", help="where the report goes (default: results/)")
+        p.add_argument("--quiet", action="store_true")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("study", help="'show' a stored study's trials and best, or 'export' them as CSV")
     p.add_argument("action", choices=("show", "export"))
@@ -77,11 +81,19 @@ def cmd_optimize(args) -> int:
 
 def cmd_efficiency(args) -> int:
     from .efficiency import run_efficiency
+    return _report(args, run_efficiency, "efficiency")
+
+
+def cmd_architecture(args) -> int:
+    from .architecture import run_architecture
+    return _report(args, run_architecture, "architecture")
+
+
+def _report(args, run, command: str) -> int:
     try:
-        report = run_efficiency(args.experiment, args.dir, args.out, progress=not args.quiet,
-                                overrides={"workers": args.workers})
+        report = run(args.experiment, args.dir, args.out, progress=not args.quiet, overrides={"workers": args.workers})
     except KeyboardInterrupt:
-        print(f"hrsnn: interrupted; finished trials are stored. Continue with: hrsnn efficiency {args.experiment}",
+        print(f"hrsnn: interrupted; finished trials are stored. Continue with: hrsnn {command} {args.experiment}",
               file=sys.stderr)
         return 130
     print(report.read_text())

@@ -4,7 +4,8 @@ import pytest
 
 from hrsnn import Reservoir, ReservoirConfig
 from hrsnn.measure.evaluate import memory_input
-from hrsnn.model.parameters import Parameters, bernoulli_pairs, seed_streams
+from hrsnn.model.parameters import Parameters, seed_streams
+from hrsnn.model.topology import bernoulli_pairs, matched_random
 from hrsnn.sim.drive import drive
 from hrsnn.sim.eventsim import run_eventsim
 
@@ -92,3 +93,18 @@ def test_drive_keeps_learned_thresholds_on_every_target(small_config):
     assert fresh.n_spikes != runs[0].n_spikes                             # the thresholds matter
     with pytest.raises(Exception, match="thresholds: expected 60 thresholds"):
         drive(cfg, 2, [], u_eval, thresholds=np.zeros(5))
+
+
+def test_matched_random_wiring_has_the_scml_synapse_count_per_population_pair():
+    cfg = ReservoirConfig().with_updates({"n_neurons": 500, "topology.kind": "scml", "topology.layers": 2,
+                                          "topology.p_inter": 0.03, "topology.p_ff": 0.05})
+    twin = matched_random(cfg, 4)
+    assert twin.topology.kind == "random" and twin.neuron == cfg.neuron
+    scml, rand = (Parameters.draw(c, 1, seed_streams(4)[0]) for c in (cfg, twin))
+    ne = cfg.n_exc
+    def counts(p):             # E→E, E→I, I→E, I→I
+        return [len(p.ee_pre)] + [np.sum(((p.st_pre < ne) == a) & ((p.st_post < ne) == b))
+                                  for a, b in ((True, False), (False, True), (False, False))]
+    for got, want in zip(counts(rand), counts(scml)):
+        assert want > 100 and abs(got - want) <= 5 * np.sqrt(want)
+    assert matched_random(twin, 4) is twin

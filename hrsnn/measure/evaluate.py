@@ -37,13 +37,14 @@ class EfficiencyResult:
     train_spikes: int            # spikes during the STDP phase
     weight_mean: float           # mean E→E weight after STDP (× j_ee)
     weight_std: float            # spread of the E→E weights after STDP (0 before learning)
+    rate_cv: float               # std / mean of the neurons' rates in the evaluation run (NaN when silent)
     wall_s: float
     seed: int
     config: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for k in ("E", "E_raw", "ridge"):  # JSON has no infinity or NaN
+        for k in ("E", "E_raw", "ridge", "rate_cv"):  # JSON has no infinity or NaN
             if not math.isfinite(d[k]):
                 d[k] = None
         return d
@@ -57,7 +58,8 @@ class EfficiencyResult:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EfficiencyResult:
         d = dict(d)
-        d.setdefault("weight_std", math.nan)          # results saved before it was recorded
+        d.setdefault("weight_std", math.nan)          # results saved before these were recorded
+        d.setdefault("rate_cv", math.nan)
         for k, missing in (("E", math.inf), ("E_raw", math.inf), ("ridge", math.nan)):
             d[k] = missing if d[k] is None else d[k]
         return cls(**d)
@@ -77,6 +79,7 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
     n = config.n_neurons
     rate = run.n_spikes / (n * run.duration)
     events = int(params.out_degree(n)[run.spike_i].sum()) if run.n_spikes else 0
+    per_neuron = np.bincount(run.spike_i, minlength=n)
     reason = ""
     if run.stopped_at is not None:
         reason = (f"runaway: {run.n_spikes} spikes by input step {run.stopped_at} of {run.n_steps} already exceed "
@@ -100,6 +103,7 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
         E_raw=math.inf if reason else run.n_spikes / mc_total,
         degenerate=bool(reason), reason=reason, ridge=ridge, train_spikes=train_spikes,
         weight_mean=float(w.mean()) if len(w) else 0.0, weight_std=float(w.std()) if len(w) else 0.0,
+        rate_cv=float(per_neuron.std() / per_neuron.mean()) if run.n_spikes else math.nan,
         wall_s=wall_s, seed=int(seed),
         config=config.to_dict(),
     )
