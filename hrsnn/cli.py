@@ -52,12 +52,15 @@ def _run_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_evaluate(args) -> int:
-    from .measure.evaluate import evaluate
+    from .measure.evaluate import evaluate, evaluate_rate
     config = load_config(args)
     if args.homogeneous:
         config = config.homogeneous()
     seed = config.seed if args.seed is None else args.seed
-    result = evaluate(config, seed=seed, target=args.target, progress=not args.quiet)
+    if args.model == "hrsnn":
+        result = evaluate(config, seed=seed, target=args.target, progress=not args.quiet)
+    else:
+        result = evaluate_rate(config, seed=seed, heterogeneous=args.model == "rate")
     out = Path(args.out or f"results/evaluate_seed{seed}.json")
     result.save(out)
     if args.json:
@@ -73,6 +76,8 @@ def cmd_evaluate(args) -> int:
             ("E→E weights after STDP", f"mean {result.weight_mean:.4g}, std {result.weight_std:.4g}"),
             ("degenerate", result.reason or "no"),
             ("seed", f"{result.seed}"), ("wall (s)", f"{result.wall_s:.1f}")]
+    if args.model != "hrsnn":               # a rate network: no spikes, no E
+        rows = [rows[0], ("model", f"{args.model} (reservoirpy rate reservoir; no spikes, E undefined)"), *rows[-3:]]
     width = max(len(r[0]) for r in rows)
     print("\n".join(f"{k:<{width}}  {v}" for k, v in rows))
     print(f"written: {out}")
@@ -279,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     _run_args(p)
     p.add_argument("--seed", type=int, help="seed of network, parameters and input (default: config.seed)")
     p.add_argument("--homogeneous", action="store_true", help="evaluate the homogeneous twin (same means)")
+    p.add_argument("--model", default="hrsnn", choices=("hrsnn", "rate", "rate-hom"),
+                   help="the spiking reservoir, or reservoirpy's rate reservoir with its τ_m sample (rate) or mean "
+                        "(rate-hom): MC only, a rate network has no spikes")
     p.add_argument("--out", metavar="FILE", help="JSON result file (default results/evaluate_seed<N>.json)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.set_defaults(func=cmd_evaluate)

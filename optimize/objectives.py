@@ -17,7 +17,9 @@ import numpy as np
 from .space import Study, StudyError
 
 TASK_KEYS = {"kind", "dataset", "validation", "scalar", "weight", "min_accuracy", "max_nrmse", "max_train",
-             "n_steps", "horizon", "washout", "n_bins"}
+             "n_steps", "horizon", "washout", "n_bins", "model"}
+TASK_MODELS = ("hrsnn", "rate", "rate-hom")
+"""What a task trial runs on its config: the spiking reservoir, or the rate reservoir with its τ_m sample / mean."""
 SCALARS = ("error", "tradeoff", "min_spikes")
 
 
@@ -49,6 +51,9 @@ def check_task(task: Any) -> dict:
     if dataset not in names and not (kind == "classify" and dataset.endswith(".ts")):
         raise StudyError(f"task.dataset: unknown {kind} dataset {dataset!r}; available: {', '.join(names)}")
     out = {"kind": kind, "dataset": dataset, "validation": _number(task, "validation", 0.0, 0.9, 0.3, False)}
+    out["model"] = task.get("model", "hrsnn")
+    if out["model"] not in TASK_MODELS:
+        raise StudyError(f"task.model: {out['model']!r} is not one of {', '.join(TASK_MODELS)}")
     scalar = task.get("scalar", "tradeoff")
     if scalar not in SCALARS:
         raise StudyError(f"task.scalar: {scalar!r} is not one of {', '.join(SCALARS)}")
@@ -87,9 +92,9 @@ def scalarize(task: dict, error: float, spikes: float) -> tuple[float, str]:
     return spikes, ""
 
 
-def _activity(config, seed: int, score: float, error: float, activity) -> dict:
+def _activity(config, seed: int, score: float, error: float, activity, spiking: bool = True) -> dict:
     rate = activity.rate_hz
-    reason = ("silent: no spikes" if activity.spikes == 0 else
+    reason = ("silent: no spikes" if spiking and activity.spikes == 0 else
               f"runaway: mean rate {rate:.1f} Hz > task.max_rate {config.task.max_rate:g} Hz"
               if rate > config.task.max_rate else "")
     return {"seed": seed, "score": score, "error": error, "spikes_per_sample": activity.spikes_per_sample,
@@ -104,6 +109,7 @@ def task_trial(config: dict, seeds: list[int], target: str = "auto", task: dict 
     from hrsnn.tasks.datasets import classification_split, holdout
     from hrsnn.tasks.estimators import as_sequences
     cfg = ReservoirConfig.from_dict(config)
+    model = task.get("model", "hrsnn")
     out = []
     for seed in seeds:
         if task["kind"] == "classify":
@@ -112,18 +118,18 @@ def task_trial(config: dict, seeds: list[int], target: str = "auto", task: dict 
             Xf, yf, Xv, yv, _ = holdout(X, np.asarray(y), seed, task["validation"], task["dataset"])
             keep = subset(len(Xf), task["max_train"], seed)
             Xf, yf = [Xf[i] for i in keep], yf[keep]
-            clf = HRSNNClassifier(cfg, model="hrsnn", seed=seed, n_bins=task["n_bins"], target=target).fit(Xf, yf)
+            clf = HRSNNClassifier(cfg, model=model, seed=seed, n_bins=task["n_bins"], target=target).fit(Xf, yf)
             features, activity = clf.run(Xv)
             accuracy = float((clf.readout_.predict(features) == yv).mean())
-            out.append(_activity(cfg, seed, accuracy, 1.0 - accuracy, activity))
+            out.append(_activity(cfg, seed, accuracy, 1.0 - accuracy, activity, model == "hrsnn"))
         else:
             w = task["washout"]
             X, y, _, _ = prediction_split(task["dataset"], task["n_steps"], task["horizon"], washout=w, seed=seed)
             Xf, yf, Xv, yv = split_series(X, y, task["validation"], w, "task.n_steps")
-            reg = HRSNNRegressor(cfg, model="hrsnn", seed=seed, washout=w, target=target).fit(Xf, yf)
+            reg = HRSNNRegressor(cfg, model=model, seed=seed, washout=w, target=target).fit(Xf, yf)
             states, activity = reg.run(Xv)
             error = nrmse(yv, reg.readout_.predict(states)[w:])
-            out.append(_activity(cfg, seed, error, error, activity))
+            out.append(_activity(cfg, seed, error, error, activity, model == "hrsnn"))
     return out
 
 
@@ -135,11 +141,11 @@ def score_on_test(config: dict, seeds: list[int], target: str = "auto", task: di
     out = []
     for seed in seeds:
         if task["kind"] == "classify":
-            cell = classify(task["dataset"], "hrsnn", cfg, seed=seed, with_e=False, max_train=task["max_train"],
+            cell = classify(task["dataset"], task.get("model", "hrsnn"), cfg, seed=seed, with_e=False, max_train=task["max_train"],
                             n_bins=task["n_bins"], target=target)
             error = 1.0 - cell.score
         else:
-            cell = predict(task["dataset"], "hrsnn", cfg, seed=seed, n_steps=task["n_steps"], horizon=task["horizon"],
+            cell = predict(task["dataset"], task.get("model", "hrsnn"), cfg, seed=seed, n_steps=task["n_steps"], horizon=task["horizon"],
                            washout=task["washout"], with_e=False, target=target)
             error = cell.score
         out.append({"seed": seed, "score": cell.score, "error": error, "spikes_per_sample": cell.spikes_per_sample,

@@ -193,3 +193,20 @@ def test_task_objective_on_a_tiny_reservoir(tmp_path, kind, dataset):
     assert (tmp_path / f"t{kind}" / "pareto.png").stat().st_size > 10_000
     assert "DOMINATES" in summary["verdict"] or "does NOT dominate" in summary["verdict"]
     json.dumps(summarize(matched), default=str)
+
+
+def test_task_study_on_the_rate_reservoir(tmp_path):
+    text = TASK.format(name="trate", kind="predict", dataset="narma10").replace(
+        'scalar = "tradeoff"', 'scalar = "tradeoff"\nmodel = "rate"')
+    (tmp_path / "t.toml").write_text(text)
+    study = load_study(tmp_path / "t.toml")
+    assert study.task["model"] == "rate"
+    matched = run_matched(study, out_dir=tmp_path, progress=False)
+    trials = [t for runs in matched.runs.values() for run in runs for t in run.trials]
+    assert trials and all(t.status == "ok" and t.results[0]["spikes_per_sample"] == 0 for t in trials)
+    assert all(t.objective == pytest.approx(t.results[0]["error"]) for t in trials)     # no spikes to pay for
+    errors = {round(t.objective, 9) for t in trials}
+    assert len(errors) > 1                           # the τ_m sample (mean, CV) changes the rate reservoir
+    (tmp_path / "bad.toml").write_text(text.replace('model = "rate"', 'model = "esn"'))
+    with pytest.raises(StudyError, match="task.model: 'esn' is not one of hrsnn, rate, rate-hom"):
+        load_study(tmp_path / "bad.toml")

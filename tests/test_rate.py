@@ -34,3 +34,21 @@ def test_reservoirpy_lif_spikes_and_is_read_as_traces():
     states, activity = reg.run(u)
     assert activity.spikes > 0 and activity.spikes_per_sample == activity.spikes / 300
     assert states.shape == (300, 82) and np.all(states[:, :80] >= 0)
+
+
+def test_evaluate_rate_measures_mc_on_a_plain_reservoirpy_network_warmed_up_by_the_training_input():
+    from reservoirpy.nodes import Reservoir
+
+    from hrsnn import evaluate_rate, memory_capacity
+    from hrsnn.measure.evaluate import memory_input
+    from hrsnn.model.config import RIDGE_GRID
+    cfg = CFG.with_updates({"task.train_steps": 100, "task.eval_steps": 600, "task.k_max": 20})
+    result = evaluate_rate(cfg, seed=4)
+    u_train, u_eval = memory_input(cfg, 4)
+    plain = Reservoir(80, lr=leak_rates(cfg, 4), seed=4, **RATE_PARAMS)
+    plain.run(u_train[:, None])
+    want = memory_capacity(np.asarray(plain.run(u_eval[:, None])), u_eval, 20, ridge=RIDGE_GRID, test_size=0.2,
+                           washout=50)
+    assert result.memory_capacity == pytest.approx(want.total, rel=1e-12) and result.memory_capacity > 3
+    assert result.spikes == 0 and np.isnan(result.E) and result.to_dict()["E"] is None and not result.degenerate
+    assert evaluate_rate(cfg, seed=4, heterogeneous=False).memory_capacity != result.memory_capacity

@@ -136,6 +136,31 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
     return result
 
 
+def evaluate_rate(config: ReservoirConfig | None = None, seed: int | None = None,
+                  heterogeneous: bool = True) -> EfficiencyResult:
+    """The memory protocol on the rate reservoir of ``hrsnn.sim.rate`` (``--model rate`` / ``rate-hom``): the
+    training input warms it up (nothing learns), then MC on the evaluation input as ``evaluate`` measures it.
+    A rate network has no spikes: ``spikes`` and ``rate_hz`` are 0 and E is undefined (NaN)."""
+    from ..sim.rate import rate_reservoir
+    config = config or ReservoirConfig()
+    seed = config.seed if seed is None else check_seed(seed)
+    start = time.perf_counter()
+    t = config.task
+    u_train, u_eval = memory_input(config, seed)
+    node = rate_reservoir(config, seed, heterogeneous)
+    if len(u_train):
+        node.run(u_train[:, None])
+    states = np.asarray(node.run(u_eval[:, None]))
+    mc = memory_capacity(states, u_eval, t.k_max, ridge=t.ridge or RIDGE_GRID, test_size=t.test_fraction,
+                         washout=t.washout)
+    reason = f"no memory: MC {mc.total:.3f} <= task.min_mc {t.min_mc:g}" if mc.total <= t.min_mc else ""
+    return EfficiencyResult(
+        memory_capacity=mc.total, mc_per_delay=[float(x) for x in mc.per_delay], spikes=0, rate_hz=0.0,
+        synaptic_events=0, E=math.nan, E_raw=math.nan, degenerate=bool(reason), reason=reason, ridge=mc.ridge,
+        train_spikes=0, weight_mean=0.0, weight_std=0.0, rate_cv=math.nan, wall_s=time.perf_counter() - start,
+        seed=int(seed), config=config.to_dict())
+
+
 def evaluate_many(configs, seeds=None, workers: int | None = None, target: str = "auto",
                   progress: bool = True, keep_run: bool = False) -> list[EfficiencyResult]:
     """Evaluate many (config, seed) pairs in parallel processes (``workers``, default: all usable cores).
