@@ -66,18 +66,21 @@ def cmd_evaluate(args) -> int:
     if args.json:
         print(json.dumps({k: v for k, v in result.to_dict().items() if k != "config"}))
         return 0
+    cap = "(MC + ipc)" if config.task.capacity == "ipc" else "MC"
     rows = [("memory capacity MC", f"{result.memory_capacity:.3f}"),
+            *([("nonlinear capacity (ipc)", f"{result.nonlinear_capacity:.3f}")]
+              if config.task.capacity == "ipc" else []),
             ("mean rate (Hz/neuron)", f"{result.rate_hz:.3f}"),
             ("rate spread (CV over neurons)", f"{result.rate_cv:.3f}"),
             ("spikes (eval run)", f"{result.spikes}"),
             ("synaptic events", f"{result.synaptic_events}"),
-            ("E = rate / MC (Hz)", f"{result.E:.4g}"),
-            ("E_raw = spikes / MC", f"{result.E_raw:.4g}"),
+            (f"E = rate / {cap} (Hz)", f"{result.E:.4g}"),
+            (f"E_raw = spikes / {cap}", f"{result.E_raw:.4g}"),
             ("E→E weights after STDP", f"mean {result.weight_mean:.4g}, std {result.weight_std:.4g}"),
             ("degenerate", result.reason or "no"),
             ("seed", f"{result.seed}"), ("wall (s)", f"{result.wall_s:.1f}")]
     if args.model != "hrsnn":               # a rate network: no spikes, no E
-        rows = [rows[0], ("model", f"{args.model} (reservoirpy rate reservoir; no spikes, E undefined)"), *rows[-3:]]
+        rows = [*rows[:1 + (config.task.capacity == "ipc")], ("model", f"{args.model} (reservoirpy rate reservoir; no spikes, E undefined)"), *rows[-3:]]
     width = max(len(r[0]) for r in rows)
     print("\n".join(f"{k:<{width}}  {v}" for k, v in rows))
     print(f"written: {out}")

@@ -146,3 +146,27 @@ def test_feature_scaler_bounds_features_that_barely_varied_in_training():
     assert np.abs(scaler.transform(np.ones((1, 4)))).max() < 30
     with pytest.raises(InputError, match="expected 4 features"):
         scaler.transform(np.ones((1, 3)))
+
+
+def test_nonlinear_capacity_is_full_for_the_targets_themselves_and_zero_for_a_linear_delay_line():
+    from hrsnn.measure.capacity import nonlinear_capacity, nonlinear_targets
+    rng = np.random.default_rng(0)
+    u = rng.uniform(-0.8, 0.8, 4000)
+    names, targets = nonlinear_targets(u / 0.8)
+    assert len(names) == 125 == len(set(names)) and targets.shape == (4000, 125)
+    full, _ = nonlinear_capacity(targets, u, 0.8, 1e-6, washout=50)
+    assert full == pytest.approx(125, abs=0.5)
+    delay_line = np.column_stack([np.concatenate([np.zeros(k), u[:len(u) - k]]) for k in range(30)])
+    linear, _ = nonlinear_capacity(delay_line, u, 0.8, 1e-6, washout=50)
+    assert linear < 0.5                      # Legendre targets are orthogonal to linear functions: noise floor only
+    squares, _ = nonlinear_capacity(np.hstack([delay_line, delay_line ** 2]), u, 0.8, 1e-6, washout=50)
+    assert squares == pytest.approx(20, abs=1)   # P₂ at the 20 lags 0 … 19, nothing else
+
+
+def test_ipc_capacity_enters_e_and_leaves_the_linear_default_unchanged(small_config):
+    from hrsnn import evaluate
+    lin = evaluate(small_config, seed=2)
+    ipc = evaluate(small_config.with_updates({"task.capacity": "ipc"}), seed=2)
+    assert np.isnan(lin.nonlinear_capacity) and lin.E == pytest.approx(lin.rate_hz / lin.memory_capacity)
+    assert ipc.spikes == lin.spikes and ipc.memory_capacity == lin.memory_capacity and ipc.nonlinear_capacity > 0
+    assert ipc.E == pytest.approx(ipc.rate_hz / (ipc.memory_capacity + ipc.nonlinear_capacity)) and ipc.E < lin.E

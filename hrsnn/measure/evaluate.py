@@ -17,6 +17,7 @@ from ..parallel import cores, process_pool
 from ..sim.drive import drive
 from ..sim.states import RunResult
 from ..sim.targets import resolve_target
+from .capacity import nonlinear_capacity
 from .metrics import efficiency, memory_capacity
 
 
@@ -29,8 +30,8 @@ class EfficiencyResult:
     spikes: int                  # spikes of the evaluation run (all neurons; up to the stop if stopped as runaway)
     rate_hz: float               # spikes / (neurons × simulated seconds of the evaluation run)
     synaptic_events: int         # Σ over spikes of the spiking neuron's recurrent out-degree
-    E: float                     # rate_hz / memory_capacity (lower is better); +inf if degenerate
-    E_raw: float                 # spikes / memory_capacity
+    E: float                     # rate_hz / capacity (lower is better); +inf if degenerate. capacity = MC, or
+    E_raw: float                 # spikes / capacity            MC + nonlinear_capacity with task.capacity = "ipc"
     degenerate: bool
     reason: str                  # why degenerate ("" otherwise)
     ridge: float                 # ridge penalty of the MC readouts (selected when task.ridge = 0)
@@ -38,13 +39,14 @@ class EfficiencyResult:
     weight_mean: float           # mean E→E weight after STDP (× j_ee)
     weight_std: float            # spread of the E→E weights after STDP (0 before learning)
     rate_cv: float               # std / mean of the neurons' rates in the evaluation run (NaN when silent)
+    nonlinear_capacity: float    # Σ corr² of the nonlinear targets (task.capacity = "ipc"; NaN otherwise)
     wall_s: float
     seed: int
     config: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for k in ("E", "E_raw", "ridge", "rate_cv"):  # JSON has no infinity or NaN
+        for k in ("E", "E_raw", "ridge", "rate_cv", "nonlinear_capacity"):  # JSON has no infinity or NaN
             if not math.isfinite(d[k]):
                 d[k] = None
         return d
@@ -60,6 +62,7 @@ class EfficiencyResult:
         d = dict(d)
         d.setdefault("weight_std", math.nan)          # results saved before these were recorded
         d.setdefault("rate_cv", math.nan)
+        d.setdefault("nonlinear_capacity", math.nan)
         for k, missing in (("E", math.inf), ("E_raw", math.inf), ("ridge", math.nan)):
             d[k] = missing if d[k] is None else d[k]
         return cls(**d)
@@ -88,22 +91,26 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
         reason = "silent: no spikes"
     elif rate > t.max_rate:
         reason = f"runaway: mean rate {rate:.1f} Hz > task.max_rate {t.max_rate:g} Hz"
-    mc_total, per_delay, ridge = 0.0, np.zeros(t.k_max), float("nan")
+    mc_total, per_delay, ridge, ipc = 0.0, np.zeros(t.k_max), float("nan"), math.nan
     if run.n_spikes and run.stopped_at is None:
         mc = memory_capacity(run.states, u_eval, t.k_max, ridge=t.ridge or RIDGE_GRID,
                              test_size=t.test_fraction, washout=t.washout)
         mc_total, per_delay, ridge = mc.total, mc.per_delay, mc.ridge
+        if t.capacity == "ipc":
+            ipc = nonlinear_capacity(run.states, u_eval, t.u_max, t.ridge or RIDGE_GRID, t.test_fraction,
+                                     t.washout)[0]
     if not reason and mc_total <= t.min_mc:
         reason = f"no memory: MC {mc_total:.3f} <= task.min_mc {t.min_mc:g}"
+    capacity = mc_total + (ipc if t.capacity == "ipc" and math.isfinite(ipc) else 0.0)
     w = params.w
     return EfficiencyResult(
         memory_capacity=mc_total, mc_per_delay=[float(x) for x in per_delay], spikes=run.n_spikes,
         rate_hz=rate, synaptic_events=events,
-        E=math.inf if reason else efficiency(rate, mc_total),
-        E_raw=math.inf if reason else run.n_spikes / mc_total,
+        E=math.inf if reason else efficiency(rate, capacity),
+        E_raw=math.inf if reason else run.n_spikes / capacity,
         degenerate=bool(reason), reason=reason, ridge=ridge, train_spikes=train_spikes,
         weight_mean=float(w.mean()) if len(w) else 0.0, weight_std=float(w.std()) if len(w) else 0.0,
-        rate_cv=float(per_neuron.std() / per_neuron.mean()) if run.n_spikes else math.nan,
+        rate_cv=float(per_neuron.std() / per_neuron.mean()) if run.n_spikes else math.nan, nonlinear_capacity=ipc,
         wall_s=wall_s, seed=int(seed),
         config=config.to_dict(),
     )
@@ -154,10 +161,12 @@ def evaluate_rate(config: ReservoirConfig | None = None, seed: int | None = None
     mc = memory_capacity(states, u_eval, t.k_max, ridge=t.ridge or RIDGE_GRID, test_size=t.test_fraction,
                          washout=t.washout)
     reason = f"no memory: MC {mc.total:.3f} <= task.min_mc {t.min_mc:g}" if mc.total <= t.min_mc else ""
+    ipc = (nonlinear_capacity(states, u_eval, t.u_max, t.ridge or RIDGE_GRID, t.test_fraction, t.washout)[0]
+           if t.capacity == "ipc" else math.nan)
     return EfficiencyResult(
         memory_capacity=mc.total, mc_per_delay=[float(x) for x in mc.per_delay], spikes=0, rate_hz=0.0,
         synaptic_events=0, E=math.nan, E_raw=math.nan, degenerate=bool(reason), reason=reason, ridge=mc.ridge,
-        train_spikes=0, weight_mean=0.0, weight_std=0.0, rate_cv=math.nan, wall_s=time.perf_counter() - start,
+        train_spikes=0, weight_mean=0.0, weight_std=0.0, rate_cv=math.nan, nonlinear_capacity=ipc, wall_s=time.perf_counter() - start,
         seed=int(seed), config=config.to_dict())
 
 

@@ -86,8 +86,14 @@ def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4
                          f"(washout/k_max {first}); need at least 2 of each")
     rows = np.arange(first, T)
     targets = np.stack([u[rows - k] for k in range(1, k_max + 1)], axis=1)
-    split = T - n_test - first
-    X = X[first:]
+    per_delay, ridge = readout_scores(X[first:], targets, T - n_test - first, ridge)
+    return MemoryCapacity(float(per_delay.sum()), per_delay, float(ridge))
+
+
+def readout_scores(X: np.ndarray, targets: np.ndarray, split: int,
+                   ridge: float | Sequence[float]) -> tuple[np.ndarray, float]:
+    """corr² of one ridge readout per target column, fit on rows [0, split) and scored on the rest, and the
+    penalty used (``ridge``, or the one ``select_ridge`` picks from a grid on the training rows)."""
     with _threadpools().limit(limits=1, user_api="blas"):
         gram = X @ X.T if len(X) < X.shape[1] else None     # fewer rows than features: one Gram serves all fits
         if np.ndim(ridge):
@@ -97,8 +103,7 @@ def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4
             predicted = RidgeReadout(float(ridge)).fit(X[:split], targets[:split]).predict(X[split:])
         else:
             predicted = dual_ridge_predict(gram, targets, slice(0, split), slice(split, None), [float(ridge)])[0]
-        per_delay = squared_correlation(targets[split:], predicted)
-    return MemoryCapacity(float(per_delay.sum()), per_delay, float(ridge))
+        return squared_correlation(targets[split:], predicted), float(ridge)
 
 
 def efficiency(rate_hz: float, mc: float, min_mc: float = 0.0) -> float:

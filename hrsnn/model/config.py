@@ -267,6 +267,9 @@ class TaskConfig(_Base):
     test_fraction: float = _spec(0.2, None, 0.01, 0.9, doc="held-out fraction of eval steps")
     max_rate: float = _spec(200.0, "Hz", 0.0, 1e4, doc="mean rate above which a network is degenerate")
     min_mc: float = _spec(0.1, None, 0.0, 1e5, doc="MC below which a network is degenerate")
+    capacity: str = _spec("linear", choices=("linear", "ipc"),
+                          doc="denominator of E: linear memory capacity, or it plus the nonlinear capacity (125 "
+                              "Legendre and product targets, hrsnn.measure.capacity)")
 
 
 RIDGE_GRID = tuple(10.0 ** np.arange(-2, 5.5, 0.5))

@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.polynomial import legendre
 
 from ..errors import InputError
+from ..measure.capacity import DEGREES, LAGS, PRODUCT_LAGS, lag, legendre_target, product_target
 
 FAMILIES = ("recall", "legendre", "product", "narma")
 
@@ -47,16 +47,12 @@ def tasks(families=FAMILIES) -> list[Task]:
         if f == "recall":
             out += [Task(f, (k,)) for k in range(1, 51)]
         elif f == "legendre":
-            out += [Task(f, (d, k)) for d in range(2, 6) for k in range(20)]
+            out += [Task(f, (d, k)) for d in DEGREES for k in LAGS]
         elif f == "product":
-            out += [Task(f, (i, j)) for i in range(10) for j in range(i + 1, 10)]
+            out += [Task(f, (i, j)) for i in PRODUCT_LAGS for j in range(i + 1, len(PRODUCT_LAGS))]
         else:
             out += [Task(f, (n,)) for n in range(2, 32)]
     return out
-
-
-def _lag(u: np.ndarray, k: int) -> np.ndarray:
-    return np.concatenate([np.zeros(k), u[:len(u) - k]]) if k else u
 
 
 def _narma(u: np.ndarray, n: int) -> np.ndarray:
@@ -71,13 +67,11 @@ def _narma(u: np.ndarray, n: int) -> np.ndarray:
 def target(task: Task, u: np.ndarray) -> np.ndarray:
     """The target series of ``task`` for the input ``u`` (T,)."""
     if task.family == "recall":
-        return _lag(u, task.param[0])
+        return lag(u, task.param[0])
     if task.family == "legendre":
-        d, k = task.param
-        return legendre.legval(_lag(u, k), [0] * d + [1])
+        return legendre_target(u, *task.param)
     if task.family == "product":
-        i, j = task.param
-        return _lag(u, i) * _lag(u, j)
+        return product_target(u, *task.param)
     return _narma(u, task.param[0])
 
 
