@@ -199,20 +199,20 @@ def cmd_battery(args) -> int:
 def cmd_sweep(args) -> int:
     import numpy as np
 
-    from .tasks.battery import FAMILIES, TWINS
+    from .tasks.battery import STREAM_FAMILIES, TWINS
     from .tasks.sweeps import smallest_match, sweep, sweep_plot
     config = load_config(args)
     twin = args.against or TWINS.get(args.model)
     models = [args.model] + ([twin] if twin else [])
-    result = sweep(args.kind, models, config, args.values, args.seeds, args.n_steps, args.families or FAMILIES,
-                   args.target)
+    families = args.families or STREAM_FAMILIES
+    result = sweep(args.kind, models, config, args.values, args.seeds, args.n_steps, families, args.target)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"{args.kind}.json").write_text(json.dumps({"seeds": args.seeds, "families": args.families or FAMILIES,
+    (out / f"{args.kind}.json").write_text(json.dumps({"seeds": args.seeds, "families": families,
                                                        "totals": {m: {str(v): r for v, r in rows.items()}
                                                                   for m, rows in result.items()}}, indent=1))
     figure = sweep_plot(args.kind, result, out / f"{args.kind}.png")
-    print(f"{args.kind} sweep, seeds {args.seeds}: battery capacity (Σ corr² over {len(args.families or FAMILIES)} "
+    print(f"{args.kind} sweep, seeds {args.seeds}: battery capacity (Σ corr² over {len(families)} "
           f"families), mean ± std over seeds")
     print(f"{'value':>8} " + " ".join(f"{m:>16}" for m in models))
     for v in result[args.model]:
@@ -341,10 +341,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--against", help="the model to compare with (default: the model's homogeneous twin)")
         p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
         p.add_argument("--n-steps", type=int, default=3000, help="length of the input stream")
-        p.add_argument("--families", nargs="+", choices=FAMILIES, help="task families (default: all)")
+        p.add_argument("--families", nargs="+", choices=FAMILIES,
+                       help="task families (default: all for battery, the i.i.d.-stream ones for sweep)")
         p.add_argument("--out", default=out, metavar="DIR")
 
-    p = sub.add_parser("battery", help="score a model (and its homogeneous twin) on 205 generated temporal tasks")
+    p = sub.add_parser("battery", help="score a model (and its homogeneous twin) on 247 temporal tasks")
     battery_args(p, "results/battery")
     p.set_defaults(func=cmd_battery)
 

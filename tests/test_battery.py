@@ -8,7 +8,20 @@ import pytest
 from numpy.polynomial import legendre
 
 from hrsnn import InputError
-from hrsnn.tasks.battery import FAMILIES, battery_input, score, target, tasks
+from hrsnn.tasks.battery import (
+    CHAOS_HORIZONS,
+    FAMILIES,
+    STREAM_FAMILIES,
+    Task,
+    battery_input,
+    chaos_generators,
+    chaos_series,
+    run_battery,
+    score,
+    score_targets,
+    target,
+    tasks,
+)
 
 U = battery_input(3000, 0)
 
@@ -23,8 +36,35 @@ def _family(name):
 
 def test_at_least_200_distinct_finite_tasks():
     all_tasks = tasks()
-    assert len(all_tasks) >= 200 and len({t.name for t in all_tasks}) == len(all_tasks)
-    assert all(np.all(np.isfinite(target(t, U))) and target(t, U).std() > 0 for t in all_tasks)
+    assert len(all_tasks) == 247 and len({t.name for t in all_tasks}) == len(all_tasks)
+    stream = tasks(STREAM_FAMILIES)
+    assert len(stream) == 205
+    assert all(np.all(np.isfinite(target(t, U))) and target(t, U).std() > 0 for t in stream)
+
+
+def test_chaos_targets_are_the_series_ahead_and_a_delay_line_predicts_a_smooth_one():
+    assert len(chaos_generators()) == 13 and "narma10" not in chaos_generators()
+    u, ahead = chaos_series("mackey_glass", 2000, 0)
+    assert u.shape == (2000, 1) and set(ahead) == set(CHAOS_HORIZONS)
+    np.testing.assert_array_equal(ahead[3][:-3], u[3:])                # the value 3 steps later
+    scores = score_targets(_lags(u[:, 0], range(10)), np.hstack(list(ahead.values())))
+    assert scores[0] > 0.999 and scores[0] > scores[-1]                # smooth: one step ahead is linear in the past
+    assert score_targets(np.random.default_rng(0).normal(size=(2000, 10)), ahead[1]).max() < 0.02
+    for g in chaos_generators():                                       # every generator's series varies
+        u, ahead = chaos_series(g, 400, 0)
+        assert np.all(np.isfinite(u)) and u.std(axis=0).min() > 0 and ahead[10].shape == u.shape
+
+
+def test_chaos_and_classify_families_run_a_model_and_score_between_0_and_1():
+    from hrsnn import ReservoirConfig
+    from hrsnn.tasks.cells import classify
+    cfg = ReservoirConfig(n_neurons=40)
+    out = run_battery("rate", cfg, [0], n_steps=500, families=["chaos", "classify"])
+    assert set(out) == {t.name for t in tasks(["chaos", "classify"])}
+    assert all(0 <= v[0] <= 1 for v in out.values())
+    assert out["chaos[mackey_glass,1]"][0] > 0.9 > out["chaos[mackey_glass,10]"][0] - 0.1
+    want = classify("GunPoint", "rate", cfg, seed=0, with_e=False, input_features=False).score
+    assert out[Task("classify", ("GunPoint",)).name] == [want]
 
 
 def test_recall_delay_line_scores_one_memoryless_zero():
@@ -61,13 +101,14 @@ def test_narma_follows_its_recurrence_and_scores_one_on_itself():
 
 
 def test_bad_families_and_lengths():
-    with pytest.raises(InputError, match="families: unknown 'chaos'; allowed: recall, legendre, product, narma"):
-        tasks(["recall", "chaos"])
+    with pytest.raises(InputError, match="families: unknown 'weather'; allowed: recall, legendre, product, narma, "
+                                         "chaos, classify"):
+        tasks(["recall", "weather"])
     with pytest.raises(InputError, match="families: none given"):
         tasks([])
     with pytest.raises(InputError, match="n_steps: 100 steps are too short"):
         score(U[:100, None], U[:100], _family("recall"))
-    assert FAMILIES == ("recall", "legendre", "product", "narma")
+    assert FAMILIES == ("recall", "legendre", "product", "narma", "chaos", "classify")
 
 
 def test_battery_command_compares_a_model_with_its_twin(tmp_path):
@@ -77,9 +118,9 @@ def test_battery_command_compares_a_model_with_its_twin(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "rate beats rate-hom on" in out.stdout
     rows = (tmp_path / "battery.csv").read_text().strip().splitlines()
-    assert len(rows) == 206 and rows[0] == "task,rate_mean,rate_std,rate-hom_mean,rate-hom_std"
+    assert len(rows) == 248 and rows[0] == "task,rate_mean,rate_std,rate-hom_mean,rate-hom_std"
     data = json.loads((tmp_path / "battery.json").read_text())
-    assert len(data["scores"]["rate"]["recall[1]"]) == 2 and data["comparison"]["tasks"] == 205
+    assert len(data["scores"]["rate"]["recall[1]"]) == 2 and data["comparison"]["tasks"] == 247
     bad = subprocess.run([sys.executable, "-m", "hrsnn", "battery", "--model", "rate", "--seeds", "-1", "--quiet"],
                          capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and bad.stderr.strip().splitlines()[-1].startswith("hrsnn: error: seed")

@@ -9,10 +9,13 @@ linear readout is fitted per task. Families (``FAMILIES``), each with a paramete
 - ``product``: u(t − i) · u(t − j), 0 ≤ i < j ≤ 9;
 - ``narma``: NARMA-n, n = 2 … 31, driven by v = (u + 1)/4 ∈ [0, 0.5]: y(t+1) = 0.3 y(t) + c_n y(t) Σ_{i<n} y(t−i)
   + 1.5 v(t−n+1) v(t) + 0.1 with c_n = 0.05 · min(1, 10/n) (the NARMA-10 coefficients, the sum's weight scaled
-  down for longer orders so that the series stays bounded).
+  down for longer orders so that the series stays bounded);
+- ``chaos``: each offline generator of ``hrsnn.tasks.datasets`` but NARMA-10 drives the reservoir itself, and the
+  readout predicts it ``CHAOS_HORIZONS`` steps ahead (a run per generator; every channel, scores averaged);
+- ``classify``: the ``CLASSIFY_SETS`` classification sets, scored by test accuracy (a run per set).
 
 A task's score is corr²(target, readout) on the held-out last ``test_fraction`` of the steps (0 … 1; for recall it
-is Jaeger's MC_k). 205 tasks in all.
+is Jaeger's MC_k), or a classification set's test accuracy. 247 tasks in all, 205 on the i.i.d. stream.
 """
 from __future__ import annotations
 
@@ -23,7 +26,16 @@ import numpy as np
 from ..errors import InputError
 from ..measure.capacity import DEGREES, LAGS, PRODUCT_LAGS, lag, legendre_target, product_target
 
-FAMILIES = ("recall", "legendre", "product", "narma")
+STREAM_FAMILIES = ("recall", "legendre", "product", "narma")
+"""Families whose targets are functions of the one i.i.d. input stream."""
+FAMILIES = (*STREAM_FAMILIES, "chaos", "classify")
+CHAOS_HORIZONS = (1, 3, 10)
+CLASSIFY_SETS = ("GunPoint", "ItalyPowerDemand", "BasicMotions")
+
+
+def chaos_generators() -> list[str]:
+    from .datasets import series_names
+    return [n for n in series_names() if n != "narma10"]
 
 
 @dataclass(frozen=True)
@@ -50,8 +62,12 @@ def tasks(families=FAMILIES) -> list[Task]:
             out += [Task(f, (d, k)) for d in DEGREES for k in LAGS]
         elif f == "product":
             out += [Task(f, (i, j)) for i in PRODUCT_LAGS for j in range(i + 1, len(PRODUCT_LAGS))]
-        else:
+        elif f == "narma":
             out += [Task(f, (n,)) for n in range(2, 32)]
+        elif f == "chaos":
+            out += [Task(f, (g, h)) for g in chaos_generators() for h in CHAOS_HORIZONS]
+        else:
+            out += [Task(f, (name,)) for name in CLASSIFY_SETS]
     return out
 
 
@@ -65,7 +81,7 @@ def _narma(u: np.ndarray, n: int) -> np.ndarray:
 
 
 def target(task: Task, u: np.ndarray) -> np.ndarray:
-    """The target series of ``task`` for the input ``u`` (T,)."""
+    """The target series of a stream task (``STREAM_FAMILIES``) for the input ``u`` (T,)."""
     if task.family == "recall":
         return lag(u, task.param[0])
     if task.family == "legendre":
@@ -80,11 +96,25 @@ def battery_input(n_steps: int, seed: int) -> np.ndarray:
     return np.random.default_rng(np.random.SeedSequence([seed, 19])).uniform(-1.0, 1.0, n_steps)
 
 
+def chaos_series(generator: str, n_steps: int, seed: int) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """A generator's series as input (n_steps, C) and, per horizon h of ``CHAOS_HORIZONS``, its value h steps
+    later (the targets)."""
+    from .datasets import load_series
+    far = max(CHAOS_HORIZONS)
+    s, _ = load_series(generator, n_steps + far, seed=seed)
+    return s[:n_steps], {h: s[h:n_steps + h] for h in CHAOS_HORIZONS}
+
+
 def score(states: np.ndarray, u: np.ndarray, task_list: list[Task], washout: int = 100,
           test_fraction: float = 0.3) -> np.ndarray:
-    """corr² of each task's linear readout on the held-out steps: states (T, F) of a run on u (T,).
+    """corr² of each stream task's linear readout on the held-out steps: states (T, F) of a run on u (T,)."""
+    return score_targets(states, np.column_stack([target(t, u) for t in task_list]), washout, test_fraction)
 
-    One ridge fit per task (penalty by generalized cross-validation per target, on standardized features) on the
+
+def score_targets(states: np.ndarray, Y: np.ndarray, washout: int = 100, test_fraction: float = 0.3) -> np.ndarray:
+    """corr² of a linear readout of ``states`` (T, F) per target column of ``Y`` (T, K) on the held-out steps.
+
+    One ridge fit per target (penalty by generalized cross-validation per target, on standardized features) on the
     steps after ``washout`` and before the held-out ones."""
     from sklearn.linear_model import RidgeCV
     from sklearn.pipeline import make_pipeline
@@ -92,13 +122,12 @@ def score(states: np.ndarray, u: np.ndarray, task_list: list[Task], washout: int
     from ..measure.readouts import FeatureScaler
     from .estimators import ALPHAS
     states = np.asarray(states, dtype=float)
-    if states.ndim != 2 or len(states) != len(u):
-        raise InputError(f"states: expected ({len(u)}, F), got shape {states.shape}")
-    split = int(round(len(u) * (1.0 - test_fraction)))
-    if split <= washout + 10 or len(u) - split < 10:
-        raise InputError(f"n_steps: {len(u)} steps are too short for washout {washout} and test_fraction "
+    if states.ndim != 2 or len(states) != len(Y):
+        raise InputError(f"states: expected ({len(Y)}, F), got shape {states.shape}")
+    split = int(round(len(Y) * (1.0 - test_fraction)))
+    if split <= washout + 10 or len(Y) - split < 10:
+        raise InputError(f"n_steps: {len(Y)} steps are too short for washout {washout} and test_fraction "
                          f"{test_fraction}")
-    Y = np.column_stack([target(t, u) for t in task_list])
     fit = make_pipeline(FeatureScaler(), RidgeCV(alphas=ALPHAS, alpha_per_target=True))
     fit.fit(states[washout:split], Y[washout:split])
     pred, true = fit.predict(states[split:]), Y[split:]
@@ -124,13 +153,28 @@ def run_battery(model: str, config, seeds, n_steps: int = 3000, families=FAMILIE
         raise InputError("model: linear has no reservoir to score on the battery")
     task_list = tasks(families)
     out: dict[str, list[float]] = {t.name: [] for t in task_list}
+    stream = [t for t in task_list if t.family in STREAM_FAMILIES]
+    chaos = list(dict.fromkeys(t.param[0] for t in task_list if t.family == "chaos"))
+    sets = [t.param[0] for t in task_list if t.family == "classify"]
+    args = dict(model=model, target=target_, input_features=False, recurrent_scale=recurrent_scale)
+
+    def states_of(u, seed):       # the reservoir's states alone (the readout target is irrelevant here)
+        return HRSNNRegressor(config, seed=seed, washout=washout, **args).fit(u, u[:, 0]).run(u)[0]
     for seed in seeds:
-        u = battery_input(n_steps, check_seed(seed))
-        reg = HRSNNRegressor(config, model=model, seed=seed, washout=washout, target=target_,
-                             input_features=False, recurrent_scale=recurrent_scale).fit(u, u)
-        states, _ = reg.run(u)
-        for t, s in zip(task_list, score(states, u, task_list, washout)):
-            out[t.name].append(float(s))
+        seed = check_seed(seed)
+        if stream:
+            u = battery_input(n_steps, seed)
+            for t, s in zip(stream, score(states_of(u[:, None], seed), u, stream, washout)):
+                out[t.name].append(float(s))
+        for g in chaos:
+            u, ahead = chaos_series(g, n_steps, seed)
+            scores = score_targets(states_of(u, seed), np.hstack(list(ahead.values())), washout)
+            for h, s in zip(ahead, scores.reshape(len(ahead), -1).mean(axis=1)):
+                out[Task("chaos", (g, h)).name].append(float(s))
+        for name in sets:
+            from .cells import classify
+            cell = classify(name, config=config, seed=seed, with_e=False, **args)
+            out[Task("classify", (name,)).name].append(cell.score)
     return out
 
 

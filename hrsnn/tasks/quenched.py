@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .battery import FAMILIES, TWINS, compare
+from .battery import STREAM_FAMILIES, TWINS, compare
 from .sweeps import battery_run, smallest_match, sweep, sweep_plot
 
 
@@ -28,7 +28,7 @@ class Plan:
     sizes: tuple[int, ...] = (50, 100, 200, 400, 800)
     scales: tuple[float, ...] = (0.0, 0.5, 1.0, 2.0)
     n_steps: int = 3000
-    families: tuple[str, ...] = FAMILIES
+    families: tuple[str, ...] = STREAM_FAMILIES
 
 
 QUICK = Plan(seeds=(0, 1, 2), n_neurons=60, sizes=(25, 50, 100), scales=(0.0, 1.0), n_steps=800,

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from ..errors import InputError
-from .battery import FAMILIES, run_battery
+from .battery import STREAM_FAMILIES, run_battery
 
 KINDS = ("size", "scale")
 
@@ -42,7 +42,7 @@ def battery_run(runs: dict, model: str, config, scale: float, seeds, n_steps: in
     return runs[key]
 
 
-def sweep(kind: str, models, config, values, seeds, n_steps: int = 3000, families=FAMILIES,
+def sweep(kind: str, models, config, values, seeds, n_steps: int = 3000, families=STREAM_FAMILIES,
           target: str = "auto", runs: dict | None = None) -> dict[str, dict[float, list[float]]]:
     """{model: {value: total capacity per seed}} for each model of ``models`` over the sweep's values (battery
     runs kept in ``runs``, see ``battery_run``)."""
