@@ -205,7 +205,8 @@ def cmd_sweep(args) -> int:
     twin = args.against or TWINS.get(args.model)
     models = [args.model] + ([twin] if twin else [])
     families = args.families or STREAM_FAMILIES
-    result = sweep(args.kind, models, config, args.values, args.seeds, args.n_steps, families, args.target)
+    result = sweep(args.kind, models, config, args.values, args.seeds, args.n_steps, families, args.target,
+                   train_fraction=args.train_fraction)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{args.kind}.json").write_text(json.dumps({"seeds": args.seeds, "families": families,
@@ -354,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     battery_args(p, "results/sweeps")
     p.add_argument("--values", type=float, nargs="+", required=True,
                    help="sizes (units, >= 2) or scales of the recurrent weights (>= 0; 0 removes the recurrence)")
+    p.add_argument("--train-fraction", type=float, default=1.0,
+                   help="fit the readouts on this share of the training steps (0 < f <= 1; less data)")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("quenched", help="the quenched-disorder claims (battery, size and weight sweeps) with verdicts")

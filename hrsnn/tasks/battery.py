@@ -106,16 +106,18 @@ def chaos_series(generator: str, n_steps: int, seed: int) -> tuple[np.ndarray, d
 
 
 def score(states: np.ndarray, u: np.ndarray, task_list: list[Task], washout: int = 100,
-          test_fraction: float = 0.3) -> np.ndarray:
+          test_fraction: float = 0.3, train_fraction: float = 1.0) -> np.ndarray:
     """corr² of each stream task's linear readout on the held-out steps: states (T, F) of a run on u (T,)."""
-    return score_targets(states, np.column_stack([target(t, u) for t in task_list]), washout, test_fraction)
+    return score_targets(states, np.column_stack([target(t, u) for t in task_list]), washout, test_fraction,
+                         train_fraction)
 
 
-def score_targets(states: np.ndarray, Y: np.ndarray, washout: int = 100, test_fraction: float = 0.3) -> np.ndarray:
+def score_targets(states: np.ndarray, Y: np.ndarray, washout: int = 100, test_fraction: float = 0.3,
+                  train_fraction: float = 1.0) -> np.ndarray:
     """corr² of a linear readout of ``states`` (T, F) per target column of ``Y`` (T, K) on the held-out steps.
 
     One ridge fit per target (penalty by generalized cross-validation per target, on standardized features) on the
-    steps after ``washout`` and before the held-out ones."""
+    first ``train_fraction`` of the steps after ``washout`` and before the held-out ones."""
     from sklearn.linear_model import RidgeCV
     from sklearn.pipeline import make_pipeline
 
@@ -124,12 +126,15 @@ def score_targets(states: np.ndarray, Y: np.ndarray, washout: int = 100, test_fr
     states = np.asarray(states, dtype=float)
     if states.ndim != 2 or len(states) != len(Y):
         raise InputError(f"states: expected ({len(Y)}, F), got shape {states.shape}")
+    if not 0.0 < train_fraction <= 1.0:
+        raise InputError(f"train_fraction: {train_fraction!r} outside the allowed range (0, 1]")
     split = int(round(len(Y) * (1.0 - test_fraction)))
-    if split <= washout + 10 or len(Y) - split < 10:
-        raise InputError(f"n_steps: {len(Y)} steps are too short for washout {washout} and test_fraction "
-                         f"{test_fraction}")
+    end = washout + int(round((split - washout) * train_fraction))
+    if end <= washout + 10 or len(Y) - split < 10:
+        raise InputError(f"n_steps: {len(Y)} steps are too short for washout {washout}, test_fraction "
+                         f"{test_fraction} and train_fraction {train_fraction}")
     fit = make_pipeline(FeatureScaler(), RidgeCV(alphas=ALPHAS, alpha_per_target=True))
-    fit.fit(states[washout:split], Y[washout:split])
+    fit.fit(states[washout:end], Y[washout:end])
     pred, true = fit.predict(states[split:]), Y[split:]
     pc, tc = pred - pred.mean(axis=0), true - true.mean(axis=0)
     denom = np.sqrt((pc ** 2).sum(axis=0) * (tc ** 2).sum(axis=0))
@@ -141,10 +146,11 @@ TWINS = {"hrsnn": "mrsnn", "henhos": "mrsnn", "honhes": "mrsnn", "rate": "rate-h
 
 
 def run_battery(model: str, config, seeds, n_steps: int = 3000, families=FAMILIES, target_: str = "auto",
-                washout: int = 100, recurrent_scale: float = 1.0) -> dict[str, list[float]]:
+                washout: int = 100, recurrent_scale: float = 1.0, train_fraction: float = 1.0) -> dict[str, list[float]]:
     """{task name: score per seed} of ``model`` (any harness model) on the battery. The readout sees the
     reservoir's states only (no input beside them), so a task scores what the reservoir itself holds;
-    ``recurrent_scale`` multiplies the recurrent weights (``HRSNNRegressor``)."""
+    ``recurrent_scale`` multiplies the recurrent weights (``HRSNNRegressor``); the stream and chaos readouts fit on
+    the first ``train_fraction`` of their training steps (the classification sets keep all their data)."""
     from ..model.parameters import check_seed
     from .estimators import MODELS, HRSNNRegressor
     if model not in MODELS:
@@ -164,11 +170,11 @@ def run_battery(model: str, config, seeds, n_steps: int = 3000, families=FAMILIE
         seed = check_seed(seed)
         if stream:
             u = battery_input(n_steps, seed)
-            for t, s in zip(stream, score(states_of(u[:, None], seed), u, stream, washout)):
+            for t, s in zip(stream, score(states_of(u[:, None], seed), u, stream, washout, 0.3, train_fraction)):
                 out[t.name].append(float(s))
         for g in chaos:
             u, ahead = chaos_series(g, n_steps, seed)
-            scores = score_targets(states_of(u, seed), np.hstack(list(ahead.values())), washout)
+            scores = score_targets(states_of(u, seed), np.hstack(list(ahead.values())), washout, 0.3, train_fraction)
             for h, s in zip(ahead, scores.reshape(len(ahead), -1).mean(axis=1)):
                 out[Task("chaos", (g, h)).name].append(float(s))
         for name in sets:

@@ -29,6 +29,7 @@ class Plan:
     scales: tuple[float, ...] = (0.0, 0.5, 1.0, 2.0)
     n_steps: int = 3000
     families: tuple[str, ...] = STREAM_FAMILIES
+    less_data: float = 0.25        # (b) again with the heterogeneous readouts fit on this share of the steps
 
 
 QUICK = Plan(seeds=(0, 1, 2), n_neurons=60, sizes=(25, 50, 100), scales=(0.0, 1.0), n_steps=800,
@@ -57,7 +58,11 @@ def run_quenched(config, plan: Plan, out: str | Path, target: str = "auto") -> P
         c = compare(a, b)
         sizes = sweep("size", [model, twin], config, plan.sizes, plan.seeds, plan.n_steps, plan.families, target, runs)
         scales = sweep("scale", [model, twin], base, plan.scales, plan.seeds, plan.n_steps, plan.families, target, runs)
-        size_plot = sweep_plot("size", sizes, out / f"{model}-size.png")
+        lean = sweep("size", [model], config, plan.sizes, plan.seeds, plan.n_steps, plan.families, target, runs,
+                     train_fraction=plan.less_data)[model]
+        lean_label = f"{model} ({plan.less_data:g} of the data)"
+        size_plot = sweep_plot("size", {**sizes, lean_label: lean}, out / f"{model}-size.png")
+        lean_match = smallest_match(lean, sizes[twin])
         scale_plot = sweep_plot("scale", scales, out / f"{model}-scale.png")
         match = smallest_match(sizes[model], sizes[twin])
         intact = 1.0 if 1.0 in plan.scales else max(plan.scales)
@@ -66,6 +71,7 @@ def run_quenched(config, plan: Plan, out: str | Path, target: str = "auto") -> P
         verdicts[model] = {
             "a": c["win_share"] > 0.5 and c["total_a"] > c["total_b"],
             "b": match is not None and match < max(plan.sizes),
+            "b_less_data": lean_match is not None and lean_match < max(plan.sizes),
             "d": keep[model] > keep[twin]}
         lines += [f"## {model} vs {twin}", "",
                   f"**(a) battery**: {model} scores higher on {c['wins']} of {c['tasks']} tasks "
@@ -76,10 +82,13 @@ def run_quenched(config, plan: Plan, out: str | Path, target: str = "auto") -> P
         lines += ["", "Tasks it loses most: " + (", ".join(f"{n} ({x:.3f} vs {y:.3f})" for n, x, y in c["worst"])
                                                  or "none"), "",
                   f"**(b) size**: the smallest {model} matching the largest {twin} ({max(plan.sizes)} units): "
-                  + (f"{match} units." if match is not None else "none of the sizes swept."), "",
-                  "| units | " + model + " | " + twin + " |", "|---|---|---|"]
+                  + (f"{match} units" if match is not None else "none of the sizes swept")
+                  + f"; with {plan.less_data:g} of the training steps for its readouts (the twin keeps all): "
+                  + (f"{lean_match} units." if lean_match is not None else "none of the sizes swept."), "",
+                  "| units | " + model + " | " + twin + " | " + lean_label + " |", "|---|---|---|---|"]
         lines += [f"| {v} | {_mean(sizes[model], v):.2f} ± {np.std(sizes[model][v]):.2f} | "
-                  f"{_mean(sizes[twin], v):.2f} ± {np.std(sizes[twin][v]):.2f} |" for v in plan.sizes]
+                  f"{_mean(sizes[twin], v):.2f} ± {np.std(sizes[twin][v]):.2f} | "
+                  f"{_mean(lean, v):.2f} ± {np.std(lean[v]):.2f} |" for v in plan.sizes]
         lines += ["", f"![size]({size_plot.name})", "",
                   f"**(d) recurrent weights**: with the recurrence removed {model} keeps {keep[model]:.0%} of its "
                   f"capacity at scale {intact:g}, {twin} {keep[twin]:.0%}.", "",
@@ -90,8 +99,11 @@ def run_quenched(config, plan: Plan, out: str | Path, target: str = "auto") -> P
     word = {True: "holds", False: "does not hold"}
     summary = ["## Verdicts", ""]
     for claim, text in (("a", "heterogeneity improves the battery"), ("b", "a smaller heterogeneous network matches "
-                        "the largest homogeneous one"), ("d", "heterogeneity keeps more capacity without recurrence")):
-        summary.append(f"- ({claim}) {text}: " + "; ".join(f"{m} {word[v[claim]]}" for m, v in verdicts.items()))
+                        "the largest homogeneous one"),
+                        ("b_less_data", f"… with {plan.less_data:g} of the training data"),
+                        ("d", "heterogeneity keeps more capacity without recurrence")):
+        label = "b′" if claim == "b_less_data" else claim
+        summary.append(f"- ({label}) {text}: " + "; ".join(f"{m} {word[v[claim]]}" for m, v in verdicts.items()))
     both = all(v["a"] for v in verdicts.values())
     summary += [f"- (c) rate and spiking alike: (a) {word[both]} for every model measured", ""]
     lines[4:4] = summary

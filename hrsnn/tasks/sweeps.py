@@ -33,19 +33,21 @@ def check_values(kind: str, values) -> list[float]:
 
 
 def battery_run(runs: dict, model: str, config, scale: float, seeds, n_steps: int, families,
-                target: str) -> dict[str, list[float]]:
-    """``run_battery`` kept in ``runs`` by (model, units, scale): callers that share one ``runs`` for one config's
-    seeds, steps and families (``hrsnn.tasks.quenched``) run each reservoir once."""
-    key = (model, config.n_neurons, scale)
+                target: str, train_fraction: float = 1.0) -> dict[str, list[float]]:
+    """``run_battery`` kept in ``runs`` by (model, units, scale, train_fraction): callers that share one ``runs``
+    for one config's seeds, steps and families (``hrsnn.tasks.quenched``) run each reservoir once."""
+    key = (model, config.n_neurons, scale, train_fraction)
     if key not in runs:
-        runs[key] = run_battery(model, config, seeds, n_steps, families, target, recurrent_scale=scale)
+        runs[key] = run_battery(model, config, seeds, n_steps, families, target, recurrent_scale=scale,
+                                train_fraction=train_fraction)
     return runs[key]
 
 
 def sweep(kind: str, models, config, values, seeds, n_steps: int = 3000, families=STREAM_FAMILIES,
-          target: str = "auto", runs: dict | None = None) -> dict[str, dict[float, list[float]]]:
+          target: str = "auto", runs: dict | None = None,
+          train_fraction: float = 1.0) -> dict[str, dict[float, list[float]]]:
     """{model: {value: total capacity per seed}} for each model of ``models`` over the sweep's values (battery
-    runs kept in ``runs``, see ``battery_run``)."""
+    runs kept in ``runs``, see ``battery_run``; readouts fit on ``train_fraction`` of the training steps)."""
     values = check_values(kind, values)
     runs = {} if runs is None else runs
     out: dict[str, dict[float, list[float]]] = {}
@@ -53,7 +55,7 @@ def sweep(kind: str, models, config, values, seeds, n_steps: int = 3000, familie
         out[model] = {}
         for v in values:
             cfg, scale = (config.with_updates({"n_neurons": v}), 1.0) if kind == "size" else (config, v)
-            scores = battery_run(runs, model, cfg, scale, seeds, n_steps, families, target)
+            scores = battery_run(runs, model, cfg, scale, seeds, n_steps, families, target, train_fraction)
             out[model][v] = [float(sum(s[i] for s in scores.values())) for i in range(len(seeds))]
     return out
 
