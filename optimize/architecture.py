@@ -212,6 +212,7 @@ def run_architecture(path: str | Path, studies_dir: str | Path = "studies", resu
     summary = summarize(rows)
     out = Path(results_dir) / study.name
     out.mkdir(parents=True, exist_ok=True)
+    best.save(out / "pick.toml")
     synapses = {label: Parameters.draw(cfg, 1, seed_streams(compare["seeds"][0])[0]).n_synapses
                 for label, cfg in configs.items()}
     (out / "comparison.json").write_text(json.dumps({"rows": rows, "summary": summary, "synapses": synapses,
@@ -229,8 +230,8 @@ def run_architecture(path: str | Path, studies_dir: str | Path = "studies", resu
              + ", ".join(f"{k} {v}" for k, v in synapses.items()) + ".", "",
              comparison_table(summary), "", f"![comparison]({figure.name})", "",
              "## Search", "", "```", table(search), "```", "",
-             "The pick (`" + pick + "`): " + ", ".join(f"`{k}` = {_fmt(v)}" for k, v in searched.items()) + ".",
-             ""]
+             "The pick ([pick.toml](pick.toml); `hrsnn evaluate --config pick.toml`): "
+             + ", ".join(f"`{k}` = {_fmt(v)}" for k, v in searched.items()) + ".", ""]
     report = out / "report.md"
     report.write_text("\n".join(lines))
     return report

@@ -39,6 +39,8 @@ def test_architecture_search_picks_an_scml_reservoir_and_compares_it_with_matche
     scml, rand = (out["synapses"][m] for m in MODELS)
     assert abs(rand - scml) < 0.2 * scml                    # same synapse count in expectation
     assert all(r["seed"] == 20 for r in out["rows"])          # compared on the fresh seed only
+    from hrsnn import ReservoirConfig
+    assert ReservoirConfig.load(report.parent / "pick.toml").to_dict() == configs[MODELS[0]]
     again = run_architecture(_write(tmp_path, SMALL), tmp_path / "studies", tmp_path / "results", progress=False)
     assert again.read_text().split("\n")[4:] == text.split("\n")[4:]    # resumed: same trials, same comparison
 
