@@ -167,7 +167,7 @@ def cmd_datasets(args) -> int:
 def cmd_battery(args) -> int:
     import numpy as np
 
-    from .tasks.battery import FAMILIES, TWINS, compare, run_battery
+    from .tasks.battery import FAMILIES, FLOOR, TWINS, compare, run_battery
     config = load_config(args)
     twin = args.against or TWINS.get(args.model)
     runs = {m: run_battery(m, config, args.seeds, args.n_steps, args.families or FAMILIES, args.target)
@@ -189,7 +189,8 @@ def cmd_battery(args) -> int:
         print(f"{'family':<10} {args.model:>12} {twin:>12}")
         for fam, (x, y) in c["families"].items():
             print(f"{fam:<10} {x:>12.3f} {y:>12.3f}")
-        print(f"{args.model} beats {twin} on {c['wins']} of {c['tasks']} tasks ({c['win_share']:.0%}); median "
+        print(f"{args.model} beats {twin} on {c['wins']} of {c['tasks']} tasks ({c['win_share']:.0%}; by more than "
+              f"the noise floor {FLOOR:g}: {c['clear_wins']} wins, {c['clear_losses']} losses); median "
               f"relative gain {c['median_relative_gain']:+.1%}; loses most on "
               + ", ".join(f"{n} ({x:.3f} vs {y:.3f})" for n, x, y in c["worst"]))
     print(f"written: {out / 'battery.csv'}, {out / 'battery.json'}")

@@ -179,3 +179,14 @@ def test_quenched_report_in_small(tmp_path):
                   "(c) rate and spiking"):
         assert claim in report
     assert "| 20 |" in report and "| 0 |" in report and (tmp_path / "rate-size.png").exists()
+
+
+def test_independent_noise_targets_score_below_the_floor_on_a_reservoirs_states():
+    from hrsnn import HRSNNRegressor, ReservoirConfig
+    from hrsnn.tasks.battery import FLOOR, compare
+    states = HRSNNRegressor(ReservoirConfig(n_neurons=100), model="rate", seed=0, washout=100,
+                            input_features=False).fit(U[:, None], U).run(U[:, None])[0]
+    null = np.random.default_rng(5).uniform(-1, 1, (len(U), 20))
+    assert score_targets(states, null).max() < FLOOR
+    c = compare({"x": [0.5], "y": [0.102], "z": [0.0]}, {"x": [0.4], "y": [0.1], "z": [0.003]})
+    assert (c["wins"], c["clear_wins"], c["clear_losses"]) == (2, 1, 0)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .battery import STREAM_FAMILIES, TWINS, compare
+from .battery import FLOOR, STREAM_FAMILIES, TWINS, compare
 from .sweeps import battery_run, smallest_match, sweep, sweep_plot
 
 
@@ -75,7 +75,8 @@ def run_quenched(config, plan: Plan, out: str | Path, target: str = "auto") -> P
             "d": keep[model] > keep[twin]}
         lines += [f"## {model} vs {twin}", "",
                   f"**(a) battery**: {model} scores higher on {c['wins']} of {c['tasks']} tasks "
-                  f"({c['win_share']:.0%}), median relative gain {c['median_relative_gain']:+.1%}, total "
+                  f"({c['win_share']:.0%}; {c['clear_wins']} wins and {c['clear_losses']} losses by more than the "
+                  f"noise floor {FLOOR:g}), median relative gain {c['median_relative_gain']:+.1%}, total "
                   f"{c['total_a']:.2f} vs {c['total_b']:.2f}. Per family:", "",
                   "| family | " + model + " | " + twin + " |", "|---|---|---|"]
         lines += [f"| {f} | {x:.2f} | {y:.2f} |" for f, (x, y) in c["families"].items()]
