@@ -17,9 +17,7 @@ import numpy as np
 from .space import Study, StudyError
 
 TASK_KEYS = {"kind", "dataset", "validation", "scalar", "weight", "min_accuracy", "max_nrmse", "max_train",
-             "n_steps", "horizon", "washout", "n_bins", "model"}
-TASK_MODELS = ("hrsnn", "rate", "rate-hom")
-"""What a task trial runs on its config: the spiking reservoir, or the rate reservoir with its τ_m sample / mean."""
+             "n_steps", "horizon", "washout", "n_bins"}
 SCALARS = ("error", "tradeoff", "min_spikes")
 
 
@@ -51,9 +49,6 @@ def check_task(task: Any) -> dict:
     if dataset not in names and not (kind == "classify" and dataset.endswith(".ts")):
         raise StudyError(f"task.dataset: unknown {kind} dataset {dataset!r}; available: {', '.join(names)}")
     out = {"kind": kind, "dataset": dataset, "validation": _number(task, "validation", 0.0, 0.9, 0.3, False)}
-    out["model"] = task.get("model", "hrsnn")
-    if out["model"] not in TASK_MODELS:
-        raise StudyError(f"task.model: {out['model']!r} is not one of {', '.join(TASK_MODELS)}")
     scalar = task.get("scalar", "tradeoff")
     if scalar not in SCALARS:
         raise StudyError(f"task.scalar: {scalar!r} is not one of {', '.join(SCALARS)}")

@@ -29,12 +29,22 @@ def evaluate_trial(config: dict, seeds: list[int], target: str = "auto") -> list
     return out
 
 
+def rate_trial(config: dict, seeds: list[int], target: str = "auto", heterogeneous: bool = True) -> list[dict]:
+    """The memory protocol on the rate reservoir (``hrsnn.evaluate_rate``) on every seed: MC, no spikes."""
+    from hrsnn import evaluate_rate
+    cfg = ReservoirConfig.from_dict(config)
+    return [{k: v for k, v in evaluate_rate(cfg, seed, heterogeneous).to_dict().items() if k != "config"}
+            for seed in seeds]
+
+
 def trial_function(study: Study) -> Callable:
-    """``evaluate_trial``, the task trial of a ``[task]`` study, or the ``module:function`` named by the study's
-    ``trial_function`` key."""
+    """``evaluate_trial`` (``rate_trial`` for a rate ``model``), the task trial of a ``[task]`` study, or the
+    ``module:function`` named by the study's ``trial_function`` key."""
     spec = study.source.get("trial_function")
     if not spec:
-        return partial(task_trial, task=study.task) if study.objective == "task" else evaluate_trial
+        if study.objective == "task":
+            return partial(task_trial, task=study.task)
+        return partial(rate_trial, heterogeneous=study.model == "rate") if study.model != "hrsnn" else evaluate_trial
     module, _, name = spec.partition(":")
     try:
         return getattr(importlib.import_module(module), name)

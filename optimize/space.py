@@ -9,6 +9,7 @@ acquisition = "EI"          # EI | PI | LCB | gp_hedge
 random_state = 0
 seeds = [0, 1]              # every trial is evaluated on these seeds; the objective is their mean
 objective = "E"             # E | neg_mc | rate_at_mc | task (scored by the [task] table)
+model = "hrsnn"             # hrsnn | rate | rate-hom (reservoirpy rate reservoir: objective neg_mc or task)
 min_mc = 5.0                # rate_at_mc: trials below this MC get the penalty
 penalty = "worst"           # told for degenerate trials: a number, or "worst" (the worst finished trial so far)
 workers = 2                 # trials evaluated at a time
@@ -57,7 +58,8 @@ SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken wit
 ACQUISITIONS = ("EI", "PI", "LCB", "gp_hedge")
 _KEYS = {"name", "calls", "initial_points", "surrogate", "acquisition", "random_state", "seeds", "objective",
          "min_mc", "penalty", "workers", "config", "set", "space", "target", "trial_function", "arms", "repeats",
-         "eval_seeds", "task"}
+         "eval_seeds", "task", "model"}
+MODELS = ("hrsnn", "rate", "rate-hom")
 DEFAULT_EVAL_SEEDS = (1000, 1001, 1002)
 
 
@@ -103,6 +105,7 @@ class Study:
     repeats: int = 1
     eval_seeds: tuple[int, ...] = DEFAULT_EVAL_SEEDS
     task: dict | None = None
+    model: str = "hrsnn"
     arm: str = "heterogeneous"     # the arm this study is (a matched study's arms are derived by optimize.arms)
     source: dict = field(default_factory=dict, compare=False)
 
@@ -122,6 +125,8 @@ class Study:
                "penalty": self.penalty, "seeds": list(self.seeds), "base": self.base.to_dict()}
         if self.arm != "heterogeneous" or self.task:      # single-arm E studies keep their stored fingerprint
             key.update(arm=self.arm, task=self.task)
+        if self.model != "hrsnn":
+            key.update(model=self.model)
         return hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -232,15 +237,19 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     task = data.get("task")
     _need((objective == "task") == (task is not None),
           "task: objective = \"task\" needs a [task] table (and a [task] table needs objective = \"task\")")
+    model = data.get("model", "hrsnn")
+    _need(model in MODELS, f"model: {model!r} is not one of {', '.join(MODELS)}")
+    _need(model == "hrsnn" or objective in ("neg_mc", "task"),
+          f"model: {model!r} has no spikes; its objective must be neg_mc or task, not {objective!r}")
     if task is not None:
         from .objectives import check_task
-        task = check_task(task)
+        task = {**check_task(task), "model": model}
     study = Study(name=data["name"], space=dims, base=base, calls=ints["calls"],
                   initial_points=ints["initial_points"], surrogate=surrogate, acquisition=acquisition,
                   random_state=ints["random_state"], seeds=tuple(seeds), objective=objective,
                   min_mc=float(min_mc), penalty=penalty if penalty == "worst" else float(penalty),
                   workers=ints["workers"], target=data.get("target", "auto"), arms=tuple(arms), repeats=repeats,
-                  eval_seeds=tuple(eval_seeds), task=task, source=data)
+                  eval_seeds=tuple(eval_seeds), task=task, model=model, source=data)
     from .arms import derive
     for arm in study.arms:                       # every arm's space must be derivable: refuse it here if not
         derive(study, arm, 0)

@@ -196,11 +196,11 @@ def test_task_objective_on_a_tiny_reservoir(tmp_path, kind, dataset):
 
 
 def test_task_study_on_the_rate_reservoir(tmp_path):
-    text = TASK.format(name="trate", kind="predict", dataset="narma10").replace(
-        'scalar = "tradeoff"', 'scalar = "tradeoff"\nmodel = "rate"')
+    text = TASK.format(name="trate", kind="predict", dataset="narma10").replace('objective = "task"',
+                                                                                 'objective = "task"\nmodel = "rate"')
     (tmp_path / "t.toml").write_text(text)
     study = load_study(tmp_path / "t.toml")
-    assert study.task["model"] == "rate"
+    assert study.model == "rate" and study.task["model"] == "rate"
     matched = run_matched(study, out_dir=tmp_path, progress=False)
     trials = [t for runs in matched.runs.values() for run in runs for t in run.trials]
     assert trials and all(t.status == "ok" and t.results[0]["spikes_per_sample"] == 0 for t in trials)
@@ -208,5 +208,20 @@ def test_task_study_on_the_rate_reservoir(tmp_path):
     errors = {round(t.objective, 9) for t in trials}
     assert len(errors) > 1                           # the τ_m sample (mean, CV) changes the rate reservoir
     (tmp_path / "bad.toml").write_text(text.replace('model = "rate"', 'model = "esn"'))
-    with pytest.raises(StudyError, match="task.model: 'esn' is not one of hrsnn, rate, rate-hom"):
+    with pytest.raises(StudyError, match="model: 'esn' is not one of hrsnn, rate, rate-hom"):
         load_study(tmp_path / "bad.toml")
+
+
+def test_memory_study_on_the_rate_reservoir_maximizes_mc(tmp_path):
+    from optimize import run_study
+    data = {"name": "mrate", "calls": 4, "initial_points": 2, "objective": "neg_mc", "model": "rate",
+            "set": {"n_neurons": 60, "task.train_steps": 50, "task.eval_steps": 400, "task.k_max": 10},
+            "space": {"neuron.tau_m.cv": {"low": 0.0, "high": 1.5}}}
+    import tomli_w
+    (tmp_path / "m.toml").write_text(tomli_w.dumps(data))
+    run = run_study(load_study(tmp_path / "m.toml"), out_dir=tmp_path, progress=False)
+    assert all(t.status == "ok" and t.results[0]["spikes"] == 0 for t in run.trials)
+    assert all(t.objective == pytest.approx(-t.results[0]["memory_capacity"]) for t in run.trials)
+    (tmp_path / "e.toml").write_text(tomli_w.dumps({**data, "objective": "E"}))
+    with pytest.raises(StudyError, match="model: 'rate' has no spikes; its objective must be neg_mc or task"):
+        load_study(tmp_path / "e.toml")
