@@ -80,7 +80,8 @@ def cmd_evaluate(args) -> int:
             ("degenerate", result.reason or "no"),
             ("seed", f"{result.seed}"), ("wall (s)", f"{result.wall_s:.1f}")]
     if args.model != "hrsnn":               # a rate network: no spikes, no E
-        rows = [*rows[:1 + (config.task.capacity == "ipc")], ("model", f"{args.model} (reservoirpy rate reservoir; no spikes, E undefined)"), *rows[-3:]]
+        rows = [*rows[:1 + (config.task.capacity == "ipc")],
+                ("model", f"{args.model} (reservoirpy rate reservoir; no spikes, E undefined)"), *rows[-3:]]
     width = max(len(r[0]) for r in rows)
     print("\n".join(f"{k:<{width}}  {v}" for k, v in rows))
     print(f"written: {out}")

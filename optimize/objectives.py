@@ -133,14 +133,15 @@ def score_on_test(config: dict, seeds: list[int], target: str = "auto", task: di
     from hrsnn import ReservoirConfig
     from hrsnn.tasks.cells import classify, predict
     cfg = ReservoirConfig.from_dict(config)
+    model = task.get("model", "hrsnn")
     out = []
     for seed in seeds:
         if task["kind"] == "classify":
-            cell = classify(task["dataset"], task.get("model", "hrsnn"), cfg, seed=seed, with_e=False, max_train=task["max_train"],
+            cell = classify(task["dataset"], model, cfg, seed=seed, with_e=False, max_train=task["max_train"],
                             n_bins=task["n_bins"], target=target)
             error = 1.0 - cell.score
         else:
-            cell = predict(task["dataset"], task.get("model", "hrsnn"), cfg, seed=seed, n_steps=task["n_steps"], horizon=task["horizon"],
+            cell = predict(task["dataset"], model, cfg, seed=seed, n_steps=task["n_steps"], horizon=task["horizon"],
                            washout=task["washout"], with_e=False, target=target)
             error = cell.score
         out.append({"seed": seed, "score": cell.score, "error": error, "spikes_per_sample": cell.spikes_per_sample,

@@ -1,8 +1,9 @@
 """Compile once per structure, run many: the reservoir as a Brian2 ``cpp_standalone`` binary.
 
 A *structure* is everything that shapes the generated code or its wiring: network size and connectivity rule,
-the wiring seed, the delay distribution, whether STDP and intrinsic plasticity are on, dt, the input step and the steps of each phase. Its binary is built once (in a
-subprocess, so Brian2's global device state never leaks into the caller) and cached on disk under
+the wiring seed, the delay distribution, whether STDP and intrinsic plasticity are on, dt, the input step and the
+steps of each phase. Its binary is built once (in a subprocess, so Brian2's global device state never leaks into
+the caller) and cached on disk under
 ``$HRSNN_CACHE_DIR/standalone/<key>``. Every other value (per-neuron and per-synapse parameters, weights,
 initial voltages, the input currents) is passed to the binary as run arguments, so a new
 parameter set, input or distribution costs one run of the binary and no compilation. Runs of one binary are

@@ -151,7 +151,8 @@ TWINS = {"hrsnn": "mrsnn", "henhos": "mrsnn", "honhes": "mrsnn", "rate": "rate-h
 
 
 def run_battery(model: str, config, seeds, n_steps: int = 3000, families=FAMILIES, target_: str = "auto",
-                washout: int = 100, recurrent_scale: float = 1.0, train_fraction: float = 1.0) -> dict[str, list[float]]:
+                washout: int = 100, recurrent_scale: float = 1.0,
+                train_fraction: float = 1.0) -> dict[str, list[float]]:
     """{task name: score per seed} of ``model`` (any harness model) on the battery. The readout sees the
     reservoir's states only (no input beside them), so a task scores what the reservoir itself holds;
     ``recurrent_scale`` multiplies the recurrent weights (``HRSNNRegressor``); the stream and chaos readouts fit on
