@@ -122,12 +122,28 @@ class Study:
     def fingerprint(self) -> str:
         """Identifies what a stored trial means: the space, the objective, the seeds and the base config."""
         key = {"space": [d.__dict__ for d in self.space], "objective": self.objective, "min_mc": self.min_mc,
-               "penalty": self.penalty, "seeds": list(self.seeds), "base": self.base.to_dict()}
+               "penalty": self.penalty, "seeds": list(self.seeds), "base": _fingerprint_base(self.base)}
         if self.arm != "heterogeneous" or self.task:      # single-arm E studies keep their stored fingerprint
             key.update(arm=self.arm, task=self.task)
         if self.model != "hrsnn":
             key.update(model=self.model)
         return hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
+
+
+LATER_FIELDS = {"topology": None, "ip": None, "task.capacity": "linear"}
+"""Config fields added after studies were first stored: left out of a fingerprint while at their defaults, so
+those studies still resume (None: the whole section at its defaults)."""
+
+
+def _fingerprint_base(config: ReservoirConfig) -> dict[str, Any]:
+    base, default = config.to_dict(), ReservoirConfig().to_dict()
+    for key, value in LATER_FIELDS.items():
+        section, _, leaf = key.partition(".")
+        if not leaf and base[section] == default[section]:
+            del base[section]
+        elif leaf and base[section].get(leaf) == value:
+            del base[section][leaf]
+    return base
 
 
 def _plain(v):
@@ -243,7 +259,9 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
           f"model: {model!r} has no spikes; its objective must be neg_mc or task, not {objective!r}")
     if task is not None:
         from .objectives import check_task
-        task = {**check_task(task), "model": model}
+        task = check_task(task)
+        if model != "hrsnn":                      # the default stays out: stored task studies keep their fingerprint
+            task["model"] = model
     study = Study(name=data["name"], space=dims, base=base, calls=ints["calls"],
                   initial_points=ints["initial_points"], surrogate=surrogate, acquisition=acquisition,
                   random_state=ints["random_state"], seeds=tuple(seeds), objective=objective,

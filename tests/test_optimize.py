@@ -161,3 +161,12 @@ def test_dask_local_cluster(tmp_path):
         run = run_study(load_study(tmp_path / "tiny.toml"), out_dir=tmp_path, scheduler=cluster.scheduler_address,
                         progress=False)
     assert len(run.trials) == 4 and all(t.status != "failed" for t in run.trials), [t.error for t in run.trials]
+
+
+def test_fingerprints_leave_out_later_fields_at_their_defaults_but_see_them_changed():
+    from hrsnn import ReservoirConfig
+    from optimize.space import _fingerprint_base
+    base = _fingerprint_base(ReservoirConfig())
+    assert "topology" not in base and "ip" not in base and "capacity" not in base["task"]
+    changed = _fingerprint_base(ReservoirConfig().with_updates({"topology.kind": "scml", "task.capacity": "ipc"}))
+    assert changed["topology"]["kind"] == "scml" and changed["task"]["capacity"] == "ipc" and "ip" not in changed
