@@ -206,11 +206,12 @@ def exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay, 
 @njit(cache=True, nogil=True, error_model="numpy")
 def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_steps, current, decay_m, decay_syn,
              v_th, ref_steps, v_rest, v_reset, R, v, n_slots, out_ptr, out_delay, arrival, syn, static_jumps, j_ee,
-             w_max, in_ptr, dt, eval_start, max_eval_spikes, ip_steps, ip_drift, ip_eta):
+             w_max, in_ptr, dt, eval_start, max_eval_spikes, ip_steps, ip_drift, ip_eta, u_in, w_in, bias, scale):
     """Part ``part`` of the network, run by one thread: neurons ``own`` (ascending) and the synapses onto them.
 
     Per-neuron arrays (``current``: input row × neuron, ``decay_m``, ``v_th``, ``ref_steps``, ``v``) are the
-    part's own, by position in ``own``. Neuron k's synapses onto the part are its arrivals
+    part's own, by position in ``own``. A ``current`` with no rows (one input channel) is made here a row at a time,
+    as ``encoding.input_current`` makes it: (bias + scale · u_in[row] · w_in[j]) A, so no T × N array is held. Neuron k's synapses onto the part are its arrivals
     ``out_ptr[k] … out_ptr[k+1]−1`` (``ARRIVAL``: target position and jump index k: for E→E the plastic
     ``SYNAPSE`` record ``syn[k]``, whose current is w·j_ee; static: ``static_jumps[k − len(syn)]``), E→E first,
     each by delay (``out_delay``, steps). Once the weights freeze, the E→E jumps are set to w·j_ee, so a frozen
@@ -235,6 +236,8 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
     jumps[n_rec:] = static_jumps
     queue_n = np.zeros(n_slots, dtype=np.int64)
     step_events = np.zeros(width, dtype=np.int64)
+    row_current = np.empty(m)                           # the current of this input row (one channel)
+    last_row = -1
     out_i = np.empty(1 << 16, dtype=np.int32)
     out_t = np.empty(1 << 16, dtype=np.int64)
     n_out = 0
@@ -248,7 +251,15 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
         n_own = 0
         for step in range(w0, w1):
             t = step * dt
-            u = current[step // per_input]
+            row = step // per_input
+            if current.shape[0] == 0:
+                if row != last_row:
+                    for j in range(m):
+                        row_current[j] = (bias + scale * (u_in[row] * w_in[j])) * 1e-12
+                    last_row = row
+                u = row_current
+            else:
+                u = current[row]
             ip = 1.0 if step < ip_steps else 0.0
             for j in range(m):                          # neurons: exact step unless refractory; IP's drift
                 v_inf = v_rest + R * (i_syn[j] + u[j])
@@ -465,7 +476,11 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     def run_part(p):               # the part's own arrays are made on its thread, then its kernel is timed
         own, r = lay[f"own{p}"], lay[f"records{p}"]
         decay_m, v_th, ref_steps, v, drift = (a[own] for a in neuron)
-        current = encoding.input_current(config.input, params.w_in[own], u_all) * 1e-12   # (T, part) only
+        if u_all.shape[1] == 1:    # one channel: the kernel makes each row's current
+            current, u_in, w_in = np.empty((0, len(own))), u_all[:, 0].copy(), params.w_in[own, 0].copy()
+        else:
+            current = encoding.input_current(config.input, params.w_in[own], u_all) * 1e-12   # (T, part)
+            u_in, w_in = np.empty(0), np.empty(0)
         thresholds[p] = v_th
         records[p] = syn = synapse_records(params.w[r], params.tau_plus[r] * 1e-3, params.tau_minus[r] * 1e-3,
                                            params.a_plus[r], params.a_minus[r], config.stdp.w_max)
@@ -477,7 +492,8 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                        config.synapses.j_ee * 1e-12,
                        config.stdp.w_max, lay[f"in_ptr{p}"], config.dt * 1e-3, n_train_steps,
                        -1 if max_eval_spikes is None else int(max_eval_spikes),
-                       n_train_steps if config.ip.enabled else 0, drift, config.ip.eta * 1e-3)
+                       n_train_steps if config.ip.enabled else 0, drift, config.ip.eta * 1e-3, u_in, w_in,
+                       config.input.bias, config.input.scale)
         return (*out, time.perf_counter() - start)
     parts = _run_parts(run_part, n_parts, sync)
     spike_i = np.concatenate([p[0] for p in parts])
