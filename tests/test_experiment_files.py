@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from hrsnn.tasks.reproduce import load_experiment
+from optimize.architecture import load_search
 from optimize.efficiency import load_experiment as load_efficiency
 from optimize.space import load_study
 
@@ -25,5 +26,8 @@ def test_makefile_experiment_file_exists_and_loads(name):
     elif "efficiency" in name:
         experiment, studies = load_efficiency(path)
         assert experiment and len(studies) >= 3 and {"heterogeneous", "homogeneous", "random"} <= set(studies[0].arms)
+    elif "scml-search" in name:
+        study, compare = load_search(path)
+        assert study.base.topology.kind == "scml" and compare["seeds"]
     else:
         assert load_experiment(path).name
