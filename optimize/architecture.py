@@ -29,11 +29,11 @@ import numpy as np
 
 from hrsnn import ReservoirConfig
 from hrsnn.model.config import read_toml
-from hrsnn.model.parameters import SEED_MAX, Parameters, seed_streams
+from hrsnn.model.parameters import Parameters, seed_streams
 from hrsnn.model.topology import matched_random
 
 from .matched import run_matched, save_matched, table
-from .space import Study, StudyError, parse_study
+from .space import Study, StudyError, _seeds, parse_study
 
 COMPARE_KEYS = {"seeds", "classify", "predict", "n_steps", "max_train"}
 MODELS = ("scml (searched)", "random (same synapses)")
@@ -47,10 +47,10 @@ def check_compare(compare: Any, search_seeds: tuple[int, ...]) -> dict:
     unknown = sorted(set(compare) - COMPARE_KEYS)
     if unknown:
         raise StudyError(f"compare.{unknown[0]}: unknown key; allowed: {', '.join(sorted(COMPARE_KEYS))}")
-    seeds = compare.get("seeds", [20, 21, 22])
-    if not (isinstance(seeds, list) and seeds and all(isinstance(s, int) and not isinstance(s, bool)
-                                                      and 0 <= s <= SEED_MAX for s in seeds)):
-        raise StudyError(f"compare.seeds: a non-empty list of integers in [0, {SEED_MAX}]")
+    try:
+        seeds = _seeds(compare, "seeds", [20, 21, 22])
+    except StudyError as e:
+        raise StudyError(f"compare.{e}") from None
     if set(seeds) & set(search_seeds):
         raise StudyError(f"compare.seeds: {sorted(set(seeds) & set(search_seeds))} are also search seeds")
     out = {"seeds": seeds}

@@ -50,6 +50,7 @@ def test_architecture_search_picks_an_scml_reservoir_and_compares_it_with_matche
     ({"set": {"n_neurons": 80}}, "set.topology.kind: an architecture search needs \"scml\""),
     ({"compare": {"classify": ["Nope"]}}, "compare.classify: unknown dataset 'Nope'"),
     ({"compare": {"seeds": [0, 20]}}, r"compare.seeds: \[0\] are also search seeds"),
+    ({"compare": {"seeds": [-1]}}, r"compare.seeds: a non-empty list of integers in \[0, 4294967295\]"),
     ({"compare": {"n_steps": 10}}, r"compare.n_steps: 10 outside the allowed range \[300, inf\)"),
     ({"compare": {"bins": 3}}, "compare.bins: unknown key"),
     ({"space": {"topology.p_intra": {"low": 0.5, "high": 1.5}}},
