@@ -72,8 +72,16 @@ def synapse_bytes(params) -> int:
     return SYNAPSE_BYTES["ee"] * len(params.ee_pre) + SYNAPSE_BYTES["static"] * len(params.st_pre)
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+def _rss_mb(who=resource.RUSAGE_SELF) -> float:
+    """Peak resident size of this process (or of its finished children), MB."""
+    return resource.getrusage(who).ru_maxrss / 1024.0
+
+
+def cost_exponent(rows: list[dict], key: str) -> float | None:
+    """The slope of log(row[key]) against log(synapses) over the rows (None for fewer than two)."""
+    if len(rows) < 2:
+        return None
+    return float(np.polyfit(np.log([r["n_synapses"] for r in rows]), np.log([r[key] for r in rows]), 1)[0])
 
 
 def _simulate(path: str, cfg, seed, u_tr, u_ev):
@@ -119,13 +127,11 @@ def run_path(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, se
         # synaptic events of both phases: every spike reaches the neuron's recurrent out-degree targets
         events.append(result.synaptic_events * (len(u_tr) + len(u_ev)) / len(u_ev))
         spikes.append(result.spikes)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"path": path, "n_neurons": n, "round": round_, "first_s": total[0], "eval_s": total[1:],
             "sim_s": sim[1:], "kernel_s": kernel[1:], "events": events[1:], "spikes": spikes[1:],
             "simulated_s": (len(u_tr) + len(u_ev)) * base.input.step * 1e-3,
             "n_synapses": int(params.n_synapses), "synapse_mb": synapse_bytes(params) / 2**20,
-            "peak_mem_mb": max(own, children) / 1024.0, "base_mem_mb": base_mb}
+            "peak_mem_mb": max(_rss_mb(), _rss_mb(resource.RUSAGE_CHILDREN)), "base_mem_mb": base_mb}
 
 
 def merge_rounds(parts: list[dict]) -> dict:
@@ -154,9 +160,8 @@ def large_rows(raw: list[dict]) -> dict:
                      "synapse_mb": x["synapse_mb"], "base_mem_mb": x["base_mem_mb"], "peak_mem_mb": x["peak_mem_mb"],
                      "added_mem_mb": added, "memory_over_synapses": added / x["synapse_mb"]})
     out = {"sizes": rows, "exponent": None, "met": {}}
-    if len(rows) > 1:
-        out["exponent"] = float(np.polyfit(np.log([r["n_synapses"] for r in rows]),
-                                           np.log([r["eval_s"] for r in rows]), 1)[0])
+    out["exponent"] = cost_exponent(rows, "eval_s")
+    if out["exponent"] is not None:
         out["met"]["exponent"] = out["exponent"] <= GOALS["exponent"]
     at = [r for r in rows if r["n_neurons"] == 10000]
     if at:
@@ -288,8 +293,7 @@ def main(argv=None) -> int:
             "peak_mem_mb": {p: r[p]["peak_mem_mb"] for p in PATHS},
             "spikes_per_eval": fast["spikes_per_eval"], "spikes_agree": agree,
         })
-    syn = np.log([row["n_synapses"] for row in rows])
-    slope = float(np.polyfit(syn, np.log([row["fast_s"] for row in rows]), 1)[0]) if len(rows) > 1 else None
+    slope = cost_exponent(rows, "fast_s")
     large = large_rows([x for x in raw if x.get("large")])
     report = {"machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
                           "cores": __import__("os").cpu_count()},

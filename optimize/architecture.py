@@ -19,20 +19,18 @@ per population pair, every other field equal) on E and on the tasks, mean ± std
 from __future__ import annotations
 
 import json
-import math
 import platform
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from hrsnn import ReservoirConfig
 from hrsnn.model.config import read_toml
 from hrsnn.model.parameters import Parameters, seed_streams
 from hrsnn.model.topology import matched_random
 
-from .matched import run_matched, save_matched, table
+from .efficiency import _pm
+from .matched import _stat, run_matched, save_matched, table
 from .space import Study, StudyError, _seeds, parse_study
 
 COMPARE_KEYS = {"seeds", "classify", "predict", "n_steps", "max_train"}
@@ -127,11 +125,6 @@ def compare_models(configs: dict[str, ReservoirConfig], compare: dict, workers: 
     return rows
 
 
-def _stat(values: list[float]) -> tuple[float, float, int]:
-    finite = [v for v in values if math.isfinite(v)]
-    return (float(np.mean(finite)), float(np.std(finite)), len(finite)) if finite else (math.nan, math.nan, 0)
-
-
 def summarize(rows: list[dict]) -> list[dict]:
     """Per task and model: score and spikes per sample, mean ± std over seeds."""
     out = []
@@ -161,11 +154,6 @@ def _dotted(data: dict, key: str):
 
 def _fmt(v) -> str:
     return f"{v:.4g}" if isinstance(v, float) else str(v)
-
-
-def _pm(stat, fmt: str = ".3g") -> str:
-    m, s, n = stat
-    return f"{m:{fmt}} ± {s:{fmt}}" if n else "–"
 
 
 def comparison_table(summary: list[dict]) -> str:

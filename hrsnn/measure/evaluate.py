@@ -18,7 +18,7 @@ from ..sim.drive import drive
 from ..sim.states import RunResult
 from ..sim.targets import resolve_target
 from .capacity import nonlinear_capacity
-from .metrics import efficiency, memory_capacity
+from .metrics import MemoryCapacity, efficiency, memory_capacity
 
 
 @dataclass
@@ -75,6 +75,16 @@ def memory_input(config: ReservoirConfig, seed: int) -> tuple[np.ndarray, np.nda
     return (rng.uniform(-t.u_max, t.u_max, t.train_steps), rng.uniform(-t.u_max, t.u_max, t.eval_steps))
 
 
+def capacities(states: np.ndarray, u_eval: np.ndarray, t) -> tuple[MemoryCapacity, float]:
+    """The memory capacity of a run's states and, with ``task.capacity = "ipc"``, the nonlinear capacity (NaN
+    otherwise), both as ``task`` (a ``TaskConfig``) says."""
+    ridge = t.ridge or RIDGE_GRID
+    mc = memory_capacity(states, u_eval, t.k_max, ridge=ridge, test_size=t.test_fraction, washout=t.washout)
+    ipc = (nonlinear_capacity(states, u_eval, t.u_max, ridge, t.test_fraction, t.washout)[0]
+           if t.capacity == "ipc" else math.nan)
+    return mc, ipc
+
+
 def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunResult, u_eval: np.ndarray,
               train_spikes: int, wall_s: float) -> EfficiencyResult:
     """Memory capacity, activity and E of an evaluation run (degenerate runs flagged, never raised)."""
@@ -93,15 +103,11 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
         reason = f"runaway: mean rate {rate:.1f} Hz > task.max_rate {t.max_rate:g} Hz"
     mc_total, per_delay, ridge, ipc = 0.0, np.zeros(t.k_max), float("nan"), math.nan
     if run.n_spikes and run.stopped_at is None:
-        mc = memory_capacity(run.states, u_eval, t.k_max, ridge=t.ridge or RIDGE_GRID,
-                             test_size=t.test_fraction, washout=t.washout)
+        mc, ipc = capacities(run.states, u_eval, t)
         mc_total, per_delay, ridge = mc.total, mc.per_delay, mc.ridge
-        if t.capacity == "ipc":
-            ipc = nonlinear_capacity(run.states, u_eval, t.u_max, t.ridge or RIDGE_GRID, t.test_fraction,
-                                     t.washout)[0]
     if not reason and mc_total <= t.min_mc:
         reason = f"no memory: MC {mc_total:.3f} <= task.min_mc {t.min_mc:g}"
-    capacity = mc_total + (ipc if t.capacity == "ipc" and math.isfinite(ipc) else 0.0)
+    capacity = mc_total + (ipc if math.isfinite(ipc) else 0.0)
     w = params.w
     return EfficiencyResult(
         memory_capacity=mc_total, mc_per_delay=[float(x) for x in per_delay], spikes=run.n_spikes,
@@ -157,12 +163,8 @@ def evaluate_rate(config: ReservoirConfig | None = None, seed: int | None = None
     node = rate_reservoir(config, seed, heterogeneous)
     if len(u_train):
         node.run(u_train[:, None])
-    states = np.asarray(node.run(u_eval[:, None]))
-    mc = memory_capacity(states, u_eval, t.k_max, ridge=t.ridge or RIDGE_GRID, test_size=t.test_fraction,
-                         washout=t.washout)
+    mc, ipc = capacities(np.asarray(node.run(u_eval[:, None])), u_eval, t)
     reason = f"no memory: MC {mc.total:.3f} <= task.min_mc {t.min_mc:g}" if mc.total <= t.min_mc else ""
-    ipc = (nonlinear_capacity(states, u_eval, t.u_max, t.ridge or RIDGE_GRID, t.test_fraction, t.washout)[0]
-           if t.capacity == "ipc" else math.nan)
     return EfficiencyResult(
         memory_capacity=mc.total, mc_per_delay=[float(x) for x in mc.per_delay], spikes=0, rate_hz=0.0,
         synaptic_events=0, E=math.nan, E_raw=math.nan, degenerate=bool(reason), reason=reason, ridge=mc.ridge,

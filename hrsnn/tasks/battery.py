@@ -121,6 +121,7 @@ def score_targets(states: np.ndarray, Y: np.ndarray, washout: int = 100, test_fr
     from sklearn.linear_model import RidgeCV
     from sklearn.pipeline import make_pipeline
 
+    from ..measure.metrics import squared_correlation
     from ..measure.readouts import FeatureScaler
     from .estimators import ALPHAS
     states = np.asarray(states, dtype=float)
@@ -135,10 +136,7 @@ def score_targets(states: np.ndarray, Y: np.ndarray, washout: int = 100, test_fr
                          f"{test_fraction} and train_fraction {train_fraction}")
     fit = make_pipeline(FeatureScaler(), RidgeCV(alphas=ALPHAS, alpha_per_target=True))
     fit.fit(states[washout:end], Y[washout:end])
-    pred, true = fit.predict(states[split:]), Y[split:]
-    pc, tc = pred - pred.mean(axis=0), true - true.mean(axis=0)
-    denom = np.sqrt((pc ** 2).sum(axis=0) * (tc ** 2).sum(axis=0))
-    return np.where(denom > 0, (pc * tc).sum(axis=0) / np.where(denom > 0, denom, 1.0), 0.0) ** 2
+    return squared_correlation(Y[split:], fit.predict(states[split:]))
 
 
 FLOOR = 0.005
