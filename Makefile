@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 
-.PHONY: install demo test test-slow bench optimize optimize-quick efficiency efficiency-quick quenched quenched-quick scml-search scml-search-quick classify predict reproduce reproduce-quick clean
+.PHONY: install demo test test-slow bench optimize optimize-quick efficiency efficiency-quick quenched quenched-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,11 @@ scml-search: $(STAMP)
 
 scml-search-quick: $(STAMP)
 	$(BIN)/hrsnn architecture experiments/scml-search-quick.toml
+
+# The default operating point by measurement: candidates ranked on E and the development tasks' validation hold-outs
+# (results/operating-point/report.md).
+operating-point: $(STAMP)
+	$(BIN)/hrsnn operating-point experiments/operating-point.toml
 
 # Heterogeneity as quenched disorder: task battery, size and recurrent-weight sweeps, rate and spiking, with verdicts
 # (results/quenched/report.md).

@@ -27,7 +27,9 @@ def register(sub) -> None:
             ("efficiency", "matched studies on the memory protocol and the development tasks, with a report (resumes "
              "stored arms)", cmd_efficiency),
             ("architecture", "SC-ML architecture search (HRMAS) and its pick against random wiring of the same "
-             "synapse count on E and the development tasks, with a report (resumes stored trials)", cmd_architecture)):
+             "synapse count on E and the development tasks, with a report (resumes stored trials)", cmd_architecture),
+            ("operating-point", "candidate operating points ranked on E and the development tasks' validation splits, "
+             "with a report and the pick", cmd_operating)):
         p = sub.add_parser(name, help=text)
         p.add_argument("experiment", metavar="FILE.toml")
         p.add_argument("--workers", type=int, help="trials evaluated at a time (default: the file's 'workers')")
@@ -87,6 +89,11 @@ def cmd_efficiency(args) -> int:
 def cmd_architecture(args) -> int:
     from .architecture import run_architecture
     return _report(args, run_architecture, "architecture")
+
+
+def cmd_operating(args) -> int:
+    from .operating import run_operating
+    return _report(args, run_operating, "operating-point")
 
 
 def _report(args, run, command: str) -> int:

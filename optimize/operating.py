@@ -1,0 +1,148 @@
+"""The default operating point, chosen by measurement: named candidate configs scored on E and on the development
+tasks' validation splits (never their test splits), ranked on the efficiency studies' objectives.
+
+An operating-point file holds::
+
+    name = "operating-point"                    # results go to results/<name>/
+    workers = 2
+    weights = {classify = 0.05, predict = 2.0}  # price of 1000 spikes per sample, added to the task error
+    [set]                                       # shared by every candidate
+    n_neurons = 500
+    [candidates]                                # name = dotted updates of [set]; the first is the reference
+    default = {}
+    driven = {"input.scale" = 800.0, "input.bias" = 50.0}
+    [compare]                                   # optimize.comparison; split = "validation" (the only choice)
+    seeds = [0, 1, 2]
+    classify = ["GunPoint"]
+    predict = ["mackey_glass"]
+
+Per task, each candidate's value is the mean over seeds of E (memory protocol), or of error + weight × spikes
+per sample / 1000 (the ``tradeoff`` scalar of a task study); candidates are ranked per task and the lowest mean
+rank is the pick (ties go to the earlier candidate).
+"""
+from __future__ import annotations
+
+import json
+import math
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hrsnn import ReservoirConfig
+from hrsnn.errors import ConfigError
+from hrsnn.model.config import read_toml
+
+from .comparison import check_compare, compare_models, comparison_figure, comparison_table, summarize
+from .space import StudyError
+
+KEYS = {"name", "workers", "weights", "set", "candidates", "compare"}
+DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
+
+
+def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) -> dict:
+    """The validated operating-point file: name, workers, weights, candidates (name → config), compare."""
+    path = Path(path)
+    raw = read_toml(path, "operating-point file", StudyError)
+    raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    unknown = sorted(set(raw) - KEYS)
+    if unknown:
+        raise StudyError(f"{unknown[0]}: unknown key; allowed: {', '.join(sorted(KEYS))}")
+    weights = {**DEFAULT_WEIGHTS, **raw.get("weights", {})}
+    for kind, w in weights.items():
+        if kind not in DEFAULT_WEIGHTS:
+            raise StudyError(f"weights.{kind}: unknown key; allowed: {', '.join(DEFAULT_WEIGHTS)}")
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0.0 <= w < math.inf:
+            raise StudyError(f"weights.{kind}: {w!r} outside the allowed range [0, inf)")
+    workers = raw.get("workers", 1)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise StudyError(f"workers: {workers!r} outside the allowed range [1, inf)")
+    try:
+        base = ReservoirConfig().with_updates(raw.get("set", {}))
+    except ConfigError as e:
+        raise StudyError(f"set.{e}") from None
+    table = raw.get("candidates")
+    if not isinstance(table, dict) or len(table) < 2:
+        raise StudyError("candidates: a table of at least two named candidates (name = {dotted updates})")
+    candidates = {}
+    for name, updates in table.items():
+        if not isinstance(updates, dict):
+            raise StudyError(f"candidates.{name}: a table of dotted updates, e.g. {{\"input.scale\" = 800.0}}")
+        try:
+            candidates[name] = base.with_updates(updates)
+        except ConfigError as e:
+            raise StudyError(f"candidates.{name}: {e}") from None
+    compare = raw.get("compare")
+    compare = check_compare({"split": "validation", **compare} if isinstance(compare, dict) else compare,
+                            what="an operating-point choice")
+    if compare["split"] != "validation":
+        raise StudyError("compare.split: an operating point is chosen on \"validation\"; the test splits stay unseen")
+    return {"name": raw.get("name", path.stem), "workers": workers, "weights": weights, "candidates": candidates,
+            "updates": {k: dict(v) for k, v in table.items()}, "compare": compare}
+
+
+def objective(row: dict, weights: dict) -> float:
+    """A cell's value to minimize: E, or the task error plus the weighted spikes per sample / 1000."""
+    if row["kind"] == "memory":
+        return math.inf if row["degenerate"] or row["score"] is None else float(row["score"])
+    error = 1.0 - row["score"] if row["kind"] == "classify" else row["score"]
+    return error + weights[row["kind"]] * row["spikes_per_sample"] / 1000.0
+
+
+def rank(rows: list[dict], weights: dict) -> dict:
+    """Per task the candidates' mean objective and rank (1 = best, ties share the mean rank), their mean rank
+    over tasks, and the pick."""
+    from scipy.stats import rankdata
+    labels = list(dict.fromkeys(r["model"] for r in rows))
+    tasks = list(dict.fromkeys(r["task"] for r in rows))
+    values = {t: [float(np.mean([objective(r, weights) for r in rows if r["task"] == t and r["model"] == m]))
+                  for m in labels] for t in tasks}
+    ranks = {t: rankdata(v).tolist() for t, v in values.items()}
+    mean_rank = {m: float(np.mean([ranks[t][i] for t in tasks])) for i, m in enumerate(labels)}
+    pick = min(labels, key=lambda m: (mean_rank[m], labels.index(m)))
+    return {"values": values, "ranks": ranks, "mean_rank": mean_rank, "pick": pick, "labels": labels}
+
+
+def _updates(updates: dict) -> str:
+    return ", ".join(f"`{k}` = {v}" for k, v in updates.items()) or "the [set] config as it is"
+
+
+def run_operating(path: str | Path, studies_dir: str | Path = "studies", results_dir: str | Path = "results",
+                  progress: bool = True, overrides: dict[str, Any] | None = None) -> Path:
+    """Score every candidate, rank them, write ``report.md``, ``comparison.json|png`` and ``pick.toml``."""
+    spec = load_operating(path, overrides)
+    rows = compare_models(spec["candidates"], spec["compare"], spec["workers"], progress)
+    summary, ranking = summarize(rows), rank(rows, spec["weights"])
+    out = Path(results_dir) / spec["name"]
+    out.mkdir(parents=True, exist_ok=True)
+    pick = ranking["pick"]
+    spec["candidates"][pick].save(out / "pick.toml")
+    (out / "comparison.json").write_text(json.dumps(
+        {"rows": rows, "summary": summary, "ranking": ranking, "weights": spec["weights"],
+         "updates": spec["updates"], "compare": spec["compare"]}, indent=2, default=str))
+    figure = comparison_figure(summary, out / "comparison.png")
+    labels, tasks = ranking["labels"], list(ranking["ranks"])
+    head = "| candidate | " + " | ".join(tasks) + " | mean rank |"
+    rank_lines = [head, "|---|" + "---|" * (len(tasks) + 1)]
+    for i, m in enumerate(labels):
+        rank_lines.append(f"| {m} | " + " | ".join(f"{ranking['ranks'][t][i]:g}" for t in tasks)
+                          + f" | {ranking['mean_rank'][m]:.2f} |")
+    w = spec["weights"]
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    c = spec["compare"]
+    lines = [f"# {spec['name']}: which operating point do the development tasks want?", "",
+             f"Made by `hrsnn operating-point {path}` on {now} ({platform.machine()}). Seeds {c['seeds']}; tasks "
+             "scored on a validation hold-out of their training data (the test splits are not touched); E on the "
+             "memory protocol. Mean ± std over seeds, spikes per sample in brackets (per step for E and prediction, "
+             "per sequence for classification).", "", "Candidates (updates of the shared [set]):", ""]
+    lines += [f"- **{m}**: {_updates(spec['updates'][m])}" for m in labels]
+    lines += ["", comparison_table(summary), "", f"![comparison]({figure.name})", "", "## Ranking", "",
+              f"Per task the value minimized is E, or error + weight × spikes per sample / 1000 (weight "
+              f"{w['classify']:g} for classification, {w['predict']:g} for prediction: the efficiency studies' "
+              "trade-off); rank 1 is the lowest.", "", *rank_lines, "",
+              f"**Pick: {pick}** ({_updates(spec['updates'][pick])}; [pick.toml](pick.toml)).", ""]
+    report = out / "report.md"
+    report.write_text("\n".join(lines))
+    return report

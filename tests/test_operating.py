@@ -1,0 +1,78 @@
+"""Choosing the operating point: candidates scored on validation hold-outs and E, ranked; bad files refused."""
+import json
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from optimize.operating import load_operating, rank, run_operating
+from optimize.space import StudyError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TINY = {
+    "name": "op-tiny", "workers": 1,
+    "set": {"n_neurons": 80, "task.train_steps": 60, "task.eval_steps": 400, "task.washout": 20, "task.k_max": 10},
+    "candidates": {"a": {}, "b": {"input.scale": 800.0, "input.bias": 50.0}},
+    "compare": {"seeds": [20], "classify": ["GunPoint"], "predict": ["narma10"], "n_steps": 400, "max_train": 12},
+}
+
+
+def _write(tmp_path, data) -> Path:
+    path = tmp_path / "op.toml"
+    path.write_text(tomli_w.dumps(data))
+    return path
+
+
+def test_candidates_are_scored_on_validation_hold_outs_and_the_lowest_mean_rank_is_picked(tmp_path):
+    from optimize.objectives import check_task, task_trial
+    report = run_operating(_write(tmp_path, TINY), results_dir=tmp_path, progress=False)
+    out = json.loads((report.parent / "comparison.json").read_text())
+    assert len(out["rows"]) == 2 * 3 and all(r["seed"] == 20 for r in out["rows"])
+    spec = load_operating(_write(tmp_path, TINY))
+    cell = next(r for r in out["rows"] if r["model"] == "b" and r["task"] == "GunPoint")
+    task = check_task({"kind": "classify", "dataset": "GunPoint", "max_train": 12})
+    assert cell["score"] == task_trial(spec["candidates"]["b"].to_dict(), [20], task=task)[0]["score"]
+    pick = out["ranking"]["pick"]
+    assert out["ranking"]["mean_rank"][pick] == min(out["ranking"]["mean_rank"].values())
+    from hrsnn import ReservoirConfig
+    assert ReservoirConfig.load(report.parent / "pick.toml") == spec["candidates"][pick]
+    assert f"**Pick: {pick}**" in report.read_text() and (report.parent / "comparison.png").exists()
+
+
+def _row(model, kind, task, score, spikes, seed=0):
+    return {"model": model, "kind": kind, "task": task, "score": score, "spikes_per_sample": spikes, "seed": seed,
+            "degenerate": False}
+
+
+def test_rank_prices_spikes_and_breaks_ties_toward_the_earlier_candidate():
+    w = {"classify": 0.05, "predict": 2.0}
+    rows = [_row("a", "memory", "memory", 3.0, 50), _row("b", "memory", "memory", 2.0, 40),
+            _row("a", "predict", "mg", 0.030, 10), _row("b", "predict", "mg", 0.029, 20),   # b's 0.001 < 0.02 price
+            _row("a", "classify", "gp", 0.90, 1000), _row("b", "classify", "gp", 0.95, 1000)]
+    r = rank(rows, w)
+    assert r["ranks"] == {"memory": [2, 1], "mg": [1, 2], "gp": [2, 1]} and r["pick"] == "b"
+    tie = rank(rows[:4], w)
+    assert tie["mean_rank"] == {"a": 1.5, "b": 1.5} and tie["pick"] == "a"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"candidates": {"a": {}}}, "candidates: a table of at least two named candidates"),
+    ({"candidates": {"a": {}, "b": {"input.scale": -1.0}}}, r"candidates.b: input.scale: -1 outside the allowed"),
+    ({"candidates": {"a": {}, "b": 3}}, "candidates.b: a table of dotted updates"),
+    ({"weights": {"predict": -2.0}}, r"weights.predict: -2.0 outside the allowed range \[0, inf\)"),
+    ({"weights": {"memory": 1.0}}, "weights.memory: unknown key"),
+    ({"compare": {**TINY["compare"], "split": "test"}}, "compare.split: an operating point is chosen on"),
+    ({"compare": None}, r"compare: an operating-point choice needs a \[compare\] table"),
+    ({"workers": 0}, r"workers: 0 outside the allowed range \[1, inf\)"),
+    ({"seeds": [0]}, "seeds: unknown key"),
+])
+def test_bad_operating_point_files_get_one_line_naming_the_key(tmp_path, change, message):
+    data = {k: v for k, v in {**TINY, **change}.items() if v is not None}
+    with pytest.raises(StudyError, match=message):
+        load_operating(_write(tmp_path, data))
+
+
+def test_the_shipped_operating_point_file_loads():
+    spec = load_operating(ROOT / "experiments" / "operating-point.toml")
+    assert len(spec["candidates"]) >= 2 and spec["compare"]["split"] == "validation"
