@@ -16,6 +16,9 @@ sequence for classification); ``summarize`` gives mean ± std over seeds per tas
 """
 from __future__ import annotations
 
+import hashlib
+import json
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +93,18 @@ def _cell(job: tuple[str, str, str, dict, int, dict]) -> dict:
             "degenerate": False}
 
 
+def _key(job: tuple) -> str:
+    """A cell's identity: its config, task, seed and the compare fields that change its score (not the label)."""
+    _, kind, name, config, seed, compare = job
+    what = {k: compare[k] for k in ("n_steps", "max_train", "split")}
+    return hashlib.sha1(json.dumps([config, kind, name, seed, what], sort_keys=True, default=str).encode()).hexdigest()
+
+
 def compare_models(configs: dict[str, ReservoirConfig], compare: dict, workers: int = 1,
-                   progress: bool = True) -> list[dict]:
-    """Every config on E (memory protocol) and on every compare task and seed, in ``workers`` processes."""
+                   progress: bool = True, cache: Path | None = None) -> list[dict]:
+    """Every config on E (memory protocol) and on every compare task and seed, in ``workers`` processes. With
+    ``cache`` (a JSON-lines file) finished cells are appended as they complete and reused by later calls, so an
+    interrupted run resumes and a new candidate costs only its own cells."""
     from tqdm.auto import tqdm
 
     from hrsnn.parallel import process_pool
@@ -100,20 +112,34 @@ def compare_models(configs: dict[str, ReservoirConfig], compare: dict, workers: 
                                                                                   for d in compare["predict"]]
     jobs = [(label, kind, name, cfg.to_dict(), seed, compare) for label, cfg in configs.items()
             for kind, name in tasks for seed in compare["seeds"]]
-    bar = tqdm(total=len(jobs), desc="compare", unit="cell", disable=not progress)
+    known = {}
+    if cache is not None and Path(cache).exists():
+        for line in Path(cache).read_text().splitlines():
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:        # a line cut by an interruption: that cell is rerun
+                continue
+            known[rec["key"]] = rec["row"]
+    keys = [_key(job) for job in jobs]
+    todo = [(k, job) for k, job in zip(keys, jobs) if k not in known]
+    bar = tqdm(total=len(todo), desc="compare", unit="cell", disable=not progress)
+
+    def finished(key: str, row: dict) -> None:
+        known[key] = row
+        if cache is not None:
+            with open(cache, "a") as f:
+                f.write(json.dumps({"key": key, "row": row}, default=str) + "\n")
+        bar.update()
     if workers <= 1:
-        rows = []
-        for job in jobs:
-            rows.append(_cell(job))
-            bar.update()
+        for key, job in todo:
+            finished(key, _cell(job))
     else:
-        with process_pool(min(workers, len(jobs))) as pool:
-            futures = [pool.submit(_cell, job) for job in jobs]
-            for f in futures:
-                f.add_done_callback(lambda _: bar.update())
-            rows = [f.result() for f in futures]
+        with process_pool(min(workers, max(len(todo), 1))) as pool:
+            futures = {pool.submit(_cell, job): key for key, job in todo}
+            for f in as_completed(futures):
+                finished(futures[f], f.result())
     bar.close()
-    return rows
+    return [{**known[k], "model": job[0]} for k, job in zip(keys, jobs)]
 
 
 def summarize(rows: list[dict]) -> list[dict]:

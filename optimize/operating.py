@@ -6,6 +6,7 @@ An operating-point file holds::
     name = "operating-point"                    # results go to results/<name>/
     workers = 2
     weights = {classify = 0.05, predict = 2.0}  # price of 1000 spikes per sample, added to the task error
+    min_mc = 5.0                                # candidates with a lower mean MC are not ranked
     [set]                                       # shared by every candidate
     n_neurons = 500
     [candidates]                                # name = dotted updates of [set]; the first is the reference
@@ -18,7 +19,8 @@ An operating-point file holds::
 
 Per task, each candidate's value is the mean over seeds of E (memory protocol), or of error + weight × spikes
 per sample / 1000 (the ``tradeoff`` scalar of a task study); candidates are ranked per task and the lowest mean
-rank is the pick (ties go to the earlier candidate).
+rank is the pick (ties go to the earlier candidate). E and the spike price both reward near-silence, so candidates
+whose mean memory capacity falls below ``min_mc`` are reported but not ranked.
 """
 from __future__ import annotations
 
@@ -36,9 +38,10 @@ from hrsnn.errors import ConfigError
 from hrsnn.model.config import read_toml
 
 from .comparison import check_compare, compare_models, comparison_figure, comparison_table, summarize
+from .efficiency import _pm
 from .space import StudyError
 
-KEYS = {"name", "workers", "weights", "set", "candidates", "compare"}
+KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "compare"}
 DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
 
 
@@ -56,6 +59,9 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
             raise StudyError(f"weights.{kind}: unknown key; allowed: {', '.join(DEFAULT_WEIGHTS)}")
         if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0.0 <= w < math.inf:
             raise StudyError(f"weights.{kind}: {w!r} outside the allowed range [0, inf)")
+    min_mc = raw.get("min_mc", 0.0)
+    if isinstance(min_mc, bool) or not isinstance(min_mc, (int, float)) or not 0.0 <= min_mc < math.inf:
+        raise StudyError(f"min_mc: {min_mc!r} outside the allowed range [0, inf)")
     workers = raw.get("workers", 1)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise StudyError(f"workers: {workers!r} outside the allowed range [1, inf)")
@@ -79,7 +85,8 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
                             what="an operating-point choice")
     if compare["split"] != "validation":
         raise StudyError("compare.split: an operating point is chosen on \"validation\"; the test splits stay unseen")
-    return {"name": raw.get("name", path.stem), "workers": workers, "weights": weights, "candidates": candidates,
+    return {"name": raw.get("name", path.stem), "workers": workers, "weights": weights, "min_mc": float(min_mc),
+            "candidates": candidates,
             "updates": {k: dict(v) for k, v in table.items()}, "compare": compare}
 
 
@@ -111,38 +118,53 @@ def _updates(updates: dict) -> str:
 
 def run_operating(path: str | Path, studies_dir: str | Path = "studies", results_dir: str | Path = "results",
                   progress: bool = True, overrides: dict[str, Any] | None = None) -> Path:
-    """Score every candidate, rank them, write ``report.md``, ``comparison.json|png`` and ``pick.toml``."""
+    """Score every candidate (cells already in ``cells.jsonl`` are reused), rank them, write ``report.md``,
+    ``comparison.json|png`` and ``pick.toml``."""
     spec = load_operating(path, overrides)
-    rows = compare_models(spec["candidates"], spec["compare"], spec["workers"], progress)
-    summary, ranking = summarize(rows), rank(rows, spec["weights"])
     out = Path(results_dir) / spec["name"]
     out.mkdir(parents=True, exist_ok=True)
-    pick = ranking["pick"]
-    spec["candidates"][pick].save(out / "pick.toml")
+    rows = compare_models(spec["candidates"], spec["compare"], spec["workers"], progress, out / "cells.jsonl")
+    summary = summarize(rows)
+    memory = next(e["models"] for e in summary if e["kind"] == "memory")
+    eligible = [m for m, v in memory.items() if v["memory_capacity"][0] >= spec["min_mc"]]
+    kept = [r for r in rows if r["model"] in eligible]
+    ranking = rank(kept, spec["weights"]) if kept else None
+    unpriced = rank(kept, {kind: 0.0 for kind in spec["weights"]}) if kept else None
+    if ranking:
+        spec["candidates"][ranking["pick"]].save(out / "pick.toml")
     (out / "comparison.json").write_text(json.dumps(
-        {"rows": rows, "summary": summary, "ranking": ranking, "weights": spec["weights"],
-         "updates": spec["updates"], "compare": spec["compare"]}, indent=2, default=str))
+        {"rows": rows, "summary": summary, "eligible": eligible, "ranking": ranking, "unpriced": unpriced,
+         "weights": spec["weights"], "min_mc": spec["min_mc"], "updates": spec["updates"],
+         "compare": spec["compare"]}, indent=2, default=str))
     figure = comparison_figure(summary, out / "comparison.png")
-    labels, tasks = ranking["labels"], list(ranking["ranks"])
-    head = "| candidate | " + " | ".join(tasks) + " | mean rank |"
-    rank_lines = [head, "|---|" + "---|" * (len(tasks) + 1)]
-    for i, m in enumerate(labels):
-        rank_lines.append(f"| {m} | " + " | ".join(f"{ranking['ranks'][t][i]:g}" for t in tasks)
-                          + f" | {ranking['mean_rank'][m]:.2f} |")
-    w = spec["weights"]
+    w, c = spec["weights"], spec["compare"]
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    c = spec["compare"]
     lines = [f"# {spec['name']}: which operating point do the development tasks want?", "",
              f"Made by `hrsnn operating-point {path}` on {now} ({platform.machine()}). Seeds {c['seeds']}; tasks "
              "scored on a validation hold-out of their training data (the test splits are not touched); E on the "
              "memory protocol. Mean ± std over seeds, spikes per sample in brackets (per step for E and prediction, "
              "per sequence for classification).", "", "Candidates (updates of the shared [set]):", ""]
-    lines += [f"- **{m}**: {_updates(spec['updates'][m])}" for m in labels]
-    lines += ["", comparison_table(summary), "", f"![comparison]({figure.name})", "", "## Ranking", "",
-              f"Per task the value minimized is E, or error + weight × spikes per sample / 1000 (weight "
-              f"{w['classify']:g} for classification, {w['predict']:g} for prediction: the efficiency studies' "
-              "trade-off); rank 1 is the lowest.", "", *rank_lines, "",
-              f"**Pick: {pick}** ({_updates(spec['updates'][pick])}; [pick.toml](pick.toml)).", ""]
+    lines += [f"- **{m}**: {_updates(spec['updates'][m])}" for m in memory]
+    lines += ["", comparison_table(summary), "", "Memory capacity and mean rate (memory protocol): " + "; ".join(
+        f"{m} MC {_pm(v['memory_capacity'])}, {_pm(v['rate_hz'])} Hz" for m, v in memory.items()) + ".", "",
+        f"![comparison]({figure.name})", "", "## Ranking", "",
+        f"Candidates with a mean MC below min_mc = {spec['min_mc']:g} are not ranked (E rewards near-silence: "
+        f"{', '.join(m for m in memory if m not in eligible) or 'none'}). Per task the value minimized is E, or "
+        f"error + weight × spikes per sample / 1000 (weight {w['classify']:g} for classification, {w['predict']:g} "
+        "for prediction: the efficiency studies' trade-off); rank 1 is the lowest. The last column ranks on E and "
+        "the task errors alone (spikes not priced).", ""]
+    if ranking:
+        tasks = list(ranking["ranks"])
+        lines += ["| candidate | " + " | ".join(tasks) + " | mean rank | unpriced mean rank |",
+                  "|---|" + "---|" * (len(tasks) + 2)]
+        lines += [f"| {m} | " + " | ".join(f"{ranking['ranks'][t][i]:g}" for t in tasks)
+                  + f" | {ranking['mean_rank'][m]:.2f} | {unpriced['mean_rank'][m]:.2f} |"
+                  for i, m in enumerate(ranking["labels"])]
+        pick = ranking["pick"]
+        lines += ["", f"**Pick: {pick}** ({_updates(spec['updates'][pick])}; [pick.toml](pick.toml)). With spikes "
+                  f"not priced: {unpriced['pick']}.", ""]
+    else:
+        lines += [f"**No pick**: no candidate reaches MC {spec['min_mc']:g}.", ""]
     report = out / "report.md"
     report.write_text("\n".join(lines))
     return report

@@ -40,6 +40,27 @@ def test_candidates_are_scored_on_validation_hold_outs_and_the_lowest_mean_rank_
     assert f"**Pick: {pick}**" in report.read_text() and (report.parent / "comparison.png").exists()
 
 
+def test_a_rerun_reuses_the_stored_cells_and_scores_only_a_new_candidate(tmp_path, monkeypatch):
+    import optimize.comparison as comparison
+    first = run_operating(_write(tmp_path, TINY), results_dir=tmp_path, progress=False).read_text()
+    ran = []
+    monkeypatch.setattr(comparison, "_cell", lambda job: ran.append(job[0]) or {
+        "model": job[0], "kind": job[1], "task": job[2], "seed": job[4], "score": 0.5, "spikes_per_sample": 1.0,
+        "rate_hz": 1.0, "memory_capacity": 1.0, "degenerate": False})
+    again = run_operating(_write(tmp_path, TINY), results_dir=tmp_path, progress=False).read_text()
+    assert ran == [] and again.split("\n")[4:] == first.split("\n")[4:]
+    more = {**TINY, "candidates": {**TINY["candidates"], "c": {"input.scale": 400.0}}}
+    run_operating(_write(tmp_path, more), results_dir=tmp_path, progress=False)
+    assert ran == ["c"] * 3
+
+
+def test_candidates_below_min_mc_are_reported_but_not_ranked(tmp_path):
+    report = run_operating(_write(tmp_path, {**TINY, "min_mc": 1e4}), results_dir=tmp_path, progress=False)
+    out = json.loads((report.parent / "comparison.json").read_text())
+    assert out["eligible"] == [] and out["ranking"] is None and not (report.parent / "pick.toml").exists()
+    assert "**No pick**: no candidate reaches MC 10000" in report.read_text()
+
+
 def _row(model, kind, task, score, spikes, seed=0):
     return {"model": model, "kind": kind, "task": task, "score": score, "spikes_per_sample": spikes, "seed": seed,
             "degenerate": False}
@@ -64,6 +85,7 @@ def test_rank_prices_spikes_and_breaks_ties_toward_the_earlier_candidate():
     ({"weights": {"memory": 1.0}}, "weights.memory: unknown key"),
     ({"compare": {**TINY["compare"], "split": "test"}}, "compare.split: an operating point is chosen on"),
     ({"compare": None}, r"compare: an operating-point choice needs a \[compare\] table"),
+    ({"min_mc": -1.0}, r"min_mc: -1.0 outside the allowed range \[0, inf\)"),
     ({"workers": 0}, r"workers: 0 outside the allowed range \[1, inf\)"),
     ({"seeds": [0]}, "seeds: unknown key"),
 ])
