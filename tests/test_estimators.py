@@ -89,9 +89,10 @@ def test_spiking_classifier_end_to_end(tiny):
 def test_spiking_regressor_recalls_the_last_input(tiny):
     rng = np.random.default_rng(0)
     u = rng.uniform(-1, 1, 500)
-    reg = HRSNNRegressor(tiny, seed=0, washout=20, target=TARGET).fit(u[1:400], u[:399])   # target: u(t-1)
+    driven = tiny.with_updates({"input.bias": 150.0})     # 50 neurons at the default's 10 Hz recall little (r² ≈ 0.10)
+    reg = HRSNNRegressor(driven, seed=0, washout=20, target=TARGET).fit(u[1:400], u[:399])   # target: u(t-1)
     pred = reg.predict(u[400:])
-    assert np.corrcoef(pred[20:], u[399:-1][20:])[0, 1] ** 2 > 0.15     # 50 neurons: r² ≈ 0.24
+    assert np.corrcoef(pred[20:], u[399:-1][20:])[0, 1] ** 2 > 0.15     # r² ≈ 0.38
     assert reg.train_nrmse_ < 1.0
 
 

@@ -238,8 +238,8 @@ class InputConfig(_Base):
                           doc="current injection, or Poisson input neurons (rate code)")
     step: float = _spec(5.0, "ms", 0.1, 1000.0, doc="duration each input value is held")
     p_in: float = _spec(1.0, None, 0.0, 1.0, doc="fraction of neurons receiving the input")
-    scale: float = _spec(200.0, "pA", 0.0, 1e6, doc="input current per unit of u (× weight in U[-1, 1])")
-    bias: float = _spec(150.0, "pA", -1e6, 1e6, doc="constant current into every neuron")
+    scale: float = _spec(300.0, "pA", 0.0, 1e6, doc="input current per unit of u (× weight in U[-1, 1])")
+    bias: float = _spec(100.0, "pA", -1e6, 1e6, doc="constant current into every neuron")
     n_poisson: int = _spec(50, integer=True, lo=1, hi=100000, doc="Poisson input neurons per channel")
     rate_max: float = _spec(100.0, "Hz", 0.0, 1e4, doc="Poisson rate at u = 1 (rate = rate_max·(1+u)/2)")
 
