@@ -340,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     def battery_args(p: argparse.ArgumentParser, out: str) -> None:
         _config_args(p)
         _run_args(p)
-        p.add_argument("--model", default="hrsnn", choices=[m for m in MODELS if m != "linear"])
+        p.add_argument("--model", default="hrsnn", choices=[m for m in MODELS if m not in ("linear", "delay-line")])
         p.add_argument("--against", help="the model to compare with (default: the model's homogeneous twin)")
         p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
         p.add_argument("--n-steps", type=int, default=3000, help="length of the input stream")

@@ -9,7 +9,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 
-from hrsnn import ConfigError, InputError, ReservoirConfig
+from hrsnn import ConfigError, InputError, ReservoirConfig, nrmse
 from hrsnn.sim.drive import drive
 from hrsnn.tasks.estimators import HRSNNClassifier, HRSNNRegressor, as_sequences
 
@@ -94,6 +94,27 @@ def test_spiking_regressor_recalls_the_last_input(tiny):
     pred = reg.predict(u[400:])
     assert np.corrcoef(pred[20:], u[399:-1][20:])[0, 1] ** 2 > 0.15     # r² ≈ 0.38
     assert reg.train_nrmse_ < 1.0
+
+
+def test_delay_line_recalls_the_last_ten_inputs_exactly_and_the_linear_floor_does_not():
+    u = np.random.default_rng(1).uniform(-1, 1, 600)
+    y = np.concatenate([np.zeros(9), u[:-9]])                                 # u(t - 9)
+    for model, recalled in (("delay-line", True), ("linear", False)):
+        reg = HRSNNRegressor(model=model, washout=20).fit(u[:400], y[:400])
+        error = nrmse(y[420:], reg.predict(u[400:])[20:])
+        assert (error < 0.05) == recalled, (model, error)
+    assert reg.activity_.spikes == 0
+
+
+def test_readouts_see_the_input_unclipped_and_only_the_spiking_drive_is_bounded(tiny):
+    x = np.random.default_rng(3).laplace(0.0, 1.0, 300)                       # ≈ 6 % of the values beyond 2 std
+    reg = HRSNNRegressor(model="linear", washout=0).fit(x, 2.0 * x)
+    assert reg.train_nrmse_ < 1e-3                                             # clipped at 2 std: 0.31
+    spiking = HRSNNRegressor(tiny, seed=0, washout=0, target=TARGET, input_features=False).fit(x[:200], x[:200])
+    m, scale = spiking.input_mean_, spiking.input_scale_
+    bounded = m + np.clip((x[200:, None] - m) / scale, -1.0, 1.0) * scale
+    assert np.mean(np.abs(x[200:, None] - m) > scale) > 0.03
+    np.testing.assert_array_equal(spiking.run(x[200:])[0], spiking.run(bounded)[0])
 
 
 def test_padding_does_not_change_the_frozen_run(tiny):

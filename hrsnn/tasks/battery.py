@@ -159,8 +159,8 @@ def run_battery(model: str, config, seeds, n_steps: int = 3000, families=FAMILIE
     from .estimators import MODELS, HRSNNRegressor
     if model not in MODELS:
         raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")
-    if model == "linear":
-        raise InputError("model: linear has no reservoir to score on the battery")
+    if model in ("linear", "delay-line"):
+        raise InputError(f"model: {model} has no reservoir to score on the battery")
     task_list = tasks(families)
     out: dict[str, list[float]] = {t.name: [] for t in task_list}
     stream = [t for t in task_list if t.family in STREAM_FAMILIES]

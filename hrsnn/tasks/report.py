@@ -63,7 +63,8 @@ def score_vs_spikes(groups: dict, path: Path) -> Path:
         for model, cells in groups[key].items():
             if not any(c["spikes_per_sample"] for c in cells):
                 m, _ = _stats([c["score"] for c in cells])
-                ax.axhline(m, ls="--", lw=1, label=f"{model} (no spikes)", color="grey" if model == "linear" else None)
+                ax.axhline(m, ls="--", lw=1, label=f"{model} (no spikes)",
+                           color={"linear": "grey", "delay-line": "black"}.get(model))
                 continue
             ax.scatter([c["spikes_per_sample"] for c in cells], [c["score"] for c in cells], label=model, s=22)
         metric = next(iter(groups[key].values()))[0]["metric"]
@@ -94,7 +95,8 @@ def write_report(exp, cells: list[dict], efficiency, notes: list[str], out: Path
              f"Reservoir: N = {exp.base.n_neurons}, seeds {exp.seeds} (mean ± std over seeds below). Spiking "
              "models learn with STDP on the training inputs, then are frozen; features are filtered spike traces "
              "(classification: averaged over time bins), readout = ridge on standardised features. "
-             "`esn` = reservoirpy ESN with as many units; `linear` = the readout on the raw input. "
+             "`esn` = reservoirpy ESN with as many units; `linear` = the readout on the raw input; `delay-line` = the "
+             "readout on the last 10 inputs. "
              "Wall times are per cell and include any one-off compilation of the simulation code (the Numba kernel "
              "once per machine, or on the standalone target a binary per structure), paid by the first cell "
              "that needs it.",
