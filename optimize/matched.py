@@ -125,7 +125,7 @@ def verdict(study: Study, arms: dict) -> str:
                    f"does NOT dominate the optimized homogeneous one ({' and '.join(why)})"))
     (ma, sa, _), (mb, sb, _) = he["fresh"], ho["fresh"]
     spread = math.sqrt((sa ** 2 + sb ** 2) / 2)
-    word = ("lower" if ma < mb - spread else "higher" if ma > mb + spread else "within the spread of")
+    word = ("lower than" if ma < mb - spread else "higher than" if ma > mb + spread else "within the spread of")
     gain = (mb - ma) / mb if math.isfinite(mb) and mb else math.nan
     return (f"{study.objective} on fresh seeds: heterogeneous {ma:.4g} ± {sa:.3g} vs homogeneous {mb:.4g} ± {sb:.3g} "
             f"({gain:+.0%} for heterogeneity): {word} the homogeneous optimum's")
