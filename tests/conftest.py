@@ -1,7 +1,9 @@
 import os
 import tempfile
+from pathlib import Path
 
 import pytest
+import tomli_w
 
 os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="hrsnn-mpl-"))
 
@@ -18,3 +20,9 @@ def small_config() -> ReservoirConfig:
         "n_neurons": 60, "dt": 0.25,
         "task.train_steps": 60, "task.eval_steps": 300, "task.washout": 20, "task.k_max": 10,
     })
+
+
+def write_toml(path: Path, data: dict) -> Path:
+    """``data`` written as a TOML file at ``path`` (study, search and experiment files of the tests)."""
+    path.write_text(tomli_w.dumps(data))
+    return path

@@ -3,10 +3,11 @@ import json
 from pathlib import Path
 
 import pytest
-import tomli_w
 
 from optimize.architecture import MODELS, load_search, run_architecture
 from optimize.space import StudyError
+
+from .conftest import write_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,14 +22,9 @@ SMALL = {
 }
 
 
-def _write(tmp_path, data) -> Path:
-    path = tmp_path / "search.toml"
-    path.write_text(tomli_w.dumps(data))
-    return path
-
-
 def test_architecture_search_picks_an_scml_reservoir_and_compares_it_with_matched_random_wiring(tmp_path):
-    report = run_architecture(_write(tmp_path, SMALL), tmp_path / "studies", tmp_path / "results", progress=False)
+    path = write_toml(tmp_path / "search.toml", SMALL)
+    report = run_architecture(path, tmp_path / "studies", tmp_path / "results", progress=False)
     text = report.read_text()
     for row in ("| memory (E, Hz/MC)", "| GunPoint (accuracy)", "| narma10 (NRMSE)", *MODELS):
         assert row in text
@@ -41,7 +37,7 @@ def test_architecture_search_picks_an_scml_reservoir_and_compares_it_with_matche
     assert all(r["seed"] == 20 for r in out["rows"])          # compared on the fresh seed only
     from hrsnn import ReservoirConfig
     assert ReservoirConfig.load(report.parent / "pick.toml").to_dict() == configs[MODELS[0]]
-    again = run_architecture(_write(tmp_path, SMALL), tmp_path / "studies", tmp_path / "results", progress=False)
+    again = run_architecture(path, tmp_path / "studies", tmp_path / "results", progress=False)
     assert again.read_text().split("\n")[4:] == text.split("\n")[4:]    # resumed: same trials, same comparison
 
 
@@ -60,7 +56,7 @@ def test_bad_search_files_get_one_line_naming_the_key(tmp_path, change, message)
     data = {**SMALL, **change}
     data = {k: v for k, v in data.items() if v is not None}
     with pytest.raises(StudyError, match=message):
-        load_search(_write(tmp_path, data))
+        load_search(write_toml(tmp_path / "search.toml", data))
 
 
 @pytest.mark.parametrize("name", ["scml-search", "scml-search-quick"])

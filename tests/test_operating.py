@@ -3,10 +3,11 @@ import json
 from pathlib import Path
 
 import pytest
-import tomli_w
 
 from optimize.operating import load_operating, rank, run_operating
 from optimize.space import StudyError
+
+from .conftest import write_toml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,18 +19,12 @@ TINY = {
 }
 
 
-def _write(tmp_path, data) -> Path:
-    path = tmp_path / "op.toml"
-    path.write_text(tomli_w.dumps(data))
-    return path
-
-
 def test_candidates_are_scored_on_validation_hold_outs_and_the_lowest_mean_rank_is_picked(tmp_path):
     from optimize.objectives import check_task, task_trial
-    report = run_operating(_write(tmp_path, TINY), results_dir=tmp_path, progress=False)
+    report = run_operating(write_toml(tmp_path / "op.toml", TINY), results_dir=tmp_path, progress=False)
     out = json.loads((report.parent / "comparison.json").read_text())
     assert len(out["rows"]) == 2 * 3 and all(r["seed"] == 20 for r in out["rows"])
-    spec = load_operating(_write(tmp_path, TINY))
+    spec = load_operating(write_toml(tmp_path / "op.toml", TINY))
     cell = next(r for r in out["rows"] if r["model"] == "b" and r["task"] == "GunPoint")
     task = check_task({"kind": "classify", "dataset": "GunPoint", "max_train": 12})
     assert cell["score"] == task_trial(spec["candidates"]["b"].to_dict(), [20], task=task)[0]["score"]
@@ -42,20 +37,21 @@ def test_candidates_are_scored_on_validation_hold_outs_and_the_lowest_mean_rank_
 
 def test_a_rerun_reuses_the_stored_cells_and_scores_only_a_new_candidate(tmp_path, monkeypatch):
     import optimize.comparison as comparison
-    first = run_operating(_write(tmp_path, TINY), results_dir=tmp_path, progress=False).read_text()
+    first = run_operating(write_toml(tmp_path / "op.toml", TINY), results_dir=tmp_path, progress=False).read_text()
     ran = []
     monkeypatch.setattr(comparison, "_cell", lambda job: ran.append(job[0]) or {
         "model": job[0], "kind": job[1], "task": job[2], "seed": job[4], "score": 0.5, "spikes_per_sample": 1.0,
         "rate_hz": 1.0, "memory_capacity": 1.0, "degenerate": False})
-    again = run_operating(_write(tmp_path, TINY), results_dir=tmp_path, progress=False).read_text()
+    again = run_operating(write_toml(tmp_path / "op.toml", TINY), results_dir=tmp_path, progress=False).read_text()
     assert ran == [] and again.split("\n")[4:] == first.split("\n")[4:]
     more = {**TINY, "candidates": {**TINY["candidates"], "c": {"input.scale": 400.0}}}
-    run_operating(_write(tmp_path, more), results_dir=tmp_path, progress=False)
+    run_operating(write_toml(tmp_path / "op.toml", more), results_dir=tmp_path, progress=False)
     assert ran == ["c"] * 3
 
 
 def test_candidates_below_min_mc_are_reported_but_not_ranked(tmp_path):
-    report = run_operating(_write(tmp_path, {**TINY, "min_mc": 1e4}), results_dir=tmp_path, progress=False)
+    path = write_toml(tmp_path / "op.toml", {**TINY, "min_mc": 1e4})
+    report = run_operating(path, results_dir=tmp_path, progress=False)
     out = json.loads((report.parent / "comparison.json").read_text())
     assert out["eligible"] == [] and out["ranking"] is None and not (report.parent / "pick.toml").exists()
     assert "**No pick**: no candidate reaches MC 10000" in report.read_text()
@@ -92,4 +88,4 @@ def test_rank_prices_spikes_and_breaks_ties_toward_the_earlier_candidate():
 def test_bad_operating_point_files_get_one_line_naming_the_key(tmp_path, change, message):
     data = {k: v for k, v in {**TINY, **change}.items() if v is not None}
     with pytest.raises(StudyError, match=message):
-        load_operating(_write(tmp_path, data))
+        load_operating(write_toml(tmp_path / "op.toml", data))
