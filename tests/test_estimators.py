@@ -104,6 +104,9 @@ def test_delay_line_recalls_the_last_ten_inputs_exactly_and_the_linear_floor_doe
         error = nrmse(y[420:], reg.predict(u[400:])[20:])
         assert (error < 0.05) == recalled, (model, error)
     assert reg.activity_.spikes == 0
+    short = [np.arange(1.0, 1.0 + n)[:, None] for n in (3, 12)]         # sequences shorter than the ten taps
+    taps = HRSNNClassifier(model="delay-line", n_bins=1).fit(short, [0, 1]).transform(short)
+    assert taps.shape == (2, 10) and np.all(np.isfinite(taps))
 
 
 def test_readouts_see_the_input_unclipped_and_only_the_spiking_drive_is_bounded(tiny):

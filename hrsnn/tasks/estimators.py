@@ -361,7 +361,8 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
 
 def _taps(x: np.ndarray, k: int) -> np.ndarray:
     """(T, C) → (T, k·C): u(t), u(t − 1), …, u(t − k + 1) side by side, zeros before the sequence starts."""
-    return np.hstack([np.vstack([np.zeros((j, x.shape[1])), x[:len(x) - j]]) for j in range(k)])
+    lags = [min(j, len(x)) for j in range(k)]                  # a sequence shorter than k: all zeros beyond it
+    return np.hstack([np.vstack([np.zeros((j, x.shape[1])), x[:len(x) - j]]) for j in lags])
 
 
 def _resample(x: np.ndarray, length: int) -> np.ndarray:
