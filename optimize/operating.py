@@ -45,6 +45,14 @@ KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "compare"}
 DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
 
 
+def _at_least(value, lo: float, field: str, integer: bool = False):
+    """``value`` if it is a finite number (an integer with ``integer``) ≥ ``lo``, else one line naming ``field``."""
+    kinds = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not lo <= value < math.inf:
+        raise StudyError(f"{field}: {value!r} outside the allowed range [{lo:g}, inf)")
+    return value
+
+
 def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) -> dict:
     """The validated operating-point file: name, workers, weights, candidates (name → config), compare."""
     path = Path(path)
@@ -53,18 +61,16 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
     unknown = sorted(set(raw) - KEYS)
     if unknown:
         raise StudyError(f"{unknown[0]}: unknown key; allowed: {', '.join(sorted(KEYS))}")
-    weights = {**DEFAULT_WEIGHTS, **raw.get("weights", {})}
+    given = raw.get("weights", {})
+    if not isinstance(given, dict):
+        raise StudyError(f"weights: a table such as {{classify = 0.05, predict = 2.0}}, got {given!r}")
+    weights = {**DEFAULT_WEIGHTS, **given}
     for kind, w in weights.items():
         if kind not in DEFAULT_WEIGHTS:
             raise StudyError(f"weights.{kind}: unknown key; allowed: {', '.join(DEFAULT_WEIGHTS)}")
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0.0 <= w < math.inf:
-            raise StudyError(f"weights.{kind}: {w!r} outside the allowed range [0, inf)")
-    min_mc = raw.get("min_mc", 0.0)
-    if isinstance(min_mc, bool) or not isinstance(min_mc, (int, float)) or not 0.0 <= min_mc < math.inf:
-        raise StudyError(f"min_mc: {min_mc!r} outside the allowed range [0, inf)")
-    workers = raw.get("workers", 1)
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise StudyError(f"workers: {workers!r} outside the allowed range [1, inf)")
+        _at_least(w, 0.0, f"weights.{kind}")
+    min_mc = _at_least(raw.get("min_mc", 0.0), 0.0, "min_mc")
+    workers = _at_least(raw.get("workers", 1), 1, "workers", integer=True)
     try:
         base = ReservoirConfig().with_updates(raw.get("set", {}))
     except ConfigError as e:
@@ -86,8 +92,7 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
     if compare["split"] != "validation":
         raise StudyError("compare.split: an operating point is chosen on \"validation\"; the test splits stay unseen")
     return {"name": raw.get("name", path.stem), "workers": workers, "weights": weights, "min_mc": float(min_mc),
-            "candidates": candidates,
-            "updates": {k: dict(v) for k, v in table.items()}, "compare": compare}
+            "candidates": candidates, "updates": {k: dict(v) for k, v in table.items()}, "compare": compare}
 
 
 def objective(row: dict, weights: dict) -> float:
@@ -119,7 +124,8 @@ def _updates(updates: dict) -> str:
 def run_operating(path: str | Path, studies_dir: str | Path = "studies", results_dir: str | Path = "results",
                   progress: bool = True, overrides: dict[str, Any] | None = None) -> Path:
     """Score every candidate (cells already in ``cells.jsonl`` are reused), rank them, write ``report.md``,
-    ``comparison.json|png`` and ``pick.toml``."""
+    ``comparison.json|png`` and ``pick.toml`` under ``results_dir``/<name> (``studies_dir`` is unused: nothing is
+    searched, the argument keeps the signature of the other report commands)."""
     spec = load_operating(path, overrides)
     out = Path(results_dir) / spec["name"]
     out.mkdir(parents=True, exist_ok=True)

@@ -79,6 +79,7 @@ def test_rank_prices_spikes_and_breaks_ties_toward_the_earlier_candidate():
     ({"candidates": {"a": {}, "b": 3}}, "candidates.b: a table of dotted updates"),
     ({"weights": {"predict": -2.0}}, r"weights.predict: -2.0 outside the allowed range \[0, inf\)"),
     ({"weights": {"memory": 1.0}}, "weights.memory: unknown key"),
+    ({"weights": 3}, "weights: a table such as"),
     ({"compare": {**TINY["compare"], "split": "test"}}, "compare.split: an operating point is chosen on"),
     ({"compare": None}, r"compare: an operating-point choice needs a \[compare\] table"),
     ({"min_mc": -1.0}, r"min_mc: -1.0 outside the allowed range \[0, inf\)"),
