@@ -76,7 +76,7 @@ def test_auto_target_is_numba_for_current_input_and_agrees_with_brian2(small_con
 
 
 def test_runaway_evaluation_stops_early_with_the_same_verdict_and_spikes_so_far(small_config, monkeypatch):
-    cfg = small_config.with_updates({"task.max_rate": 8.0})
+    cfg = small_config.with_updates({"task.max_rate": 8.0})        # it fires ≈ 14 Hz: over budget
     fast = evaluate(cfg, seed=4, keep_run=True)
     slow = evaluate(cfg, seed=4, target=TARGET, keep_run=True)
     budget = int(8.0 * cfg.n_neurons * cfg.task.eval_steps * cfg.input.step * 1e-3)
