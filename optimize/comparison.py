@@ -26,7 +26,7 @@ from hrsnn import ReservoirConfig
 
 from .efficiency import _pm
 from .matched import _stat
-from .space import StudyError, _seeds
+from .space import StudyError, _at_least, _seeds
 
 COMPARE_KEYS = {"seeds", "classify", "predict", "n_steps", "max_train", "split"}
 SPLITS = ("test", "validation")
@@ -58,9 +58,7 @@ def check_compare(compare: Any, search_seeds: tuple[int, ...] = (), what: str = 
         out[key] = value
     for key, lo, default in (("n_steps", 300, 2000), ("max_train", 2, None)):
         value = compare.get(key, default)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < lo):
-            raise StudyError(f"compare.{key}: {value!r} outside the allowed range [{lo}, inf)")
-        out[key] = value
+        out[key] = None if value is None else _at_least(value, lo, f"compare.{key}", integer=True)
     out["split"] = compare.get("split", "test")
     if out["split"] not in SPLITS:
         raise StudyError(f"compare.split: {out['split']!r} is not one of {', '.join(SPLITS)}")

@@ -39,18 +39,10 @@ from hrsnn.model.config import read_toml
 
 from .comparison import check_compare, compare_models, comparison_figure, comparison_table, summarize
 from .efficiency import _pm
-from .space import StudyError
+from .space import StudyError, _at_least
 
 KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "compare"}
 DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
-
-
-def _at_least(value, lo: float, field: str, integer: bool = False):
-    """``value`` if it is a finite number (an integer with ``integer``) ≥ ``lo``, else one line naming ``field``."""
-    kinds = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not lo <= value < math.inf:
-        raise StudyError(f"{field}: {value!r} outside the allowed range [{lo:g}, inf)")
-    return value
 
 
 def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) -> dict:

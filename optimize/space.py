@@ -156,6 +156,14 @@ def _need(cond: bool, message: str) -> None:
         raise StudyError(message)
 
 
+def _at_least(value, lo: float, field: str, integer: bool = False):
+    """``value`` if it is a finite number (an integer with ``integer``) ≥ ``lo``, else one line naming ``field``."""
+    kinds = int if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not lo <= value < math.inf:
+        raise StudyError(f"{field}: {value!r} outside the allowed range [{lo:g}, inf)")
+    return value
+
+
 def _seeds(data: dict[str, Any], key: str, default: list[int]) -> list[int]:
     seeds = data.get(key, default)
     _need(isinstance(seeds, list) and seeds and all(isinstance(s, int) and not isinstance(s, bool)
