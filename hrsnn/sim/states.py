@@ -35,13 +35,14 @@ def filtered_traces(i: np.ndarray, t: np.ndarray, n_neurons: int, n_steps: int, 
     weight = np.exp(-((k + 1) * step - t) / tau)
     flat = np.bincount(k * n_neurons + np.asarray(i, dtype=np.int64), weights=weight,
                        minlength=n_steps * n_neurons)
-    x = flat.reshape(n_steps, n_neurons)
+    x = flat.reshape(n_steps, n_neurons).astype(float, copy=False)   # bincount gives int64 when no spike
     decay = np.exp(-step / tau)
     return exponential_filter(x, decay)
 
 
 def exponential_filter(x: np.ndarray, decay: float) -> np.ndarray:
-    """x[k] ← jumps[k] + decay · x[k−1] down the rows of a (T, N) float array (overwritten when wide)."""
+    """x[k] ← jumps[k] + decay · x[k−1] down the rows of a (T, N) array (a float array is overwritten when wide)."""
+    x = np.asarray(x, dtype=float)
     if x.shape[1] < ROW_LOOP_MIN:
         return lfilter([1.0], [1.0, -decay], x, axis=0)
     for k in range(1, len(x)):             # x[k] = decay · x[k−1] + jumps[k]: bit for bit lfilter's recursion
