@@ -69,15 +69,27 @@ def run_architecture(path: str | Path, studies_dir: str | Path = "studies", resu
     search = save_matched(matched, studies_dir)
     if progress:
         print(f"\n{study.name}:\n{table(search)}")
+    out = Path(results_dir) / study.name
+    out.mkdir(parents=True, exist_ok=True)
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    made = (f"Made by `hrsnn architecture {path}` on {now} ({platform.machine()}). {study.calls} trials "
+            f"× {study.repeats} repeat(s), objective {study.objective} on seeds {list(study.seeds)}; the pick is the "
+            f"best on fresh seeds {list(study.eval_seeds)}")
+    search_lines = ["## Search", "", "```", table(search), "```", ""]
     pick = search["arms"][study.arms[0]].get("config")
     if not pick:
-        raise StudyError(f"{study.name}: every pick was degenerate on the fresh seeds; nothing to compare")
+        report = out / "report.md"
+        report.write_text("\n".join([f"# {study.name}: no finite pick", "", made + ".", "",
+                                      "**Verdict: no finite pick.** Every repeat's best went degenerate on a fresh "
+                                      "seed (silent, runaway or below `task.min_mc`), so there is nothing to "
+                                      "compare with random wiring.", "", *search_lines]))
+        if progress:
+            print(f"verdict: no finite pick (every pick went degenerate on a fresh seed); written: {report}")
+        return report
     best = ReservoirConfig.load(pick)
     configs = dict(zip(MODELS, (best, matched_random(best, compare["seeds"][0]))))
     rows = compare_models(configs, compare, study.workers, progress)
     summary = summarize(rows)
-    out = Path(results_dir) / study.name
-    out.mkdir(parents=True, exist_ok=True)
     best.save(out / "pick.toml")
     synapses = {label: Parameters.draw(cfg, 1, seed_streams(compare["seeds"][0])[0]).n_synapses
                 for label, cfg in configs.items()}
@@ -85,17 +97,14 @@ def run_architecture(path: str | Path, studies_dir: str | Path = "studies", resu
                                                      "configs": {k: c.to_dict() for k, c in configs.items()}},
                                                     indent=2, default=str))
     figure = comparison_figure(summary, out / "comparison.png", ["scml", "random"])
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     searched = {d.field: _dotted(best.to_dict(), d.field) for d in study.space}
     lines = [f"# {study.name}: searched SC-ML reservoir vs random wiring of the same size and synapse count", "",
-             f"Made by `hrsnn architecture {path}` on {now} ({platform.machine()}). {study.calls} trials "
-             f"× {study.repeats} repeat(s), objective {study.objective} on seeds {list(study.seeds)}; the pick is the "
-             f"best on fresh seeds {list(study.eval_seeds)}; the comparison runs on seeds {compare['seeds']} "
+             made + f"; the comparison runs on seeds {compare['seeds']} "
              f"(mean ± std; spikes per sample in brackets: per step for E and prediction, per sequence for "
              f"classification). N = {best.n_neurons}; synapses (seed {compare['seeds'][0]}): "
              + ", ".join(f"{k} {v}" for k, v in synapses.items()) + ".", "",
              comparison_table(summary), "", f"![comparison]({figure.name})", "",
-             "## Search", "", "```", table(search), "```", "",
+             *search_lines,
              "The pick ([pick.toml](pick.toml); `hrsnn evaluate --config pick.toml`): "
              + ", ".join(f"`{k}` = {_fmt(v)}" for k, v in searched.items()) + ".", ""]
     report = out / "report.md"

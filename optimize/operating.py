@@ -48,7 +48,7 @@ DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
 def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) -> dict:
     """The validated operating-point file: name, workers, weights, candidates (name → config), compare."""
     path = Path(path)
-    raw = read_toml(path, "operating-point file", StudyError)
+    raw = read_toml(path, "operating-point", StudyError)
     raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
     unknown = sorted(set(raw) - KEYS)
     if unknown:

@@ -90,3 +90,10 @@ def test_bad_operating_point_files_get_one_line_naming_the_key(tmp_path, change,
     data = {k: v for k, v in {**TINY, **change}.items() if v is not None}
     with pytest.raises(StudyError, match=message):
         load_operating(write_toml(tmp_path / "op.toml", data))
+
+
+def test_a_missing_file_is_named_once(tmp_path):
+    with pytest.raises(StudyError) as e:
+        load_operating(tmp_path / "none.toml")
+    assert str(e.value).startswith(f"operating-point file {tmp_path / 'none.toml'}:")
+    assert "file file" not in str(e.value)
