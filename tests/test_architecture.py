@@ -41,6 +41,15 @@ def test_architecture_search_picks_an_scml_reservoir_and_compares_it_with_matche
     assert again.read_text().split("\n")[4:] == text.split("\n")[4:]    # resumed: same trials, same comparison
 
 
+def test_a_search_whose_picks_all_go_degenerate_reports_no_finite_pick(tmp_path):
+    data = {**SMALL, "calls": 2, "set": {**SMALL["set"], "task.min_mc": 500.0}}    # no net of 80 reaches MC 500
+    report = run_architecture(write_toml(tmp_path / "search.toml", data), tmp_path / "studies", tmp_path / "results",
+                              progress=False)
+    text = report.read_text()
+    assert "**Verdict: no finite pick.**" in text and "heterogeneous" in text
+    assert not (report.parent / "comparison.json").exists()
+
+
 @pytest.mark.parametrize("change, message", [
     ({"compare": None}, r"compare: an architecture search needs a \[compare\] table"),
     ({"set": {"n_neurons": 80}}, "set.topology.kind: an architecture search needs \"scml\""),
