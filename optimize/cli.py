@@ -24,6 +24,9 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_optimize)
 
     for name, text, func in (
+            ("frontier", "two-objective studies (MC or a task score against spikes): each arm's front on fresh seeds, "
+             "heterogeneous vs homogeneous level by level, with a report and figures (resumes stored arms)",
+             cmd_frontier),
             ("efficiency", "matched studies on the memory protocol and the development tasks, with a report (resumes "
              "stored arms)", cmd_efficiency),
             ("architecture", "SC-ML architecture search (HRMAS) and its pick against random wiring of the same "
@@ -79,6 +82,11 @@ def cmd_optimize(args) -> int:
     print(f"written: {summary['best_config']}, {', '.join(summary['plots'])}, "
           f"{Path(args.dir) / study.name / 'summary.json'}")
     return 0
+
+
+def cmd_frontier(args) -> int:
+    from .frontier import run_frontier
+    return _report(args, run_frontier, "frontier")
 
 
 def cmd_efficiency(args) -> int:

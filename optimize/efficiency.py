@@ -25,6 +25,7 @@ Each study runs as ``hrsnn optimize`` would (stores under ``studies/<experiment>
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import platform
@@ -38,8 +39,10 @@ from .matched import run_matched, save_matched, table
 from .space import Study, StudyError, parse_study
 
 
-def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -> tuple[str, list[Study]]:
-    """(experiment name, its studies) from an experiment file."""
+def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None,
+                    extra: tuple[str, ...] = ()) -> tuple[str, list[Study]]:
+    """(experiment name, its studies) from an experiment file; ``extra`` keys (not study keys) are kept in each
+    study's ``source`` for the caller."""
     path = Path(path)
     raw = read_toml(path, "experiment", StudyError)
     raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
@@ -52,8 +55,10 @@ def load_experiment(path: str | Path, overrides: dict[str, Any] | None = None) -
         if not isinstance(entry, dict) or "name" not in entry:
             raise StudyError(f"study[{k}]: a table with a name is required")
         data = {**raw, **entry}
+        kept = {k: data.pop(k) for k in extra if k in data}
         try:
-            studies.append(parse_study(data, path.parent))
+            study = parse_study(data, path.parent)
+            studies.append(dataclasses.replace(study, source={**study.source, **kept}))
         except StudyError as e:
             raise StudyError(f"study[{k}] ({entry['name']}): {e}") from None
     if len({s.name for s in studies}) != len(studies):

@@ -151,16 +151,19 @@ def score_on_test(config: dict, seeds: list[int], target: str = "auto", task: di
 
 def score(study: Study, results: list[dict]) -> tuple[float, dict, str, str]:
     """(objective, means, status, reason) of one trial's per-seed results; degenerate → ``math.inf`` (the runner
-    tells the optimizer the study's penalty instead)."""
+    tells the optimizer the study's penalty instead). A front study's objective is its quality side (−MC, or the
+    validation error); ``front_point`` gives both sides."""
     def mean(key):
         vals = [math.inf if r.get(key) is None else float(r[key]) for r in results]
         return float(np.mean(vals))
     reasons = "; ".join(f"seed {r['seed']}: {r['reason']}" for r in results if r.get("degenerate"))
-    if study.objective == "task":
+    if study.task is not None:
         summary = {"E": math.inf, "mc": math.nan, "rate_hz": mean("rate_hz"), "spikes": mean("spikes"),
                    "score": mean("score"), "error": mean("error"), "spikes_per_sample": mean("spikes_per_sample")}
         if reasons:
             return math.inf, summary, "degenerate", reasons
+        if study.objective == "front":
+            return summary["error"], summary, "ok", ""
         value, miss = scalarize(study.task, summary["error"], summary["spikes_per_sample"])
         return (math.inf, summary, "degenerate", miss) if miss else (float(value), summary, "ok", "")
     summary = {"E": mean("E"), "mc": mean("memory_capacity"), "rate_hz": mean("rate_hz"), "spikes": mean("spikes")}
@@ -168,7 +171,7 @@ def score(study: Study, results: list[dict]) -> tuple[float, dict, str, str]:
         return math.inf, summary, "degenerate", reasons
     if study.objective == "E":
         value = summary["E"]
-    elif study.objective == "neg_mc":
+    elif study.objective in ("neg_mc", "front"):
         value = -summary["mc"]
     else:  # rate_at_mc
         if summary["mc"] < study.min_mc:
@@ -177,3 +180,14 @@ def score(study: Study, results: list[dict]) -> tuple[float, dict, str, str]:
     if not math.isfinite(value):
         return math.inf, summary, "degenerate", "objective not finite"
     return float(value), summary, "ok", ""
+
+
+def front_point(study: Study, results: list[dict]) -> tuple[float, float] | None:
+    """(quality, cost) of a front study's trial — (MC, rate in Hz), or (−error, spikes per sample) with a
+    ``[task]`` — or ``None`` when the trial is degenerate."""
+    _, summary, status, _ = score(study, results)
+    if status != "ok":
+        return None
+    if study.task is not None:
+        return -summary["error"], summary["spikes_per_sample"]
+    return summary["mc"], summary["rate_hz"]

@@ -142,3 +142,46 @@ def arms_figure(summaries: list[dict], path: str | Path) -> Path:
         ax.legend(fontsize=7)
     fig.tight_layout()
     return _save(plt, fig, path)
+
+
+def front_figure(summary: dict, path: str | Path) -> Path:
+    """Every arm's re-evaluated front points (mean ± std over the fresh seeds, both axes) with its attainment
+    curve — the lowest cost reaching each quality — and, when run, the grid check's curves (dashed)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+    task = summary["task"]
+
+    def show(q):
+        return q if task is None else (1.0 + q if task["kind"] == "classify" else -q)
+
+    def curve(ax, quality, cost, **kw):
+        order = np.argsort(quality)[::-1]
+        best, xs, ys = np.inf, [], []
+        for i in order:                                   # from the highest quality down: running minimum cost
+            best = min(best, cost[i])
+            xs.append(show(quality[i]))
+            ys.append(best)
+        ax.step(xs, ys, where="post", **kw)
+    for k, (arm, a) in enumerate(summary["arms"].items()):
+        if not a["points"]:
+            continue
+        q = np.array([p["quality"] for p in a["points"]], dtype=float)
+        c = np.array([p["cost"] for p in a["points"]], dtype=float)
+        ax.errorbar(show(q.mean(axis=1)), c.mean(axis=1), xerr=q.std(axis=1), yerr=c.std(axis=1), fmt="o",
+                    ms=4, color=f"C{k}", capsize=2, label=f"{arm} (fresh seeds)")
+        curve(ax, q.mean(axis=1), c.mean(axis=1), color=f"C{k}", alpha=0.8)
+    for k, (arm, points) in enumerate(summary.get("grid", {}).get("points", {}).items()):
+        q = np.array([p["quality"] for p in points], dtype=float).mean(axis=1)
+        c = np.array([p["cost"] for p in points], dtype=float).mean(axis=1)
+        curve(ax, q, c, color=f"C{k}", ls="--", alpha=0.6, label=f"{arm} grid")
+    for level in summary["levels"]:
+        ax.axvline(level, color="0.9", lw=0.6, zorder=0)
+    ax.set_yscale("log")
+    if task is not None and task["kind"] == "predict":
+        ax.invert_xaxis()
+    ax.set(xlabel=summary["quality"] + (" (better →)" if task is None or task["kind"] == "classify" else
+                                        " (better →, axis reversed)"),
+           ylabel=summary["cost"] + " (log)", title=f"{summary['study']}: cost needed per quality level")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return _save(plt, fig, path)

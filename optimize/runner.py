@@ -13,7 +13,8 @@ from typing import Any, Callable
 
 from hrsnn import ConfigError, ReservoirConfig, evaluate
 
-from .objectives import score, task_trial
+from .objectives import front_point, score, task_trial
+from .parego import ParEGO
 from .space import Study, StudyError
 from .store import Trial, TrialStore, now
 
@@ -42,7 +43,7 @@ def trial_function(study: Study) -> Callable:
     ``module:function`` named by the study's ``trial_function`` key."""
     spec = study.source.get("trial_function")
     if not spec:
-        if study.objective == "task":
+        if study.task is not None:
             return partial(task_trial, task=study.task)
         return partial(rate_trial, heterogeneous=study.model == "rate") if study.model != "hrsnn" else evaluate_trial
     module, _, name = spec.partition(":")
@@ -89,7 +90,7 @@ class Penalty:
 
     def __init__(self, study: Study, opt):
         self.fixed = None if study.penalty == "worst" else float(study.penalty)
-        self.opt, self.space = opt, study.space
+        self.opt, self.study = opt, study
         self.worst = -math.inf
         self.penalised: list[int] = []       # positions in opt.yi of the trials told the running worst
 
@@ -100,7 +101,11 @@ class Penalty:
         return self.worst if math.isfinite(self.worst) else self.PROVISIONAL
 
     def tell(self, trials: list[Trial]) -> None:
-        """Tell the optimizer a batch of recorded trials (in order)."""
+        """Tell the optimizer a batch of recorded trials (in order); a ParEGO search is told both objectives."""
+        if isinstance(self.opt, ParEGO):
+            self.opt.tell_points([[t.params[d.field] for d in self.study.space] for t in trials],
+                                 [front_point(self.study, t.results) if t.status == "ok" else None for t in trials])
+            return
         self.worst = max([self.worst] + [t.objective for t in trials if t.status == "ok"])
         for i in self.penalised:             # refit on the next tell with the current worst
             self.opt.yi[i] = self.value()
@@ -108,20 +113,23 @@ class Penalty:
         for t in trials:
             if t.status != "ok" and self.fixed is None:
                 self.penalised.append(len(self.opt.yi) + len(xs))
-            xs.append([t.params[d.field] for d in self.space])
+            xs.append([t.params[d.field] for d in self.study.space])
             ys.append(t.objective if t.status == "ok" else self.value())
         if xs:
             self.opt.tell(xs, ys)
 
 
 def optimizer(study: Study):
-    """skopt's ``Optimizer`` for the study's surrogate, or random search for a ``random`` arm."""
+    """skopt's ``Optimizer`` for the study's surrogate, ParEGO for a front study, or random search for a ``random``
+    arm."""
     from skopt import Optimizer
 
     from .arms import RandomSearch
     dims = [d.to_skopt() for d in study.space]
     if study.surrogate == "random":
         return RandomSearch(dims, study.calls, study.random_state)
+    if study.objective == "front":
+        return ParEGO(dims, study.initial_points, study.random_state, study.acquisition, study.surrogate)
     return Optimizer(dims, base_estimator=study.surrogate, n_initial_points=study.initial_points,
                      acq_func=study.acquisition, random_state=study.random_state)
 

@@ -8,7 +8,8 @@ surrogate = "GP"            # GP | RF | ET (Gaussian process, random forest, ext
 acquisition = "EI"          # EI | PI | LCB | gp_hedge
 random_state = 0
 seeds = [0, 1]              # every trial is evaluated on these seeds; the objective is their mean
-objective = "E"             # E | neg_mc | rate_at_mc | task (scored by the [task] table)
+objective = "E"             # E | neg_mc | rate_at_mc | task (scored by the [task] table) | front (two objectives:
+                            # MC and rate, or with a [task] table validation error and spikes per sample; ParEGO)
 model = "hrsnn"             # hrsnn | rate | rate-hom (reservoirpy rate reservoir: objective neg_mc or task)
 min_mc = 5.0                # rate_at_mc: trials below this MC get the penalty
 penalty = "worst"           # told for degenerate trials: a number, or "worst" (the worst finished trial so far)
@@ -52,7 +53,7 @@ from hrsnn import ConfigError, ReservoirConfig
 from hrsnn.model.config import read_toml
 from hrsnn.model.parameters import SEED_MAX
 
-OBJECTIVES = ("E", "neg_mc", "rate_at_mc", "task")
+OBJECTIVES = ("E", "neg_mc", "rate_at_mc", "task", "front")
 ARMS = ("heterogeneous", "homogeneous", "random", "HeNHoS", "HoNHeS")
 SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken with scikit-learn >= 1.7
 ACQUISITIONS = ("EI", "PI", "LCB", "gp_hedge")
@@ -259,8 +260,9 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     _need(not set(eval_seeds) & set(seeds), f"eval_seeds: {sorted(set(eval_seeds) & set(seeds))} are also search "
           "seeds; the re-evaluation needs seeds the search never saw")
     task = data.get("task")
-    _need((objective == "task") == (task is not None),
-          "task: objective = \"task\" needs a [task] table (and a [task] table needs objective = \"task\")")
+    _need(objective != "task" or task is not None, "task: objective = \"task\" needs a [task] table")
+    _need(task is None or objective in ("task", "front"),
+          "task: a [task] table needs objective = \"task\" or \"front\"")
     model = data.get("model", "hrsnn")
     _need(model in MODELS, f"model: {model!r} is not one of {', '.join(MODELS)}")
     _need(model == "hrsnn" or objective in ("neg_mc", "task"),

@@ -16,3 +16,20 @@ def bowl(config: dict, seeds: list, target: str = "auto") -> list:
 def slow_bowl(config: dict, seeds: list, target: str = "auto") -> list:
     time.sleep(0.4)
     return bowl(config, seeds, target)
+
+
+def front(config: dict, seeds: list, target: str = "auto") -> list:
+    """A known front: MC = 10 (1 − e^(−scale/300)) (1 + 0.2 cv) + 0.01 seed at rate scale/30 (1 + 0.5 |cv − 0.5|) Hz.
+    Logs each call's seeds to the file named by HRSNN_TEST_SEEDLOG, when set."""
+    import math
+    import os
+    tau = config["neuron"]["tau_m"]
+    cv = tau["cv"] if isinstance(tau, dict) else 0.0
+    scale = config["input"]["scale"]
+    if os.environ.get("HRSNN_TEST_SEEDLOG"):
+        with open(os.environ["HRSNN_TEST_SEEDLOG"], "a") as f:
+            f.write(" ".join(map(str, seeds)) + "\n")
+    mc = 10.0 * (1.0 - math.exp(-scale / 300.0)) * (1.0 + 0.2 * cv)
+    rate = scale / 30.0 * (1.0 + 0.5 * abs(cv - 0.5))
+    return [{"seed": s, "E": rate / mc, "memory_capacity": mc + 0.01 * s, "rate_hz": rate, "spikes": 100,
+             "degenerate": False, "reason": ""} for s in seeds]

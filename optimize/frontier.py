@@ -1,0 +1,350 @@
+"""The spike-efficiency frontier: per study, every arm searches two objectives (ParEGO), its front is re-evaluated
+on fresh seeds, and the heterogeneous front is compared with the homogeneous one level by level.
+
+A frontier file is an experiment file (``optimize.efficiency``) whose studies have ``objective = "front"`` — the
+memory protocol (MC ↑, rate ↓) or, with a ``[task]`` table, a development task (validation error ↓, spikes per
+sample ↓) — plus these keys, shared or per study::
+
+    levels = [1, 2, 3, 4, 5]     # quality levels compared: MC, accuracy or NRMSE (default: MC 1, 2, …; a task:
+                                 # 8 levels across the fronts' range)
+    front_points = 12            # at most this many points of an arm's search front are re-evaluated
+    grid_seeds = [10, 11]        # memory studies: seeds of the grid check (default: eval_seeds)
+    [grid]                       # memory studies: an independent grid, run for the study's base config and
+    "input.scale" = [150, 600]   # its homogeneous twin (cfg.homogeneous()), compared the same way
+    "neuron.tau_m.mean" = [10, 40]
+
+An arm's search front pools its repeats' non-degenerate trials (means over the search seeds). The fresh-seed
+values are the memory protocol on ``eval_seeds`` or, for a task, the test split on ``eval_seeds`` (its only use).
+The shipped picks ``hrsnn-bo`` / ``mrsnn-bo`` are each arm's knee of its *search* front (validation data only):
+the point farthest from the chord between the front's ends, quality and log cost scaled to [0, 1].
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import platform
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hrsnn import ConfigError
+
+from .arms import derive
+from .efficiency import load_experiment
+from .fronts import Front, compare_fronts, pareto_mask, verdict
+from .objectives import front_point, score_on_test
+from .runner import _executor, run_study, trial_function
+from .space import Study, StudyError, _at_least, _seeds
+
+EXTRA = ("levels", "front_points", "grid", "grid_seeds")
+ARMS = ("heterogeneous", "homogeneous")          # compared: a = heterogeneous, b = homogeneous
+
+
+def load_frontier(path: str | Path, overrides: dict[str, Any] | None = None) -> tuple[str, list[Study]]:
+    """(experiment name, its front studies), every extra key checked."""
+    name, studies = load_experiment(path, overrides, EXTRA)
+    for s in studies:
+        where = f"study {s.name}"
+        if s.objective != "front":
+            raise StudyError(f"{where}: objective: a frontier study needs \"front\", got {s.objective!r}")
+        if not set(ARMS) <= set(s.arms):
+            raise StudyError(f"{where}: arms: a frontier compares the heterogeneous and homogeneous arms")
+        levels = s.source.get("levels")
+        if levels is not None and not (isinstance(levels, list) and levels and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in levels)):
+            raise StudyError(f"{where}: levels: a non-empty list of finite numbers")
+        _at_least(s.source.get("front_points", 12), 2, f"{where}: front_points", integer=True)
+        grid = s.source.get("grid")
+        if grid is not None:
+            if s.task is not None:
+                raise StudyError(f"{where}: grid: only the memory protocol has a grid check")
+            if not isinstance(grid, dict) or not grid or not all(isinstance(v, list) and v for v in grid.values()):
+                raise StudyError(f"{where}: grid: a table of field = [values]")
+            for field, values in grid.items():
+                for v in values:
+                    try:
+                        s.base.with_updates({field: v})
+                    except ConfigError as e:
+                        raise StudyError(f"{where}: grid.{field}: {e}") from None
+            _seeds(s.source, "grid_seeds", list(s.eval_seeds))
+    return name, studies
+
+
+def quality_name(study: Study) -> str:
+    return "MC" if study.task is None else "accuracy" if study.task["kind"] == "classify" else "NRMSE"
+
+
+def cost_name(study: Study) -> str:
+    return "rate (Hz)" if study.task is None else "spikes per sample"
+
+
+def shown(study: Study, q: float) -> float:
+    """A quality as the user reads it: MC, accuracy (1 − error) or NRMSE (error); ``q`` is MC or −error."""
+    return q if study.task is None else 1.0 + q if study.task["kind"] == "classify" else -q
+
+
+def from_shown(study: Study, level: float) -> float:
+    return level if study.task is None else level - 1.0 if study.task["kind"] == "classify" else -level
+
+
+def search_front(runs, k: int) -> list[dict]:
+    """An arm's search front (repeats pooled, search-seed means), at most ``k`` points spread along quality."""
+    points = []
+    for r, run in enumerate(runs):
+        for t in run.trials:
+            p = front_point(run.study, t.results) if t.status == "ok" else None
+            if p is not None and all(math.isfinite(x) for x in p):
+                points.append({"repeat": r, "trial": t.id, "params": t.params, "search": list(p),
+                               "config": run.study.config_for(t.params).to_dict()})
+    if not points:
+        return []
+    q, c = np.array([p["search"] for p in points]).T
+    front = sorted((p for p, keep in zip(points, pareto_mask(q, c)) if keep), key=lambda p: p["search"][0])
+    take = np.unique(np.round(np.linspace(0, len(front) - 1, min(k, len(front)))).astype(int))
+    return [front[i] for i in take]
+
+
+def knee(points: list[dict]) -> dict | None:
+    """The front point farthest from the chord between its ends (quality and log cost scaled to [0, 1])."""
+    if not points:
+        return None
+    xy = np.array([(p["search"][0], math.log(max(p["search"][1], 1e-12))) for p in points])
+    xy = (xy - xy.min(axis=0)) / np.where(np.ptp(xy, axis=0) > 0, np.ptp(xy, axis=0), 1.0)
+    a, b = xy[0], xy[-1]
+    d = b - a
+    dist = np.abs(d[0] * (xy[:, 1] - a[1]) - d[1] * (xy[:, 0] - a[0])) / max(np.hypot(*d), 1e-12)
+    return points[int(np.argmax(dist))]
+
+
+def _fresh_values(study: Study, results: list[dict]) -> tuple[list[float], list[float]]:
+    """Per fresh seed (quality, cost) of one point's results: (MC, rate) or (−error, spikes per sample)."""
+    def num(x, default=0.0):
+        return default if x is None or not math.isfinite(float(x)) else float(x)
+    if study.task is None:
+        return [num(r.get("memory_capacity")) for r in results], [num(r.get("rate_hz")) for r in results]
+    return [-num(r.get("error"), 1.0) for r in results], [num(r.get("spikes_per_sample")) for r in results]
+
+
+def _evaluate(study: Study, configs: list[dict], seeds: list[int], executor, label: str, progress: bool) -> list:
+    """Each config's fresh results on ``seeds``: the study's trial (the memory protocol), or a task's test split."""
+    from tqdm.auto import tqdm
+    fn = trial_function(study) if study.task is None else partial(score_on_test, task=study.task)
+    futures = [executor.submit(fn, c, list(seeds), study.target) for c in configs]
+    out = []
+    for f in tqdm(futures, desc=label, unit="config", disable=not progress or not futures):
+        out.append(f.result())
+    return out
+
+
+def _levels(study: Study, fronts: dict[str, Front]) -> list[float]:
+    """The compared levels, in the user's units."""
+    given = study.source.get("levels")
+    if given is not None:
+        return [float(v) for v in given]
+    qs = np.concatenate([f.mean_quality for f in fronts.values() if len(f.quality)])
+    if study.task is None:
+        return [float(m) for m in range(1, int(math.floor(qs.max())) + 1)] if qs.max() >= 1 else [0.5]
+    lo, hi = np.percentile(qs, 10), qs.max()
+    return sorted({round(shown(study, float(q)), 3) for q in np.linspace(lo, hi, 8)})
+
+
+def _front(points: list[dict]) -> Front:
+    return Front(np.array([p["quality"] for p in points], dtype=float).reshape(len(points), -1),
+                 np.array([p["cost"] for p in points], dtype=float).reshape(len(points), -1))
+
+
+def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref: float) -> dict:
+    """The comparison in the user's units: per level each arm's needed cost (and E for the memory protocol)."""
+    q_ref = 0.0 if study.task is None else -1.0
+    inner = [from_shown(study, v) for v in levels]
+    cmp = compare_fronts(fronts["heterogeneous"], fronts["homogeneous"], inner, q_ref, c_ref)
+    key = "rate" if study.task is None else "spikes"
+    out = {"levels": levels, key: {"heterogeneous": cmp["a"], "homogeneous": cmp["b"]}, "saving": cmp["saving"],
+           "ahead": ["heterogeneous" if a == "a" else "homogeneous" if a == "b" else a for a in cmp["ahead"]],
+           "hypervolume": {"heterogeneous": cmp["hypervolume"]["a"], "homogeneous": cmp["hypervolume"]["b"]},
+           "q_ref": shown(study, q_ref), "c_ref": c_ref,
+           "heterogeneous_ahead": [[shown(study, x), shown(study, y)] for x, y in cmp["a_ahead"]],
+           "homogeneous_ahead": [[shown(study, x), shown(study, y)] for x, y in cmp["b_ahead"]]}
+    for arm, f in fronts.items():
+        if arm in ARMS:
+            continue
+        other = compare_fronts(f, fronts["homogeneous"], inner, q_ref, c_ref)
+        out[key][arm] = other["a"]
+        out["hypervolume"][arm] = other["hypervolume"]["a"]
+    if study.task is None:                          # the paper's E = rate / MC, at matched MC
+        from .fronts import cost_at
+        out["E"] = {}
+        for arm, f in fronts.items():
+            row = []
+            for level in inner:
+                _, i = cost_at(f.mean_quality, f.mean_cost, level)
+                e = f.cost[i] / np.maximum(f.quality[i], 1e-12) if i >= 0 else None
+                row.append(None if e is None else [float(e.mean()), float(e.std())])
+            out["E"][arm] = row
+    fmt = (lambda x: f"{x:g}") if study.task is None else (lambda x: f"{x:.3g}")
+    display = dict(cmp, levels=levels, a_ahead=out["heterogeneous_ahead"], b_ahead=out["homogeneous_ahead"])
+    out["verdict"] = verdict(display, ("heterogeneous", "homogeneous"), quality_name(study),
+                             "spikes" if study.task else "spikes (rate)", fmt)
+    return out
+
+
+def run_grid(study: Study, executor, progress: bool) -> dict[str, list[dict]]:
+    """The ``[grid]`` check: every grid point for the base config and its homogeneous twin on ``grid_seeds``."""
+    grid = study.source["grid"]
+    seeds = study.source.get("grid_seeds", list(study.eval_seeds))
+    combos = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+    het = [study.base.with_updates(c) for c in combos]
+    configs = {"heterogeneous": het, "homogeneous": [c.homogeneous() for c in het]}
+    out = {}
+    for arm, cfgs in configs.items():
+        results = _evaluate(study, [c.to_dict() for c in cfgs], seeds, executor, f"{study.name} grid {arm}", progress)
+        out[arm] = []
+        for combo, res in zip(combos, results):
+            q, c = _fresh_values(study, res)
+            out[arm].append({"params": combo, "quality": q, "cost": c})
+    return out
+
+
+def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dict[str, Any]:
+    """Search every arm × repeat, re-evaluate each arm's front on the fresh seeds, compare; the study's summary."""
+    runs = {arm: [run_study(derive(study, arm, r), True, folder, None, progress, executor=executor)
+                  for r in range(study.repeats)] for arm in study.arms}
+    k = study.source.get("front_points", 12)
+    arms: dict[str, Any] = {}
+    for arm, arm_runs in runs.items():
+        points = search_front(arm_runs, k)
+        results = _evaluate(study, [p["config"] for p in points], study.eval_seeds, executor,
+                            f"{study.name} {arm} front on fresh seeds", progress)
+        for p, res in zip(points, results):
+            p["quality"], p["cost"] = _fresh_values(study, res)
+        pick = knee(points)
+        arms[arm] = {"points": points, "pick": None if pick is None else pick["trial"],
+                     "pick_repeat": None if pick is None else pick["repeat"]}
+    if not all(arms[a]["points"] for a in ARMS):
+        return {"study": study.name, "arms": arms, "verdict": "no front: an arm had no non-degenerate trial"}
+    fronts = {arm: _front(a["points"]) for arm, a in arms.items() if a["points"]}
+    grid = run_grid(study, executor, progress) if study.source.get("grid") else None
+    pools = list(fronts.values()) + ([_front(g) for g in grid.values()] if grid else [])
+    c_ref = 1.1 * max(float(f.mean_cost.max()) for f in pools)
+    levels = _levels(study, fronts)
+    summary = {"study": study.name, "task": study.task, "quality": quality_name(study), "cost": cost_name(study),
+               "calls": study.calls, "repeats": study.repeats, "seeds": list(study.seeds),
+               "eval_seeds": list(study.eval_seeds), "n_neurons": study.base.n_neurons,
+               "space": {arm: [d.field for d in derive(study, arm, 0).space] for arm in study.arms},
+               "arms": arms, **_compare(study, fronts, levels, c_ref)}
+    if grid:
+        gf = {arm: _front(g) for arm, g in grid.items()}
+        summary["grid"] = {"fields": study.source["grid"], "seeds": study.source.get("grid_seeds",
+                                                                                     list(study.eval_seeds)),
+                           "points": grid, **_compare(study, gf, levels, c_ref)}
+    return summary
+
+
+def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_dir: str | Path = "results",
+                 progress: bool = True, overrides: dict[str, Any] | None = None) -> Path:
+    """Run (or resume) every study of a frontier file; write ``summary.json``, figures, picks and ``report.md``."""
+    name, studies = load_frontier(path, overrides)
+    folder, out = Path(studies_dir) / name, Path(results_dir) / name
+    out.mkdir(parents=True, exist_ok=True)
+    executor, shutdown = _executor(max(s.workers for s in studies), None)
+    summaries = []
+    try:
+        for study in studies:
+            s = run_front_study(study, folder, executor, progress)
+            summaries.append(s)
+            write_picks(study, s, folder, out / "picks")
+            if progress:
+                print(f"\n{level_table(s)}\n{s['verdict']}\n")
+    finally:
+        shutdown()
+    (out / "summary.json").write_text(json.dumps({"experiment": name, "source": str(path),
+                                                  "studies": {s["study"]: s for s in summaries}},
+                                                 indent=2, default=str))
+    return write_report(name, str(path), summaries, out)
+
+
+def write_picks(study: Study, summary: dict, folder: Path, picks: Path) -> None:
+    """Each arm's knee as ``<picks>/<study>/hrsnn-bo.toml`` (heterogeneous) and ``mrsnn-bo.toml`` (homogeneous)."""
+    from hrsnn import ReservoirConfig
+    for model, arm in (("hrsnn-bo", "heterogeneous"), ("mrsnn-bo", "homogeneous")):
+        pick = next((p for p in summary["arms"].get(arm, {}).get("points", [])
+                     if p["trial"] == summary["arms"][arm]["pick"]
+                     and p["repeat"] == summary["arms"][arm]["pick_repeat"]), None)
+        if pick is not None:
+            (picks / study.name).mkdir(parents=True, exist_ok=True)
+            ReservoirConfig.from_dict(pick["config"]).save(picks / study.name / f"{model}.toml")
+
+
+def _pm(row, fmt: str = ".3g") -> str:
+    return "–" if row is None else f"{row[0]:{fmt}} ± {row[1]:{fmt}}"
+
+
+def level_table(s: dict) -> str:
+    """Per level: each arm's needed cost (mean ± std over fresh seeds) and the heterogeneous saving."""
+    if "levels" not in s:
+        return f"{s['study']}: no front"
+    key = "rate" if s["task"] is None else "spikes"
+    arms = list(s[key])
+    head = (f"{s['study']}: {s['cost']} needed per {s['quality']} level (fresh seeds {s['eval_seeds']})\n"
+            f"{s['quality'] + (' ≥' if s['quality'] != 'NRMSE' else ' ≤'):<10}"
+            + "".join(f"{a:>18}" for a in arms) + f"{'saving (het)':>18}")
+    lines = [head]
+    for i, level in enumerate(s["levels"]):
+        save = s["saving"][i]
+        lines.append(f"{level:<10g}" + "".join(f"{_pm(s[key][a][i]):>18}" for a in arms)
+                     + f"{'–' if save is None else f'{save[0]:+.0%} ± {save[1]:.0%}':>18}")
+    hv = s["hypervolume"]
+    lines.append("hypervolume: " + ", ".join(f"{a} {v[0]:.3g} [{v[1]:.3g}, {v[2]:.3g}]" for a, v in hv.items()))
+    return "\n".join(lines)
+
+
+def _grid_agreement(s: dict) -> str:
+    g = s["grid"]
+    both = [(a[0], b[0]) for a, b in zip(s["saving"], g["saving"]) if a is not None and b is not None]
+    agree = sum(np.sign(a) == np.sign(b) for a, b in both)
+    return (f"The grid ({' × '.join(f'{k} {v}' for k, v in g['fields'].items())}; seeds {g['seeds']}) agrees on "
+            f"the sign of the saving at {agree} of the {len(both)} levels both reach.")
+
+
+def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Path:
+    """``report.md``: per study the verdict, the level table, E at matched MC, the grid check and the figure."""
+    from .plots import front_figure
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# {name}: heterogeneous vs homogeneous reservoirs on the whole spikes-vs-quality front", "",
+             f"Made by `hrsnn frontier {source}` on {now} ({platform.machine()}). Each arm searched MC (or a task's "
+             "validation error) against the mean rate (or spikes per sample) with ParEGO; every arm searches the "
+             "same non-heterogeneity levers and only the heterogeneous one the CVs. Each arm's search front was "
+             "re-evaluated on fresh seeds the search never saw (tasks: on their test split). Per level: the rate "
+             "or spikes each arm needs to reach it (mean ± std over the fresh seeds), and the heterogeneous "
+             "saving, seed by seed.", "", "## Verdicts", ""]
+    lines += [f"- **{s['study']}**: {s['verdict']}" for s in summaries]
+    for s in summaries:
+        lines += ["", f"## {s['study']}", ""]
+        if "levels" not in s:
+            lines.append(s["verdict"])
+            continue
+        what = ("memory protocol" if s["task"] is None else f"{s['task']['kind']} {s['task']['dataset']}")
+        lines += [f"{what}, N = {s['n_neurons']}; {s['repeats']} repeats × {s['calls']} trials per arm on seeds "
+                  f"{s['seeds']}, fronts re-evaluated on seeds {s['eval_seeds']}. Searched: heterogeneous "
+                  f"{', '.join(s['space']['heterogeneous'])}; homogeneous {', '.join(s['space']['homogeneous'])}.",
+                  "", "```", level_table(s), "```", ""]
+        if "E" in s:
+            lines += ["E = rate / MC at matched MC (the chosen points):", "",
+                      "| MC ≥ | " + " | ".join(s["E"]) + " |", "|---" * (len(s["E"]) + 1) + "|"]
+            lines += [f"| {lv:g} | " + " | ".join(_pm(s["E"][a][i]) for a in s["E"]) + " |"
+                      for i, lv in enumerate(s["levels"])]
+            lines.append("")
+        if "grid" in s:
+            lines += ["Grid check:", "", "```", level_table({**s["grid"], "study": "grid", "task": s["task"],
+                                                             "quality": s["quality"], "cost": s["cost"],
+                                                             "eval_seeds": s["grid"]["seeds"]}), "```", "",
+                      _grid_agreement(s), ""]
+        figure = front_figure(s, out / f"{s['study']}.png")
+        lines += [f"![{s['study']} fronts]({figure.name})", ""]
+    path = out / "report.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path

@@ -1,0 +1,146 @@
+"""Fronts of two objectives — a quality to raise (MC, accuracy, −NRMSE) and a cost to lower (rate, spikes per
+sample) — and the comparison of two arms' fronts level by level.
+
+Plain numpy. A front is given by its points' per-seed values ``quality[p, s]`` and ``cost[p, s]`` on the same
+fresh seeds for every arm. The cost an arm *needs* at a quality level is the lowest mean cost among its points
+whose mean quality reaches the level; its spread is that point's standard deviation over the seeds. The saving of
+arm A over arm B at a level is ``1 − cost_A / cost_B``, computed seed by seed on the two chosen points (mean ± std
+over seeds). The hypervolume is the area between the attainment curve and a reference point::
+
+    HV = ∫_{q_ref}^{∞} max(0, c_ref − C(m)) dm,   C(m) = min {c_p : q_p ≥ m}
+
+with a bootstrap interval over the seeds (seeds drawn with replacement, the front recomputed from the means).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def pareto_mask(quality: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """True for the points no other point dominates (at least as good on both, better on one)."""
+    q, c = np.asarray(quality, dtype=float), np.asarray(cost, dtype=float)
+    ok = np.isfinite(q) & np.isfinite(c)
+    mask = np.zeros(len(q), dtype=bool)
+    for i in np.flatnonzero(ok):
+        better = ok & (q >= q[i]) & (c <= c[i]) & ((q > q[i]) | (c < c[i]))
+        mask[i] = not better.any()
+    return mask
+
+
+def cost_at(quality: np.ndarray, cost: np.ndarray, level: float) -> tuple[float, int]:
+    """(lowest cost among points with quality ≥ ``level``, its index); (inf, −1) when no point reaches it."""
+    q, c = np.asarray(quality, dtype=float), np.asarray(cost, dtype=float)
+    reach = np.flatnonzero(np.isfinite(c) & (q >= level))
+    if not len(reach):
+        return math.inf, -1
+    i = reach[np.argmin(c[reach])]
+    return float(c[i]), int(i)
+
+
+def hypervolume(quality: np.ndarray, cost: np.ndarray, q_ref: float, c_ref: float) -> float:
+    """Area dominated by the points and bounded by ``(q_ref, c_ref)``: quality above q_ref, cost below c_ref."""
+    q, c = np.asarray(quality, dtype=float), np.asarray(cost, dtype=float)
+    ok = np.isfinite(q) & np.isfinite(c) & (q > q_ref) & (c < c_ref)
+    q, c = q[ok], c[ok]
+    area, lo = 0.0, q_ref
+    for hi in np.unique(q):                          # on (lo, hi] the cheapest point with quality ≥ hi serves
+        area += (hi - lo) * (c_ref - c[q >= hi].min())
+        lo = hi
+    return float(area)
+
+
+@dataclass
+class Front:
+    """One arm's re-evaluated points: ``quality`` and ``cost`` of shape (points, seeds)."""
+
+    quality: np.ndarray
+    cost: np.ndarray
+
+    @property
+    def mean_quality(self) -> np.ndarray:
+        return self.quality.mean(axis=1)
+
+    @property
+    def mean_cost(self) -> np.ndarray:
+        return self.cost.mean(axis=1)
+
+
+def _runs(levels: list[float], labels: list[str], want: str) -> list[list[float]]:
+    """Contiguous [first, last] level ranges whose label is ``want``."""
+    out: list[list[float]] = []
+    prev = None
+    for level, label in zip(levels, labels):
+        if label == want:
+            if prev == want:
+                out[-1][1] = level
+            else:
+                out.append([level, level])
+        prev = label
+    return out
+
+
+def compare_fronts(a: Front, b: Front, levels, q_ref: float, c_ref: float | None = None, bootstrap: int = 1000,
+                   seed: int = 0) -> dict:
+    """Arm ``a`` against arm ``b`` at each quality level, and both hypervolumes with 95 % bootstrap intervals.
+
+    Per level: each arm's needed cost (mean, std over seeds; ``None`` when its front does not reach the level),
+    the saving of ``a`` over ``b`` (mean, std over seeds), and who is ahead: ``"a"``, ``"b"``, ``"tie"`` or
+    ``"none"`` (neither reaches it; a level only one arm reaches goes to that arm). ``c_ref`` defaults to 1.1 × the
+    largest mean cost of either front; ``seed`` draws the bootstrap resamples."""
+    levels = [float(x) for x in levels]
+    if c_ref is None:
+        c_ref = 1.1 * max(float(np.nanmax(f.mean_cost)) for f in (a, b))
+    rows = {"levels": levels, "a": [], "b": [], "saving": [], "ahead": []}
+    for level in levels:
+        picks = []
+        for key, f in (("a", a), ("b", b)):
+            _, i = cost_at(f.mean_quality, f.mean_cost, level)
+            picks.append(i)
+            rows[key].append(None if i < 0 else [float(f.cost[i].mean()), float(f.cost[i].std())])
+        ia, ib = picks
+        if ia >= 0 and ib >= 0:
+            per_seed = 1.0 - a.cost[ia] / b.cost[ib]
+            rows["saving"].append([float(per_seed.mean()), float(per_seed.std())])
+            ca, cb = a.cost[ia].mean(), b.cost[ib].mean()
+            rows["ahead"].append("a" if ca < cb else "b" if cb < ca else "tie")
+        else:
+            rows["saving"].append(None)
+            rows["ahead"].append("a" if ia >= 0 else "b" if ib >= 0 else "none")
+    rng = np.random.default_rng(seed)
+    hv = {}
+    for key, f in (("a", a), ("b", b)):
+        n = f.quality.shape[1]
+        draws = [hypervolume(f.quality[:, s].mean(axis=1), f.cost[:, s].mean(axis=1), q_ref, c_ref)
+                 for s in (rng.integers(0, n, n) for _ in range(bootstrap))]
+        hv[key] = [hypervolume(f.mean_quality, f.mean_cost, q_ref, c_ref),
+                   float(np.percentile(draws, 2.5)), float(np.percentile(draws, 97.5))]
+    rows.update(hypervolume=hv, q_ref=q_ref, c_ref=c_ref, bootstrap=bootstrap, bootstrap_seed=seed,
+                a_ahead=_runs(levels, rows["ahead"], "a"), b_ahead=_runs(levels, rows["ahead"], "b"))
+    return rows
+
+
+def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, fmt=lambda x: f"{x:g}") -> str:
+    """One sentence a user can quote: arm a's saving over arm b at the middle level both fronts reach and the
+    range of savings over all such levels, the level ranges where each is ahead, and the two hypervolumes."""
+    a, b = names
+    span = lambda rs: ", ".join(fmt(x) if x == y else f"{fmt(x)}–{fmt(y)}" for x, y in rs)  # noqa: E731
+    parts = []
+    shared = [(lv, s) for lv, s in zip(cmp["levels"], cmp["saving"]) if s is not None]
+    if shared:
+        lv, (m, sd) = shared[(len(shared) - 1) // 2]
+        word = "fewer" if m >= 0 else "more"
+        lo, hi = min(s[0] for _, s in shared), max(s[0] for _, s in shared)
+        parts.append(f"{a} needs {abs(m):.0%} ± {sd:.0%} {word} {cost_name} than {b} at {level_name} {fmt(lv)} "
+                     f"(saving {lo:+.0%} to {hi:+.0%} over the {len(shared)} levels both reach)")
+    if cmp["a_ahead"]:
+        parts.append(f"{a} is ahead for {level_name} {span(cmp['a_ahead'])}")
+    if cmp["b_ahead"]:
+        parts.append(f"{b} is ahead for {level_name} {span(cmp['b_ahead'])}")
+    if not parts:
+        parts.append(f"neither front reaches the {level_name} levels compared")
+    (ha, la, ua), (hb, lb, ub) = cmp["hypervolume"]["a"], cmp["hypervolume"]["b"]
+    parts.append(f"hypervolume {ha:.3g} [{la:.3g}, {ua:.3g}] vs {hb:.3g} [{lb:.3g}, {ub:.3g}]")
+    return "; ".join(parts) + "."

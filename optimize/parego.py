@@ -1,0 +1,69 @@
+"""ParEGO (Knowles 2006) on scikit-optimize: a two-objective search that finds a whole front.
+
+Each trial's two objectives — a quality to raise and a cost to lower — are normalized to [0, 1] over the finished
+trials (the cost on a log scale: rates and spike counts span decades) and folded into one value with a random
+augmented-Chebyshev weight drawn anew for every ask::
+
+    s = max(λ·f₁, (1 − λ)·f₂) + ρ·(λ·f₁ + (1 − λ)·f₂),   f₁ = −quality, f₂ = log cost,  λ ~ U(0, 1)
+
+A fresh skopt ``Optimizer`` (the study's surrogate, GP by default) is fitted to the scalarized values and asked for the next point(s), so
+successive trials pull toward different parts of the front. Degenerate trials are told the worst scalarized value.
+The weights come from ``random_state`` and the number of trials told, and the initial points are drawn up front,
+so a resumed search asks what an uninterrupted one would.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+RHO = 0.05
+
+
+def scalarize(points: list[tuple[float, float] | None], weight: float, rho: float = RHO) -> list[float]:
+    """Augmented-Chebyshev values of (quality, cost) points (``None``: degenerate, told the worst value)."""
+    ok = [p for p in points if p is not None]
+    if not ok:
+        return [1.0 + rho] * len(points)
+    f = np.array([(-q, math.log(max(c, 1e-12))) for q, c in ok], dtype=float)
+    lo, span = f.min(axis=0), np.ptp(f, axis=0)
+    f = (f - lo) / np.where(span > 0, span, 1.0)
+    w = np.array([weight, 1.0 - weight])
+    s = (f * w).max(axis=1) + rho * (f * w).sum(axis=1)
+    worst = float(s.max())
+    it = iter(s.tolist())
+    return [next(it) if p is not None else worst for p in points]
+
+
+class ParEGO:
+    """ask/tell over (quality, cost) points, with skopt's GP under a new random scalarization per ask."""
+
+    def __init__(self, dimensions, initial_points: int, random_state: int, acq_func: str = "EI",
+                 surrogate: str = "GP"):
+        from skopt.space import Space
+        self.dimensions, self.random_state, self.acq_func = dimensions, random_state, acq_func
+        self.surrogate = surrogate
+        self.initial = Space(dimensions).rvs(n_samples=initial_points, random_state=np.random.RandomState(random_state))
+        self.Xi: list[list] = []
+        self.points: list[tuple[float, float] | None] = []
+
+    def tell_points(self, xs: list[list], points: list[tuple[float, float] | None]) -> None:
+        self.Xi += xs
+        self.points += points
+
+    def weight(self) -> float:
+        """The scalarization weight λ of the next ask (from the random state and the trials told)."""
+        return float(np.random.default_rng([self.random_state, len(self.Xi)]).uniform())
+
+    def ask(self, n_points: int | None = None):
+        from skopt import Optimizer
+        n = n_points or 1
+        k = len(self.Xi)
+        if k < len(self.initial) or not any(p is not None for p in self.points):
+            out = self.initial[k:k + n] or Optimizer(self.dimensions, random_state=self.random_state + k).ask(n)
+        else:
+            opt = Optimizer(self.dimensions, base_estimator=self.surrogate, n_initial_points=0, acq_func=self.acq_func,
+                            random_state=self.random_state + k)
+            opt.tell(self.Xi, scalarize(self.points, self.weight()))
+            out = opt.ask(n_points=n) if n > 1 else [opt.ask()]
+        return out if n_points else out[0]

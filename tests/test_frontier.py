@@ -1,0 +1,81 @@
+"""The frontier experiment end to end on an analytic trial: fronts re-evaluated on fresh seeds only, compared
+level by level, with a report, figures and picks; bad files refused with one line."""
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from optimize.frontier import load_frontier, run_frontier
+from optimize.space import StudyError
+
+from .conftest import write_toml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FILE = {
+    "name": "front-tiny", "arms": ["heterogeneous", "homogeneous", "random"], "repeats": 2, "calls": 10,
+    "initial_points": 4, "seeds": [0, 1], "eval_seeds": [10, 11, 12], "objective": "front", "workers": 2,
+    "trial_function": "tests.analytic:front", "front_points": 5,
+    "space": {"input.scale": {"low": 50.0, "high": 1200.0, "prior": "log-uniform"},
+              "neuron.tau_m.cv": {"low": 0.0, "high": 1.5}},
+    "study": [{"name": "memory", "levels": [2, 4, 6, 8],
+               "grid": {"input.scale": [100.0, 400.0, 1000.0]}, "grid_seeds": [20, 21]}],
+}
+
+
+def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monkeypatch):
+    log = tmp_path / "seeds.log"
+    monkeypatch.setenv("HRSNN_TEST_SEEDLOG", str(log))
+    report = run_frontier(write_toml(tmp_path / "f.toml", FILE), tmp_path / "studies", tmp_path / "results",
+                          progress=False)
+    s = json.loads((report.parent / "summary.json").read_text())["studies"]["memory"]
+    calls = Counter(log.read_text().splitlines())
+    n_points = sum(len(a["points"]) for a in s["arms"].values())
+    assert calls["0 1"] == 3 * 2 * 10                            # every search trial, and nothing else, on 0 1
+    assert calls["10 11 12"] == n_points                         # the re-evaluation: the fresh seeds only
+    assert calls["20 21"] == 2 * 3 and sum(calls.values()) == 60 + n_points + 6
+    assert s["levels"] == [2, 4, 6, 8]
+    for arm in ("heterogeneous", "homogeneous", "random"):
+        assert len(s["rate"][arm]) == 4 and len(s["hypervolume"][arm]) == 3
+        for p in s["arms"][arm]["points"]:
+            assert [round((q - p["quality"][0]) / 0.01) for q in p["quality"]] == [0, 1, 2]   # seeds 10, 11, 12
+    # the analytic model: cv > 0 buys MC at no extra rate, so the heterogeneous grid front is never behind, and the
+    # heterogeneous search front (whose arm may choose cv) covers more area
+    assert all(x[0] >= 0 for x in s["grid"]["saving"]) and s["grid"]["saving"][-1][0] > 0.5
+    assert s["hypervolume"]["heterogeneous"][0] > s["hypervolume"]["homogeneous"][0]
+    assert s["heterogeneous_ahead"] and "heterogeneous needs" in s["verdict"]
+    assert len(s["E"]["heterogeneous"]) == 4
+    assert s["grid"]["levels"] == [2, 4, 6, 8] and "saving" in s["grid"]
+    text = report.read_text()
+    assert "Grid check" in text and "agrees on the sign of the saving" in text and (report.parent / "memory.png").exists()
+    for model in ("hrsnn-bo", "mrsnn-bo"):
+        assert (report.parent / "picks" / "memory" / f"{model}.toml").exists()
+    again = run_frontier(write_toml(tmp_path / "f.toml", FILE), tmp_path / "studies", tmp_path / "results",
+                         progress=False)
+    assert json.loads((again.parent / "summary.json").read_text())["studies"]["memory"]["rate"] == s["rate"]
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"objective": "E"}, 'objective: a frontier study needs "front"'),
+    ({"arms": ["heterogeneous", "random"]}, "arms: a frontier compares the heterogeneous and homogeneous arms"),
+    ({"levels": "1 2"}, "levels: a non-empty list of finite numbers"),
+    ({"front_points": 1}, r"front_points: 1 outside the allowed range \[2, inf\)"),
+    ({"grid": {"input.scale": [-5.0]}}, r"grid.input.scale: input.scale: -5 outside the allowed range"),
+    ({"grid": {"input.scale": 3.0}}, r"grid: a table of field = \[values\]"),
+])
+def test_bad_frontier_files_get_one_line(tmp_path, change, message):
+    data = {**FILE, "study": [{"name": "memory"}], **change}
+    with pytest.raises(StudyError, match=message):
+        load_frontier(write_toml(tmp_path / "f.toml", data))
+
+
+@pytest.mark.parametrize("name", ["frontier", "frontier-quick", "frontier-demo"])
+def test_shipped_frontier_files_load(name):
+    _, studies = load_frontier(ROOT / "experiments" / f"{name}.toml")
+    assert studies and all(s.objective == "front" for s in studies)
+    for s in studies:                                # fair arms: only spreads differ between the two spaces
+        from optimize.arms import derive
+        het = {d.field for d in derive(s, "heterogeneous", 0).space}
+        hom = {d.field.removesuffix(".mean") for d in derive(s, "homogeneous", 0).space}
+        assert {f.removesuffix(".mean") for f in het if not f.endswith((".cv", ".std"))} == hom
