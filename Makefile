@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 
-.PHONY: install demo test test-slow bench optimize optimize-quick efficiency efficiency-quick quenched quenched-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick clean
+.PHONY: install demo test test-slow bench optimize optimize-quick frontier frontier-quick efficiency efficiency-quick quenched quenched-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,9 +17,18 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-# The main job in small: optimized heterogeneous vs optimized homogeneous reservoir, verdict on fresh seeds.
+# The main job in small: the heterogeneous and the homogeneous MC-vs-rate fronts, compared level by level on fresh
+# seeds (results/frontier-demo/report.md and memory.png).
 demo: $(STAMP)
-	$(BIN)/hrsnn optimize experiments/studies/demo.toml --resume
+	$(BIN)/hrsnn frontier experiments/frontier-demo.toml
+
+# Heterogeneous vs homogeneous on the whole spikes-vs-quality front: memory protocol (N = 1000 with a grid check,
+# N = 2000) and the six development tasks: results/frontier/report.md (rerunning resumes the stored arms).
+frontier: $(STAMP)
+	$(BIN)/hrsnn frontier experiments/frontier.toml
+
+frontier-quick: $(STAMP)
+	$(BIN)/hrsnn frontier experiments/frontier-quick.toml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

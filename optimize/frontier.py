@@ -8,9 +8,10 @@ sample ↓) — plus these keys, shared or per study::
     levels = [1, 2, 3, 4, 5]     # quality levels compared: MC, accuracy or NRMSE (default: MC 1, 2, …; a task:
                                  # 8 levels across the fronts' range)
     front_points = 12            # at most this many points of an arm's search front are re-evaluated
-    grid_seeds = [10, 11]        # memory studies: seeds of the grid check (default: eval_seeds)
+    grid_seeds = [0, 1]          # memory studies: seeds the grid check selects its fronts on (default: seeds)
     [grid]                       # memory studies: an independent grid, run for the study's base config and
-    "input.scale" = [150, 600]   # its homogeneous twin (cfg.homogeneous()), compared the same way
+    "input.scale" = [150, 600]   # its homogeneous twin (cfg.homogeneous()): each grid's front is re-evaluated
+                                 # on the fresh seeds and compared the same way
     "neuron.tau_m.mean" = [10, 40]
 
 An arm's search front pools its repeats' non-degenerate trials (means over the search seeds). The fresh-seed
@@ -70,7 +71,10 @@ def load_frontier(path: str | Path, overrides: dict[str, Any] | None = None) -> 
                         s.base.with_updates({field: v})
                     except ConfigError as e:
                         raise StudyError(f"{where}: grid.{field}: {e}") from None
-            _seeds(s.source, "grid_seeds", list(s.eval_seeds))
+            grid_seeds = _seeds(s.source, "grid_seeds", list(s.seeds))
+            if set(grid_seeds) & set(s.eval_seeds):
+                raise StudyError(f"{where}: grid_seeds: {sorted(set(grid_seeds) & set(s.eval_seeds))} are also "
+                                 "eval_seeds; the grid's fronts are selected on grid_seeds and measured on eval_seeds")
     return name, studies
 
 
@@ -100,11 +104,18 @@ def search_front(runs, k: int) -> list[dict]:
             if p is not None and all(math.isfinite(x) for x in p):
                 points.append({"repeat": r, "trial": t.id, "params": t.params, "search": list(p),
                                "config": run.study.config_for(t.params).to_dict()})
+    return front_of(points, k)
+
+
+def front_of(points: list[dict], k: int) -> list[dict]:
+    """The non-dominated ``points`` (by their ``search`` (quality, cost)); when more than ``k``, the cheapest point
+    reaching each of ``k`` qualities evenly spaced over the front's range."""
     if not points:
         return []
     q, c = np.array([p["search"] for p in points]).T
     front = sorted((p for p, keep in zip(points, pareto_mask(q, c)) if keep), key=lambda p: p["search"][0])
-    take = np.unique(np.round(np.linspace(0, len(front) - 1, min(k, len(front)))).astype(int))
+    qs = np.array([p["search"][0] for p in front])
+    take = np.unique(np.searchsorted(qs, np.linspace(qs[0], qs[-1], min(k, len(front)))))
     return [front[i] for i in take]
 
 
@@ -193,20 +204,31 @@ def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref:
 
 
 def run_grid(study: Study, executor, progress: bool) -> dict[str, list[dict]]:
-    """The ``[grid]`` check: every grid point for the base config and its homogeneous twin on ``grid_seeds``."""
+    """The ``[grid]`` check, run like an arm: every grid point of the base config and of its homogeneous twin on
+    ``grid_seeds``; each grid's front (at most ``front_points``) re-evaluated on the fresh seeds."""
     grid = study.source["grid"]
-    seeds = study.source.get("grid_seeds", list(study.eval_seeds))
+    seeds = study.source.get("grid_seeds", list(study.seeds))
     combos = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
     het = [study.base.with_updates(c) for c in combos]
-    configs = {"heterogeneous": het, "homogeneous": [c.homogeneous() for c in het]}
     out = {}
-    for arm, cfgs in configs.items():
-        results = _evaluate(study, [c.to_dict() for c in cfgs], seeds, executor, f"{study.name} grid {arm}", progress)
-        out[arm] = []
-        for combo, res in zip(combos, results):
+    for arm, cfgs in (("heterogeneous", het), ("homogeneous", [c.homogeneous() for c in het])):
+        configs = [c.to_dict() for c in cfgs]
+        results = _evaluate(study, configs, seeds, executor, f"{study.name} grid {arm}", progress)
+        points = []
+        for combo, config, res in zip(combos, configs, results):
             q, c = _fresh_values(study, res)
-            out[arm].append({"params": combo, "quality": q, "cost": c})
+            points.append({"params": combo, "config": config, "search": [float(np.mean(q)), float(np.mean(c))]})
+        out[arm] = _reevaluate(study, front_of(points, study.source.get("front_points", 12)), executor,
+                               f"{study.name} grid {arm} front on fresh seeds", progress)
     return out
+
+
+def _reevaluate(study: Study, points: list[dict], executor, label: str, progress: bool) -> list[dict]:
+    """``points`` with their per-fresh-seed ``quality`` and ``cost``."""
+    results = _evaluate(study, [p["config"] for p in points], study.eval_seeds, executor, label, progress)
+    for p, res in zip(points, results):
+        p["quality"], p["cost"] = _fresh_values(study, res)
+    return points
 
 
 def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dict[str, Any]:
@@ -216,11 +238,8 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
     k = study.source.get("front_points", 12)
     arms: dict[str, Any] = {}
     for arm, arm_runs in runs.items():
-        points = search_front(arm_runs, k)
-        results = _evaluate(study, [p["config"] for p in points], study.eval_seeds, executor,
-                            f"{study.name} {arm} front on fresh seeds", progress)
-        for p, res in zip(points, results):
-            p["quality"], p["cost"] = _fresh_values(study, res)
+        points = _reevaluate(study, search_front(arm_runs, k), executor, f"{study.name} {arm} front on fresh seeds",
+                             progress)
         pick = knee(points)
         arms[arm] = {"points": points, "pick": None if pick is None else pick["trial"],
                      "pick_repeat": None if pick is None else pick["repeat"]}
@@ -238,8 +257,7 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
                "arms": arms, **_compare(study, fronts, levels, c_ref)}
     if grid:
         gf = {arm: _front(g) for arm, g in grid.items()}
-        summary["grid"] = {"fields": study.source["grid"], "seeds": study.source.get("grid_seeds",
-                                                                                     list(study.eval_seeds)),
+        summary["grid"] = {"fields": study.source["grid"], "seeds": study.source.get("grid_seeds", list(study.seeds)),
                            "points": grid, **_compare(study, gf, levels, c_ref)}
     return summary
 
@@ -306,7 +324,8 @@ def _grid_agreement(s: dict) -> str:
     g = s["grid"]
     both = [(a[0], b[0]) for a, b in zip(s["saving"], g["saving"]) if a is not None and b is not None]
     agree = sum(np.sign(a) == np.sign(b) for a, b in both)
-    return (f"The grid ({' × '.join(f'{k} {v}' for k, v in g['fields'].items())}; seeds {g['seeds']}) agrees on "
+    return (f"The grid ({' × '.join(f'{k} {v}' for k, v in g['fields'].items())}; fronts selected on seeds "
+            f"{g['seeds']}, measured on the fresh seeds) agrees on "
             f"the sign of the saving at {agree} of the {len(both)} levels both reach.")
 
 
@@ -341,7 +360,7 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
         if "grid" in s:
             lines += ["Grid check:", "", "```", level_table({**s["grid"], "study": "grid", "task": s["task"],
                                                              "quality": s["quality"], "cost": s["cost"],
-                                                             "eval_seeds": s["grid"]["seeds"]}), "```", "",
+                                                             "eval_seeds": s["eval_seeds"]}), "```", "",
                       _grid_agreement(s), ""]
         figure = front_figure(s, out / f"{s['study']}.png")
         lines += [f"![{s['study']} fronts]({figure.name})", ""]

@@ -8,8 +8,8 @@ augmented-Chebyshev weight drawn anew for every ask::
 
 A fresh skopt ``Optimizer`` (the study's surrogate, GP by default) is fitted to the scalarized values and asked for the next point(s), so
 successive trials pull toward different parts of the front. Degenerate trials are told the worst scalarized value.
-The weights come from ``random_state`` and the number of trials told, and the initial points are drawn up front,
-so a resumed search asks what an uninterrupted one would.
+The initial points are a maximin Latin hypercube drawn up front and the weights come from ``random_state`` and the
+number of trials told, so a resumed search asks what an uninterrupted one would.
 """
 from __future__ import annotations
 
@@ -40,10 +40,11 @@ class ParEGO:
 
     def __init__(self, dimensions, initial_points: int, random_state: int, acq_func: str = "EI",
                  surrogate: str = "GP"):
-        from skopt.space import Space
+        from skopt.sampler import Lhs
         self.dimensions, self.random_state, self.acq_func = dimensions, random_state, acq_func
         self.surrogate = surrogate
-        self.initial = Space(dimensions).rvs(n_samples=initial_points, random_state=np.random.RandomState(random_state))
+        self.initial = Lhs(criterion="maximin", iterations=200).generate(dimensions, initial_points,
+                                                                       random_state=random_state)
         self.Xi: list[list] = []
         self.points: list[tuple[float, float] | None] = []
 

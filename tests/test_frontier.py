@@ -32,9 +32,11 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
     s = json.loads((report.parent / "summary.json").read_text())["studies"]["memory"]
     calls = Counter(log.read_text().splitlines())
     n_points = sum(len(a["points"]) for a in s["arms"].values())
+    n_grid = sum(len(points) for points in s["grid"]["points"].values())
     assert calls["0 1"] == 3 * 2 * 10                            # every search trial, and nothing else, on 0 1
-    assert calls["10 11 12"] == n_points                         # the re-evaluation: the fresh seeds only
-    assert calls["20 21"] == 2 * 3 and sum(calls.values()) == 60 + n_points + 6
+    assert calls["20 21"] == 2 * 3                               # the grid, selected on its own seeds
+    assert calls["10 11 12"] == n_points + n_grid                # fronts re-evaluated on the fresh seeds only
+    assert sum(calls.values()) == 60 + 6 + n_points + n_grid
     assert s["levels"] == [2, 4, 6, 8]
     for arm in ("heterogeneous", "homogeneous", "random"):
         assert len(s["rate"][arm]) == 4 and len(s["hypervolume"][arm]) == 3
@@ -63,6 +65,7 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
     ({"front_points": 1}, r"front_points: 1 outside the allowed range \[2, inf\)"),
     ({"grid": {"input.scale": [-5.0]}}, r"grid.input.scale: input.scale: -5 outside the allowed range"),
     ({"grid": {"input.scale": 3.0}}, r"grid: a table of field = \[values\]"),
+    ({"grid": {"input.scale": [100.0]}, "grid_seeds": [10]}, r"grid_seeds: \[10\] are also eval_seeds"),
 ])
 def test_bad_frontier_files_get_one_line(tmp_path, change, message):
     data = {**FILE, "study": [{"name": "memory"}], **change}
@@ -79,3 +82,13 @@ def test_shipped_frontier_files_load(name):
         het = {d.field for d in derive(s, "heterogeneous", 0).space}
         hom = {d.field.removesuffix(".mean") for d in derive(s, "homogeneous", 0).space}
         assert {f.removesuffix(".mean") for f in het if not f.endswith((".cv", ".std"))} == hom
+
+
+def test_front_points_are_chosen_evenly_over_the_quality_range():
+    from optimize.frontier import front_of, knee
+    points = [{"search": [q, c]} for q, c in ((0, 1), (1, 2), (1.5, 3), (2, 4), (5, 5), (10, 6), (1, 10))]
+    assert [p["search"][0] for p in front_of(points, 3)] == [0, 5, 10]          # (1, 10) is dominated
+    assert len(front_of(points, 20)) == 6
+    # the knee: farthest from the chord between the ends with quality and log cost scaled to [0, 1]
+    bent = [{"search": [q, c]} for q, c in ((0, 1.0), (8, 2.0), (10, 100.0))]
+    assert knee(bent)["search"] == [8, 2.0]
