@@ -114,8 +114,10 @@ def front_of(points: list[dict], k: int) -> list[dict]:
         return []
     q, c = np.array([p["search"] for p in points]).T
     front = sorted((p for p, keep in zip(points, pareto_mask(q, c)) if keep), key=lambda p: p["search"][0])
+    if len(front) <= k:
+        return front
     qs = np.array([p["search"][0] for p in front])
-    take = np.unique(np.searchsorted(qs, np.linspace(qs[0], qs[-1], min(k, len(front)))))
+    take = np.unique(np.searchsorted(qs, np.linspace(qs[0], qs[-1], k)))
     return [front[i] for i in take]
 
 
