@@ -259,7 +259,7 @@ def _cell_args(p: argparse.ArgumentParser) -> None:
                    help="hrsnn (the config), mrsnn/henhos/honhes (its ablations), esn (reservoirpy), rate/rate-hom "
                         "(reservoirpy rate reservoirs with the config's τ_m sample / its mean), rpy-lif "
                         "(reservoirpy's LIF node), linear; "
-                        "hrsnn-bo/mrsnn-bo: the optimized heterogeneous / homogeneous picks of make efficiency")
+                        "hrsnn-bo/mrsnn-bo: the heterogeneous / homogeneous front knees of make frontier")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-e", action="store_true", help="skip the memory-protocol E evaluation")
     p.add_argument("--no-input-features", action="store_true",

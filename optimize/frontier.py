@@ -181,7 +181,9 @@ def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref:
            "hypervolume": {"heterogeneous": cmp["hypervolume"]["a"], "homogeneous": cmp["hypervolume"]["b"]},
            "q_ref": shown(study, q_ref), "c_ref": c_ref,
            "heterogeneous_ahead": [[shown(study, x), shown(study, y)] for x, y in cmp["a_ahead"]],
-           "homogeneous_ahead": [[shown(study, x), shown(study, y)] for x, y in cmp["b_ahead"]]}
+           "homogeneous_ahead": [[shown(study, x), shown(study, y)] for x, y in cmp["b_ahead"]],
+           "heterogeneous_clear": [[shown(study, x), shown(study, y)] for x, y in cmp["a_clear"]],
+           "homogeneous_clear": [[shown(study, x), shown(study, y)] for x, y in cmp["b_clear"]]}
     for arm, f in fronts.items():
         if arm in ARMS:
             continue
@@ -199,7 +201,8 @@ def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref:
                 row.append(None if e is None else [float(e.mean()), float(e.std())])
             out["E"][arm] = row
     fmt = (lambda x: f"{x:g}") if study.task is None else (lambda x: f"{x:.3g}")
-    display = dict(cmp, levels=levels, a_ahead=out["heterogeneous_ahead"], b_ahead=out["homogeneous_ahead"])
+    display = dict(cmp, levels=levels, **{k: [[shown(study, x), shown(study, y)] for x, y in cmp[k]]
+                                          for k in ("a_ahead", "b_ahead", "a_clear", "b_clear")})
     out["verdict"] = verdict(display, ("heterogeneous", "homogeneous"), quality_name(study),
                              "spikes" if study.task else "spikes (rate)", fmt)
     return out

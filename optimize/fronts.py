@@ -88,7 +88,9 @@ def compare_fronts(a: Front, b: Front, levels, q_ref: float, c_ref: float | None
 
     Per level: each arm's needed cost (mean, std over seeds; ``None`` when its front does not reach the level),
     the saving of ``a`` over ``b`` (mean, std over seeds), and who is ahead: ``"a"``, ``"b"``, ``"tie"`` or
-    ``"none"`` (neither reaches it; a level only one arm reaches goes to that arm). ``c_ref`` defaults to 1.1 × the
+    ``"none"`` (neither reaches it; a level only one arm reaches goes to that arm). ``a_ahead`` / ``b_ahead`` are
+    the level ranges where each is ahead, ``a_clear`` / ``b_clear`` those where its saving exceeds the seed spread
+    (or only it reaches the level). ``c_ref`` defaults to 1.1 × the
     largest mean cost of either front; ``seed`` draws the bootstrap resamples."""
     levels = [float(x) for x in levels]
     if c_ref is None:
@@ -117,14 +119,18 @@ def compare_fronts(a: Front, b: Front, levels, q_ref: float, c_ref: float | None
                  for s in (rng.integers(0, n, n) for _ in range(bootstrap))]
         hv[key] = [hypervolume(f.mean_quality, f.mean_cost, q_ref, c_ref),
                    float(np.percentile(draws, 2.5)), float(np.percentile(draws, 97.5))]
+    clear = ["a" if s is not None and s[0] > s[1] else "b" if s is not None and -s[0] > s[1] else "" if s else a
+             for s, a in zip(rows["saving"], rows["ahead"])]
     rows.update(hypervolume=hv, q_ref=q_ref, c_ref=c_ref, bootstrap=bootstrap, bootstrap_seed=seed,
-                a_ahead=_runs(levels, rows["ahead"], "a"), b_ahead=_runs(levels, rows["ahead"], "b"))
+                a_ahead=_runs(levels, rows["ahead"], "a"), b_ahead=_runs(levels, rows["ahead"], "b"),
+                a_clear=_runs(levels, clear, "a"), b_clear=_runs(levels, clear, "b"))
     return rows
 
 
 def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, fmt=lambda x: f"{x:g}") -> str:
     """One sentence a user can quote: arm a's saving over arm b at the middle level both fronts reach and the
-    range of savings over all such levels, the level ranges where each is ahead, and the two hypervolumes."""
+    range of savings over all such levels, the level ranges where each is ahead (and where beyond the seed spread),
+    and the two hypervolumes."""
     a, b = names
     span = lambda rs: ", ".join(fmt(x) if x == y else f"{fmt(x)}–{fmt(y)}" for x, y in rs)  # noqa: E731
     parts = []
@@ -135,10 +141,11 @@ def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, 
         lo, hi = min(s[0] for _, s in shared), max(s[0] for _, s in shared)
         parts.append(f"{a} needs {abs(m):.0%} ± {sd:.0%} {word} {cost_name} than {b} at {level_name} {fmt(lv)} "
                      f"(saving {lo:+.0%} to {hi:+.0%} over the {len(shared)} levels both reach)")
-    if cmp["a_ahead"]:
-        parts.append(f"{a} is ahead for {level_name} {span(cmp['a_ahead'])}")
-    if cmp["b_ahead"]:
-        parts.append(f"{b} is ahead for {level_name} {span(cmp['b_ahead'])}")
+    for who, key in ((a, "a"), (b, "b")):
+        if cmp[f"{key}_ahead"]:
+            clear = span(cmp[f"{key}_clear"]) if cmp[f"{key}_clear"] else "none"
+            parts.append(f"{who} is ahead for {level_name} {span(cmp[f'{key}_ahead'])} (beyond the seed spread: "
+                         f"{clear})")
     if not parts:
         parts.append(f"neither front reaches the {level_name} levels compared")
     (ha, la, ua), (hb, lb, ub) = cmp["hypervolume"]["a"], cmp["hypervolume"]["b"]

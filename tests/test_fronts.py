@@ -51,7 +51,9 @@ def test_two_synthetic_arms_compare_as_computed_by_hand():
     assert la <= ha <= ua and lb <= hb <= ub and ua - la > 0         # the seeds differ: a real interval
     text = verdict(cmp, ("het", "hom"), "MC", "spikes")
     assert text.startswith("het needs 50% ± 0% fewer spikes than hom at MC 2 (saving -25% to +50% over the 4")
-    assert "het is ahead for MC 1–2, 4" in text and "hom is ahead for MC 3, 5" in text
+    assert cmp["a_clear"] == cmp["a_ahead"] and cmp["b_clear"] == cmp["b_ahead"]     # no cost spread here
+    assert "het is ahead for MC 1–2, 4 (beyond the seed spread: 1–2, 4)" in text
+    assert "hom is ahead for MC 3, 5 (beyond the seed spread: 3, 5)" in text
     assert "hypervolume 27 [" in text
 
 
@@ -62,3 +64,12 @@ def test_saving_spread_is_seed_by_seed():
     per_seed = np.array([1 - 1 / 2, 1 - 3 / 4])
     assert cmp["saving"][0] == pytest.approx([per_seed.mean(), per_seed.std()])
     assert cmp["a"][0] == pytest.approx([2.0, 1.0])
+    assert cmp["a_ahead"] == [[3.0, 3.0]] and cmp["a_clear"] == [[3.0, 3.0]]      # 0.375 ± 0.125
+
+
+def test_a_saving_within_its_seed_spread_is_ahead_but_not_clear():
+    a = Front(np.array([[3.0, 3.0]]), np.array([[1.0, 3.5]]))          # savings 1/2 and -1/6 on the two seeds
+    b = Front(np.array([[3.0, 3.0]]), np.array([[2.0, 3.0]]))
+    cmp = compare_fronts(a, b, levels=[3], q_ref=0.0, c_ref=10.0, bootstrap=10)
+    assert cmp["saving"][0] == pytest.approx([1 / 6, 1 / 3])
+    assert cmp["a_ahead"] == [[3.0, 3.0]] and cmp["a_clear"] == [] and cmp["b_clear"] == []

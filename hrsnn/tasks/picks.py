@@ -1,9 +1,10 @@
-"""Shipped picks: the configs ``make efficiency`` chose, as harness models ``hrsnn-bo`` and ``mrsnn-bo``.
+"""Shipped picks: the configs ``make frontier`` chose, as harness models ``hrsnn-bo`` and ``mrsnn-bo``.
 
-``hrsnn-bo`` is the optimized heterogeneous reservoir and ``mrsnn-bo`` the separately optimized homogeneous one of
-one matched study. ``experiments/picks/<study>/<model>.toml`` holds them, one folder per study of
-``experiments/efficiency.toml`` (``memory`` and the development tasks); a dataset or series without a study of
-its own gets the memory-protocol picks, which no task selected.
+``hrsnn-bo`` is the knee of the heterogeneous arm's search front and ``mrsnn-bo`` that of the homogeneous arm, in
+one frontier study (chosen on the search seeds or validation splits only; ``optimize.frontier``).
+``experiments/picks/<study>/<model>.toml`` holds them, one folder per study of ``experiments/frontier.toml``
+(``memory`` and the development tasks); a dataset or series without a study of its own gets the memory-protocol
+picks, which no task selected.
 """
 from __future__ import annotations
 
@@ -32,5 +33,5 @@ def load_pick(model: str, dataset: str) -> tuple[ReservoirConfig, str]:
         path = root / study / f"{model}.toml"
         if path.is_file():
             return ReservoirConfig.load(path), str(path)
-    raise InputError(f"model: no {model} pick under {root} (run `make efficiency` and copy "
-                     "results/efficiency/picks there, or set HRSNN_PICKS)")
+    raise InputError(f"model: no {model} pick under {root} (run `make frontier` and copy "
+                     "results/frontier/picks there, or set HRSNN_PICKS)")
