@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 
-.PHONY: install demo test test-slow bench optimize optimize-quick frontier frontier-quick efficiency efficiency-quick quenched quenched-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick clean
+.PHONY: install demo test test-slow bench optimize optimize-quick frontier frontier-quick quenched quenched-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -41,14 +41,6 @@ optimize: $(STAMP)
 
 optimize-quick: $(STAMP)
 	$(BIN)/hrsnn optimize experiments/studies/quick.toml --resume
-
-# Matched studies (heterogeneous vs homogeneous vs random search) on the memory protocol and the development tasks:
-# results/efficiency/report.md (rerunning resumes the stored arms).
-efficiency: $(STAMP)
-	$(BIN)/hrsnn efficiency experiments/efficiency.toml
-
-efficiency-quick: $(STAMP)
-	$(BIN)/hrsnn efficiency experiments/efficiency-quick.toml
 
 # Architecture search over SC-ML motif-layer reservoirs with intrinsic plasticity, and its pick against random wiring
 # of the same synapse count: results/scml-search/report.md (rerunning resumes the stored trials).

@@ -16,14 +16,13 @@ sequence for classification); ``summarize`` gives mean ± std over seeds per tas
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
 
 from hrsnn import ReservoirConfig
 
+from .cache import append_cache, cache_key, read_cache
 from .efficiency import _pm
 from .matched import _stat
 from .space import StudyError, _at_least, _seeds
@@ -94,8 +93,7 @@ def _cell(job: tuple[str, str, str, dict, int, dict]) -> dict:
 def _key(job: tuple) -> str:
     """A cell's identity: its config, task, seed and the compare fields that change its score (not the label)."""
     _, kind, name, config, seed, compare = job
-    what = {k: compare[k] for k in ("n_steps", "max_train", "split")}
-    return hashlib.sha1(json.dumps([config, kind, name, seed, what], sort_keys=True, default=str).encode()).hexdigest()
+    return cache_key(config, kind, name, seed, {k: compare[k] for k in ("n_steps", "max_train", "split")})
 
 
 def compare_models(configs: dict[str, ReservoirConfig], compare: dict, workers: int = 1,
@@ -110,23 +108,14 @@ def compare_models(configs: dict[str, ReservoirConfig], compare: dict, workers: 
                                                                                   for d in compare["predict"]]
     jobs = [(label, kind, name, cfg.to_dict(), seed, compare) for label, cfg in configs.items()
             for kind, name in tasks for seed in compare["seeds"]]
-    known = {}
-    if cache is not None and Path(cache).exists():
-        for line in Path(cache).read_text().splitlines():
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:        # a line cut by an interruption: that cell is rerun
-                continue
-            known[rec["key"]] = rec["row"]
+    known = read_cache(cache)
     keys = [_key(job) for job in jobs]
     todo = [(k, job) for k, job in zip(keys, jobs) if k not in known]
     bar = tqdm(total=len(todo), desc="compare", unit="cell", disable=not progress)
 
     def finished(key: str, row: dict) -> None:
         known[key] = row
-        if cache is not None:
-            with open(cache, "a") as f:
-                f.write(json.dumps({"key": key, "row": row}, default=str) + "\n")
+        append_cache(cache, key, row)
         bar.update()
     if workers <= 1:
         for key, job in todo:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from concurrent.futures import as_completed
 import math
 import platform
 from datetime import datetime, timezone
@@ -35,8 +36,9 @@ import numpy as np
 from hrsnn import ConfigError
 
 from .arms import derive
+from .cache import append_cache, cache_key, read_cache
 from .efficiency import load_experiment
-from .fronts import Front, compare_fronts, pareto_mask, verdict
+from .fronts import Front, compare_fronts, cost_at, pareto_mask, verdict
 from .objectives import front_point, score_on_test
 from .runner import _executor, run_study, trial_function
 from .space import Study, StudyError, _at_least, _seeds
@@ -88,7 +90,13 @@ def cost_name(study: Study) -> str:
 
 def shown(study: Study, q: float) -> float:
     """A quality as the user reads it: MC, accuracy (1 − error) or NRMSE (error); ``q`` is MC or −error."""
-    return q if study.task is None else 1.0 + q if study.task["kind"] == "classify" else -q
+    return shown_of({"task": study.task}, q)
+
+
+def shown_of(summary: dict, q: float) -> float:
+    """``shown`` for a study's summary (its ``task`` table)."""
+    task = summary["task"]
+    return q if task is None else 1.0 + q if task["kind"] == "classify" else -q
 
 
 def from_shown(study: Study, level: float) -> float:
@@ -142,15 +150,21 @@ def _fresh_values(study: Study, results: list[dict]) -> tuple[list[float], list[
     return [-num(r.get("error"), 1.0) for r in results], [num(r.get("spikes_per_sample")) for r in results]
 
 
-def _evaluate(study: Study, configs: list[dict], seeds: list[int], executor, label: str, progress: bool) -> list:
-    """Each config's fresh results on ``seeds``: the study's trial (the memory protocol), or a task's test split."""
+def _evaluate(study: Study, configs: list[dict], seeds, executor, label: str, progress: bool,
+              cache: Path | None = None) -> list:
+    """Each config's fresh results on ``seeds``: the study's trial (the memory protocol), or a task's test split.
+    Results already in ``cache`` are reused; new ones are appended as they finish."""
     from tqdm.auto import tqdm
     fn = trial_function(study) if study.task is None else partial(score_on_test, task=study.task)
-    futures = [executor.submit(fn, c, list(seeds), study.target) for c in configs]
-    out = []
-    for f in tqdm(futures, desc=label, unit="config", disable=not progress or not futures):
-        out.append(f.result())
-    return out
+    what = study.source.get("trial_function") if study.task is None else study.task
+    keys = [cache_key(c, list(seeds), what, study.target) for c in configs]
+    known = read_cache(cache)
+    futures = {executor.submit(fn, c, list(seeds), study.target): k for c, k in zip(configs, keys) if k not in known}
+    for f in tqdm(as_completed(futures), total=len(futures), desc=label, unit="config",
+                  disable=not progress or not futures):
+        known[futures[f]] = f.result()
+        append_cache(cache, futures[f], known[futures[f]])
+    return [known[k] for k in keys]
 
 
 def _levels(study: Study, fronts: dict[str, Front]) -> list[float]:
@@ -191,7 +205,6 @@ def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref:
         out[key][arm] = other["a"]
         out["hypervolume"][arm] = other["hypervolume"]["a"]
     if study.task is None:                          # the paper's E = rate / MC, at matched MC
-        from .fronts import cost_at
         out["E"] = {}
         for arm, f in fronts.items():
             row = []
@@ -208,7 +221,7 @@ def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref:
     return out
 
 
-def run_grid(study: Study, executor, progress: bool) -> dict[str, list[dict]]:
+def run_grid(study: Study, executor, progress: bool, cache: Path | None = None) -> dict[str, list[dict]]:
     """The ``[grid]`` check, run like an arm: every grid point of the base config and of its homogeneous twin on
     ``grid_seeds``; each grid's front (at most ``front_points``) re-evaluated on the fresh seeds."""
     grid = study.source["grid"]
@@ -218,19 +231,20 @@ def run_grid(study: Study, executor, progress: bool) -> dict[str, list[dict]]:
     out = {}
     for arm, cfgs in (("heterogeneous", het), ("homogeneous", [c.homogeneous() for c in het])):
         configs = [c.to_dict() for c in cfgs]
-        results = _evaluate(study, configs, seeds, executor, f"{study.name} grid {arm}", progress)
+        results = _evaluate(study, configs, seeds, executor, f"{study.name} grid {arm}", progress, cache)
         points = []
         for combo, config, res in zip(combos, configs, results):
             q, c = _fresh_values(study, res)
             points.append({"params": combo, "config": config, "search": [float(np.mean(q)), float(np.mean(c))]})
         out[arm] = _reevaluate(study, front_of(points, study.source.get("front_points", 12)), executor,
-                               f"{study.name} grid {arm} front on fresh seeds", progress)
+                               f"{study.name} grid {arm} front on fresh seeds", progress, cache)
     return out
 
 
-def _reevaluate(study: Study, points: list[dict], executor, label: str, progress: bool) -> list[dict]:
+def _reevaluate(study: Study, points: list[dict], executor, label: str, progress: bool,
+                cache: Path | None = None) -> list[dict]:
     """``points`` with their per-fresh-seed ``quality`` and ``cost``."""
-    results = _evaluate(study, [p["config"] for p in points], study.eval_seeds, executor, label, progress)
+    results = _evaluate(study, [p["config"] for p in points], study.eval_seeds, executor, label, progress, cache)
     for p, res in zip(points, results):
         p["quality"], p["cost"] = _fresh_values(study, res)
     return points
@@ -241,17 +255,21 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
     runs = {arm: [run_study(derive(study, arm, r), True, folder, None, progress, executor=executor)
                   for r in range(study.repeats)] for arm in study.arms}
     k = study.source.get("front_points", 12)
+    cache = folder / study.name / "evaluations.jsonl"
+    cache.parent.mkdir(parents=True, exist_ok=True)
     arms: dict[str, Any] = {}
     for arm, arm_runs in runs.items():
         points = _reevaluate(study, search_front(arm_runs, k), executor, f"{study.name} {arm} front on fresh seeds",
-                             progress)
+                             progress, cache)
         pick = knee(points)
         arms[arm] = {"points": points, "pick": None if pick is None else pick["trial"],
                      "pick_repeat": None if pick is None else pick["repeat"]}
     if not all(arms[a]["points"] for a in ARMS):
         return {"study": study.name, "arms": arms, "verdict": "no front: an arm had no non-degenerate trial"}
     fronts = {arm: _front(a["points"]) for arm, a in arms.items() if a["points"]}
-    grid = run_grid(study, executor, progress) if study.source.get("grid") else None
+    grid = run_grid(study, executor, progress, cache) if study.source.get("grid") else None
+    reference = _reevaluate(study, [{"config": study.base.to_dict()}], executor, f"{study.name} base config",
+                            progress, cache)[0]
     pools = list(fronts.values()) + ([_front(g) for g in grid.values()] if grid else [])
     c_ref = 1.1 * max(float(f.mean_cost.max()) for f in pools)
     levels = _levels(study, fronts)
@@ -260,6 +278,9 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
                "eval_seeds": list(study.eval_seeds), "n_neurons": study.base.n_neurons,
                "space": {arm: [d.field for d in derive(study, arm, 0).space] for arm in study.arms},
                "arms": arms, **_compare(study, fronts, levels, c_ref)}
+    q = float(np.mean(reference["quality"]))
+    summary["reference"] = {"quality": reference["quality"], "cost": reference["cost"],
+                            "needs": {arm: cost_at(f.mean_quality, f.mean_cost, q)[0] for arm, f in fronts.items()}}
     if grid:
         gf = {arm: _front(g) for arm, g in grid.items()}
         summary["grid"] = {"fields": study.source["grid"], "seeds": study.source.get("grid_seeds", list(study.seeds)),
@@ -356,6 +377,13 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
                   f"{s['seeds']}, fronts re-evaluated on seeds {s['eval_seeds']}. Searched: heterogeneous "
                   f"{', '.join(s['space']['heterogeneous'])}; homogeneous {', '.join(s['space']['homogeneous'])}.",
                   "", "```", level_table(s), "```", ""]
+        ref = s["reference"]
+        (qm, qs), (cm, cs) = ((shown_of(s, np.mean(ref["quality"])), np.std(ref["quality"])),
+                              (np.mean(ref["cost"]), np.std(ref["cost"])))
+        needs = ", ".join(f"{a} {v:.3g}" for a, v in ref["needs"].items() if math.isfinite(v))
+        lines += [f"The study's base config (the default with the study's `[set]`) on the fresh seeds: {s['quality']} "
+                  f"{qm:.3g} ± {qs:.2g} at {cm:.3g} ± {cs:.2g} {s['cost']}; at that {s['quality']} the fronts need: "
+                  f"{needs or 'no front reaches it'}.", ""]
         if "E" in s:
             lines += ["E = rate / MC at matched MC (the chosen points):", "",
                       "| MC ≥ | " + " | ".join(s["E"]) + " |", "|---" * (len(s["E"]) + 1) + "|"]

@@ -147,12 +147,13 @@ def arms_figure(summaries: list[dict], path: str | Path) -> Path:
 def front_figure(summary: dict, path: str | Path) -> Path:
     """Every arm's re-evaluated front points (mean ± std over the fresh seeds, both axes) with its attainment
     curve — the lowest cost reaching each quality — and, when run, the grid check's curves (dashed)."""
+    from .frontier import shown_of
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
     task = summary["task"]
 
     def show(q):
-        return q if task is None else (1.0 + q if task["kind"] == "classify" else -q)
+        return shown_of(summary, q)
 
     def curve(ax, quality, cost, **kw):
         order = np.argsort(quality)[::-1]
@@ -174,6 +175,10 @@ def front_figure(summary: dict, path: str | Path) -> Path:
         q = np.array([p["quality"] for p in points], dtype=float).mean(axis=1)
         c = np.array([p["cost"] for p in points], dtype=float).mean(axis=1)
         curve(ax, q, c, color=f"C{k}", ls="--", alpha=0.6, label=f"{arm} grid")
+    ref = summary.get("reference")
+    if ref:
+        ax.errorbar([show(np.mean(ref["quality"]))], [np.mean(ref["cost"])], xerr=[np.std(ref["quality"])],
+                    yerr=[np.std(ref["cost"])], fmt="*", ms=12, color="k", label="base config (default)")
     for level in summary["levels"]:
         ax.axvline(level, color="0.9", lw=0.6, zorder=0)
     ax.set_yscale("log")

@@ -7,6 +7,7 @@ import pytest
 from hrsnn.tasks.reproduce import load_experiment
 from optimize.architecture import load_search
 from optimize.efficiency import load_experiment as load_efficiency
+from optimize.frontier import load_frontier
 from optimize.operating import load_operating
 from optimize.space import load_study
 
@@ -27,6 +28,9 @@ def test_makefile_experiment_file_exists_and_loads(name):
     elif "efficiency" in name:
         experiment, studies = load_efficiency(path)
         assert experiment and len(studies) >= 3 and {"heterogeneous", "homogeneous", "random"} <= set(studies[0].arms)
+    elif "frontier" in name:
+        experiment, studies = load_frontier(path)
+        assert experiment and all({"heterogeneous", "homogeneous"} <= set(s.arms) for s in studies)
     elif "operating-point" in name:
         spec = load_operating(path)
         assert len(spec["candidates"]) >= 2 and spec["compare"]["split"] == "validation"

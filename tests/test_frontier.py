@@ -35,8 +35,10 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
     n_grid = sum(len(points) for points in s["grid"]["points"].values())
     assert calls["0 1"] == 3 * 2 * 10                            # every search trial, and nothing else, on 0 1
     assert calls["20 21"] == 2 * 3                               # the grid, selected on its own seeds
-    assert calls["10 11 12"] == n_points + n_grid                # fronts re-evaluated on the fresh seeds only
-    assert sum(calls.values()) == 60 + 6 + n_points + n_grid
+    assert calls["10 11 12"] == n_points + n_grid + 1            # fronts (and the base config) on the fresh seeds
+    assert sum(calls.values()) == 60 + 6 + n_points + n_grid + 1
+    ref = s["reference"]
+    assert len(ref["quality"]) == 3 and set(ref["needs"]) == {"heterogeneous", "homogeneous", "random"}
     assert s["levels"] == [2, 4, 6, 8]
     for arm in ("heterogeneous", "homogeneous", "random"):
         assert len(s["rate"][arm]) == 4 and len(s["hypervolume"][arm]) == 3
@@ -53,9 +55,11 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
     assert "Grid check" in text and "agrees on the sign of the saving" in text and (report.parent / "memory.png").exists()
     for model in ("hrsnn-bo", "mrsnn-bo"):
         assert (report.parent / "picks" / "memory" / f"{model}.toml").exists()
+    log_before = log.read_text()
     again = run_frontier(write_toml(tmp_path / "f.toml", FILE), tmp_path / "studies", tmp_path / "results",
                          progress=False)
     assert json.loads((again.parent / "summary.json").read_text())["studies"]["memory"]["rate"] == s["rate"]
+    assert log.read_text() == log_before                       # resumed: stored trials, cached re-evaluations
 
 
 @pytest.mark.parametrize("change, message", [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SLOW = {"efficiency-quick", "frontier-quick"}      # over half a minute each: run by `make test-slow`
+SLOW = {"frontier-quick"}          # over half a minute: run by `make test-slow`
 
 
 def readme_quick_targets() -> list[str]:
