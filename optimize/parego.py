@@ -2,12 +2,13 @@
 
 Each trial's two objectives — a quality to raise and a cost to lower — are normalized to [0, 1] over the finished
 trials (the cost on a log scale: rates and spike counts span decades) and folded into one value with a random
-augmented-Chebyshev weight drawn anew for every ask::
+augmented-Chebyshev weight drawn anew for every point asked::
 
     s = max(λ·f₁, (1 − λ)·f₂) + ρ·(λ·f₁ + (1 − λ)·f₂),   f₁ = −quality, f₂ = log cost,  λ ~ U(0, 1)
 
-A fresh skopt ``Optimizer`` (the study's surrogate, GP by default) is fitted to the scalarized values and asked for the next point(s), so
-successive trials pull toward different parts of the front. Degenerate trials are told the worst scalarized value.
+A fresh skopt ``Optimizer`` (the study's surrogate, GP by default; the acquisition maximized over random samples) is
+fitted to the scalarized values and asked for one point, once per point of a batch, so successive and parallel trials
+pull toward different parts of the front. Degenerate trials are told the worst scalarized value.
 The initial points are a maximin Latin hypercube drawn up front and the weights come from ``random_state`` and the
 number of trials told, so a resumed search asks what an uninterrupted one would.
 """
@@ -52,19 +53,24 @@ class ParEGO:
         self.Xi += xs
         self.points += points
 
-    def weight(self) -> float:
-        """The scalarization weight λ of the next ask (from the random state and the trials told)."""
-        return float(np.random.default_rng([self.random_state, len(self.Xi)]).uniform())
+    def weight(self, j: int = 0) -> float:
+        """The scalarization weight λ of the ``j``-th point of the next ask (from the random state, the trials told
+        and ``j``)."""
+        return float(np.random.default_rng([self.random_state, len(self.Xi), j]).uniform())
 
     def ask(self, n_points: int | None = None):
+        """The next point (or ``n_points`` points, each under its own weight); the initial design comes first."""
         from skopt import Optimizer
         n = n_points or 1
         k = len(self.Xi)
         if k < len(self.initial) or not any(p is not None for p in self.points):
             out = self.initial[k:k + n] or Optimizer(self.dimensions, random_state=self.random_state + k).ask(n)
         else:
-            opt = Optimizer(self.dimensions, base_estimator=self.surrogate, n_initial_points=0, acq_func=self.acq_func,
-                            random_state=self.random_state + k)
-            opt.tell(self.Xi, scalarize(self.points, self.weight()))
-            out = opt.ask(n_points=n) if n > 1 else [opt.ask()]
+            out = []
+            for j in range(n):
+                opt = Optimizer(self.dimensions, base_estimator=self.surrogate, n_initial_points=0,
+                                acq_func=self.acq_func, acq_optimizer="sampling",
+                                random_state=self.random_state + k + j)
+                opt.tell(self.Xi, scalarize(self.points, self.weight(j)))
+                out.append(opt.ask())
         return out if n_points else out[0]
