@@ -355,6 +355,38 @@ def _grid_agreement(s: dict) -> str:
             f"the sign of the saving at {agree} of the {len(both)} levels both reach.")
 
 
+def _levers_table(s: dict) -> list[str]:
+    """Per level and arm: the rate the grid's front needs and the rate the search's front needs (same seeds)."""
+    key = "rate" if s["task"] is None else "spikes"
+    arms = [a for a in ARMS if a in s["grid"][key]]
+    rows = ["What the searched levers buy over the grid's (needed " + s["cost"] + ", grid → search):", "",
+            f"| {s['quality']} ≥ | " + " | ".join(arms) + " |", "|---" * (len(arms) + 1) + "|"]
+    for i, level in enumerate(s["levels"]):
+        cells = []
+        for a in arms:
+            g, f = s["grid"][key][a][i], s[key][a][i]
+            cells.append("–" if g is None or f is None else f"{g[0]:.3g} → {f[0]:.3g} ({f[0] / g[0] - 1:+.0%})")
+        rows.append(f"| {level:g} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def _points_tables(s: dict) -> list[str]:
+    """Each arm's re-evaluated front points: fresh quality and cost (mean over seeds) and the searched values."""
+    out = []
+    for arm, a in s["arms"].items():
+        if not a["points"]:
+            continue
+        fields = list(a["points"][0]["params"])
+        out += [f"<details><summary>{arm} front points (fresh seeds)</summary>", "",
+                f"| {s['quality']} | {s['cost']} | " + " | ".join(fields) + " |", "|---" * (len(fields) + 2) + "|"]
+        for p in a["points"]:
+            vals = [f"{v:.3g}" if isinstance(v, float) else str(v) for v in p["params"].values()]
+            out.append(f"| {shown_of(s, float(np.mean(p['quality']))):.3g} | {np.mean(p['cost']):.3g} | "
+                       + " | ".join(vals) + " |")
+        out += ["", "</details>", ""]
+    return out
+
+
 def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Path:
     """``report.md``: per study the verdict, the level table, E at matched MC, the grid check and the figure."""
     from .plots import front_figure
@@ -394,9 +426,9 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
             lines += ["Grid check:", "", "```", level_table({**s["grid"], "study": "grid", "task": s["task"],
                                                              "quality": s["quality"], "cost": s["cost"],
                                                              "eval_seeds": s["eval_seeds"]}), "```", "",
-                      _grid_agreement(s), ""]
+                      _grid_agreement(s), "", *_levers_table(s), ""]
         figure = front_figure(s, out / f"{s['study']}.png")
-        lines += [f"![{s['study']} fronts]({figure.name})", ""]
+        lines += [f"![{s['study']} fronts]({figure.name})", "", *_points_tables(s)]
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n")
     return path
