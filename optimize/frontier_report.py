@@ -1,0 +1,123 @@
+"""The frontier report: per study the level table, the verdict, E at matched MC, the base config's place, the grid
+check, what the searched levers buy over the grid's, the figure and each arm's front points (Markdown)."""
+from __future__ import annotations
+
+import math
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .frontier import ARMS, shown_of
+
+
+def _pm(row, fmt: str = ".3g") -> str:
+    return "–" if row is None else f"{row[0]:{fmt}} ± {row[1]:{fmt}}"
+
+
+def level_table(s: dict) -> str:
+    """Per level: each arm's needed cost (mean ± std over fresh seeds) and the heterogeneous saving."""
+    if "levels" not in s:
+        return f"{s['study']}: no front"
+    key = "rate" if s["task"] is None else "spikes"
+    arms = list(s[key])
+    head = (f"{s['study']}: {s['cost']} needed per {s['quality']} level (fresh seeds {s['eval_seeds']})\n"
+            f"{s['quality'] + (' ≥' if s['quality'] != 'NRMSE' else ' ≤'):<10}"
+            + "".join(f"{a:>18}" for a in arms) + f"{'saving (het)':>18}")
+    lines = [head]
+    for i, level in enumerate(s["levels"]):
+        save = s["saving"][i]
+        lines.append(f"{level:<10g}" + "".join(f"{_pm(s[key][a][i]):>18}" for a in arms)
+                     + f"{'–' if save is None else f'{save[0]:+.0%} ± {save[1]:.0%}':>18}")
+    hv = s["hypervolume"]
+    lines.append("hypervolume: " + ", ".join(f"{a} {v[0]:.3g} [{v[1]:.3g}, {v[2]:.3g}]" for a, v in hv.items()))
+    return "\n".join(lines)
+
+
+def _grid_agreement(s: dict) -> str:
+    g = s["grid"]
+    both = [(a[0], b[0]) for a, b in zip(s["saving"], g["saving"]) if a is not None and b is not None]
+    agree = sum(np.sign(a) == np.sign(b) for a, b in both)
+    return (f"The grid ({' × '.join(f'{k} {v}' for k, v in g['fields'].items())}; fronts selected on seeds "
+            f"{g['seeds']}, measured on the fresh seeds) agrees on "
+            f"the sign of the saving at {agree} of the {len(both)} levels both reach.")
+
+
+def _levers_table(s: dict) -> list[str]:
+    """Per level and arm: the rate the grid's front needs and the rate the search's front needs (same seeds)."""
+    key = "rate" if s["task"] is None else "spikes"
+    arms = [a for a in ARMS if a in s["grid"][key]]
+    rows = ["What the searched levers buy over the grid's (needed " + s["cost"] + ", grid → search):", "",
+            f"| {s['quality']} ≥ | " + " | ".join(arms) + " |", "|---" * (len(arms) + 1) + "|"]
+    for i, level in enumerate(s["levels"]):
+        cells = []
+        for a in arms:
+            g, f = s["grid"][key][a][i], s[key][a][i]
+            cells.append("–" if g is None or f is None else f"{g[0]:.3g} → {f[0]:.3g} ({f[0] / g[0] - 1:+.0%})")
+        rows.append(f"| {level:g} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def _points_tables(s: dict) -> list[str]:
+    """Each arm's re-evaluated front points: fresh quality and cost (mean over seeds) and the searched values."""
+    out = []
+    for arm, a in s["arms"].items():
+        if not a["points"]:
+            continue
+        fields = list(a["points"][0]["params"])
+        out += [f"<details><summary>{arm} front points (fresh seeds)</summary>", "",
+                f"| {s['quality']} | {s['cost']} | " + " | ".join(fields) + " |", "|---" * (len(fields) + 2) + "|"]
+        for p in a["points"]:
+            vals = [f"{v:.3g}" if isinstance(v, float) else str(v) for v in p["params"].values()]
+            out.append(f"| {shown_of(s, float(np.mean(p['quality']))):.3g} | {np.mean(p['cost']):.3g} | "
+                       + " | ".join(vals) + " |")
+        out += ["", "</details>", ""]
+    return out
+
+
+def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Path:
+    """``report.md``: per study the verdict, the level table, E at matched MC, the grid check and the figure."""
+    from .plots import front_figure
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# {name}: heterogeneous vs homogeneous reservoirs on the whole spikes-vs-quality front", "",
+             f"Made by `hrsnn frontier {source}` on {now} ({platform.machine()}). Each arm searched MC (or a task's "
+             "validation error) against the mean rate (or spikes per sample) with ParEGO; every arm searches the "
+             "same non-heterogeneity levers and only the heterogeneous one the CVs. Each arm's search front was "
+             "re-evaluated on fresh seeds the search never saw (tasks: on their test split). Per level: the rate "
+             "or spikes each arm needs to reach it (mean ± std over the fresh seeds), and the heterogeneous "
+             "saving, seed by seed.", "", "## Verdicts", ""]
+    lines += [f"- **{s['study']}**: {s['verdict']}" for s in summaries]
+    for s in summaries:
+        lines += ["", f"## {s['study']}", ""]
+        if "levels" not in s:
+            lines.append(s["verdict"])
+            continue
+        what = ("memory protocol" if s["task"] is None else f"{s['task']['kind']} {s['task']['dataset']}")
+        lines += [f"{what}, N = {s['n_neurons']}; {s['repeats']} repeats × {s['calls']} trials per arm on seeds "
+                  f"{s['seeds']}, fronts re-evaluated on seeds {s['eval_seeds']}. Searched: heterogeneous "
+                  f"{', '.join(s['space']['heterogeneous'])}; homogeneous {', '.join(s['space']['homogeneous'])}.",
+                  "", "```", level_table(s), "```", ""]
+        ref = s["reference"]
+        (qm, qs), (cm, cs) = ((shown_of(s, np.mean(ref["quality"])), np.std(ref["quality"])),
+                              (np.mean(ref["cost"]), np.std(ref["cost"])))
+        needs = ", ".join(f"{a} {v:.3g}" for a, v in ref["needs"].items() if math.isfinite(v))
+        lines += [f"The study's base config (the default with the study's `[set]`) on the fresh seeds: {s['quality']} "
+                  f"{qm:.3g} ± {qs:.2g} at {cm:.3g} ± {cs:.2g} {s['cost']}; at that {s['quality']} the fronts need: "
+                  f"{needs or 'no front reaches it'}.", ""]
+        if "E" in s:
+            lines += ["E = rate / MC at matched MC (the chosen points):", "",
+                      "| MC ≥ | " + " | ".join(s["E"]) + " |", "|---" * (len(s["E"]) + 1) + "|"]
+            lines += [f"| {lv:g} | " + " | ".join(_pm(s["E"][a][i]) for a in s["E"]) + " |"
+                      for i, lv in enumerate(s["levels"])]
+            lines.append("")
+        if "grid" in s:
+            lines += ["Grid check:", "", "```", level_table({**s["grid"], "study": "grid", "task": s["task"],
+                                                             "quality": s["quality"], "cost": s["cost"],
+                                                             "eval_seeds": s["eval_seeds"]}), "```", "",
+                      _grid_agreement(s), "", *_levers_table(s), ""]
+        figure = front_figure(s, out / f"{s['study']}.png")
+        lines += [f"![{s['study']} fronts]({figure.name})", "", *_points_tables(s)]
+    path = out / "report.md"
+    path.write_text("\n".join(lines) + "\n")
+    return path
