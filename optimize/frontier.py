@@ -17,7 +17,7 @@ sample ↓) — plus these keys, shared or per study::
 An arm's search front pools its repeats' non-degenerate trials (means over the search seeds). The fresh-seed
 values are the memory protocol on ``eval_seeds`` or, for a task, the test split on ``eval_seeds`` (its only use).
 The shipped picks ``hrsnn-bo`` / ``mrsnn-bo`` are each arm's knee of its *search* front (validation data only):
-the point farthest from the chord between the front's ends, quality and log cost scaled to [0, 1].
+the point farthest from the chord between the front's ends, quality and cost scaled to [0, 1].
 """
 from __future__ import annotations
 
@@ -128,10 +128,11 @@ def front_of(points: list[dict], k: int) -> list[dict]:
 
 
 def knee(points: list[dict]) -> dict | None:
-    """The front point farthest from the chord between its ends (quality and log cost scaled to [0, 1])."""
+    """The front point farthest from the chord between its ends (quality and cost scaled to [0, 1]): where the
+    cost of more quality starts to climb."""
     if not points:
         return None
-    xy = np.array([(p["search"][0], math.log(max(p["search"][1], 1e-12))) for p in points])
+    xy = np.array([p["search"] for p in points], dtype=float)
     xy = (xy - xy.min(axis=0)) / np.where(np.ptp(xy, axis=0) > 0, np.ptp(xy, axis=0), 1.0)
     a, b = xy[0], xy[-1]
     d = b - a

@@ -93,6 +93,6 @@ def test_front_points_are_chosen_evenly_over_the_quality_range():
     points = [{"search": [q, c]} for q, c in ((0, 1), (1, 2), (1.5, 3), (2, 4), (5, 5), (10, 6), (1, 10))]
     assert [p["search"][0] for p in front_of(points, 3)] == [0, 5, 10]          # (1, 10) is dominated
     assert len(front_of(points, 20)) == 6
-    # the knee: farthest from the chord between the ends with quality and log cost scaled to [0, 1]
-    bent = [{"search": [q, c]} for q, c in ((0, 1.0), (8, 2.0), (10, 100.0))]
-    assert knee(bent)["search"] == [8, 2.0]
+    # the knee: farthest from the chord between the ends with quality and cost scaled to [0, 1]
+    bent = [{"search": [q, c]} for q, c in ((0, 1.0), (5, 30.0), (8, 12.0), (10, 100.0))]
+    assert knee(bent)["search"] == [8, 12.0]          # (0.8, 0.11) lies 0.49 from the chord, (0.5, 0.29) 0.15
