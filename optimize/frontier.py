@@ -185,8 +185,8 @@ def _front(points: list[dict]) -> Front:
 
 def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref: float) -> dict:
     """The comparison in the user's units: per level each arm's needed cost (and E for the memory protocol)."""
-    q_ref = 0.0 if study.task is None else -1.0
     inner = [from_shown(study, v) for v in levels]
+    q_ref = 0.0 if study.task is None else min(inner)   # tasks: the area above the lowest level compared
     cmp = compare_fronts(fronts["heterogeneous"], fronts["homogeneous"], inner, q_ref, c_ref)
     key = "rate" if study.task is None else "spikes"
     out = {"levels": levels, key: {"heterogeneous": cmp["a"], "homogeneous": cmp["b"]}, "saving": cmp["saving"],

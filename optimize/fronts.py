@@ -5,7 +5,7 @@ Plain numpy. A front is given by its points' per-seed values ``quality[p, s]`` a
 fresh seeds for every arm. The cost an arm *needs* at a quality level is the lowest mean cost among its points
 whose mean quality reaches the level; its spread is that point's standard deviation over the seeds. The saving of
 arm A over arm B at a level is ``1 − cost_A / cost_B``, computed seed by seed on the two chosen points (mean ± std
-over seeds). The hypervolume is the area between the attainment curve and a reference point::
+over the seeds on which arm B's point paid anything). The hypervolume is the area between the attainment curve and a reference point::
 
     HV = ∫_{q_ref}^{∞} max(0, c_ref − C(m)) dm,   C(m) = min {c_p : q_p ≥ m}
 
@@ -104,8 +104,9 @@ def compare_fronts(a: Front, b: Front, levels, q_ref: float, c_ref: float | None
             rows[key].append(None if i < 0 else [float(f.cost[i].mean()), float(f.cost[i].std())])
         ia, ib = picks
         if ia >= 0 and ib >= 0:
-            per_seed = 1.0 - a.cost[ia] / b.cost[ib]
-            rows["saving"].append([float(per_seed.mean()), float(per_seed.std())])
+            paid = b.cost[ib] > 0                         # a seed on which b's point paid nothing has no saving
+            per_seed = 1.0 - a.cost[ia][paid] / b.cost[ib][paid]
+            rows["saving"].append([float(per_seed.mean()), float(per_seed.std())] if paid.any() else None)
             ca, cb = a.cost[ia].mean(), b.cost[ib].mean()
             rows["ahead"].append("a" if ca < cb else "b" if cb < ca else "tie")
         else:

@@ -73,3 +73,13 @@ def test_a_saving_within_its_seed_spread_is_ahead_but_not_clear():
     cmp = compare_fronts(a, b, levels=[3], q_ref=0.0, c_ref=10.0, bootstrap=10)
     assert cmp["saving"][0] == pytest.approx([1 / 6, 1 / 3])
     assert cmp["a_ahead"] == [[3.0, 3.0]] and cmp["a_clear"] == [] and cmp["b_clear"] == []
+
+
+def test_a_seed_where_the_other_arm_paid_nothing_has_no_saving():
+    a = Front(np.array([[3.0, 3.0]]), np.array([[1.0, 2.0]]))
+    b = Front(np.array([[3.0, 3.0]]), np.array([[0.0, 4.0]]))          # silent on the first seed
+    cmp = compare_fronts(a, b, levels=[3], q_ref=0.0, c_ref=10.0, bootstrap=10)
+    assert cmp["saving"][0] == pytest.approx([0.5, 0.0])
+    free = compare_fronts(a, Front(np.array([[3.0, 3.0]]), np.zeros((1, 2))), levels=[3], q_ref=0.0, c_ref=10.0,
+                          bootstrap=10)
+    assert free["saving"] == [None] and free["ahead"] == ["b"] and free["b_clear"] == [[3.0, 3.0]]
