@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from concurrent.futures import as_completed
 import math
+from concurrent.futures import as_completed
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -261,8 +261,7 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
         points = _reevaluate(study, search_front(arm_runs, k), executor, f"{study.name} {arm} front on fresh seeds",
                              progress, cache)
         pick = knee(points)
-        arms[arm] = {"points": points, "pick": None if pick is None else pick["trial"],
-                     "pick_repeat": None if pick is None else pick["repeat"]}
+        arms[arm] = {"points": points, "pick": None if pick is None else points.index(pick)}   # a point's index
     if not all(arms[a]["points"] for a in ARMS):
         return {"study": study.name, "arms": arms, "verdict": "no front: an arm had no non-degenerate trial"}
     fronts = {arm: _front(a["points"]) for arm, a in arms.items() if a["points"]}
@@ -300,7 +299,7 @@ def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_
         for study in studies:
             s = run_front_study(study, folder, executor, progress)
             summaries.append(s)
-            write_picks(study, s, folder, out / "picks")
+            write_picks(study, s, out / "picks")
             if progress:
                 print(f"\n{level_table(s)}\n{s['verdict']}\n")
     finally:
@@ -311,13 +310,11 @@ def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_
     return write_report(name, str(path), summaries, out)
 
 
-def write_picks(study: Study, summary: dict, folder: Path, picks: Path) -> None:
+def write_picks(study: Study, summary: dict, picks: Path) -> None:
     """Each arm's knee as ``<picks>/<study>/hrsnn-bo.toml`` (heterogeneous) and ``mrsnn-bo.toml`` (homogeneous)."""
     from hrsnn import ReservoirConfig
     for model, arm in (("hrsnn-bo", "heterogeneous"), ("mrsnn-bo", "homogeneous")):
-        pick = next((p for p in summary["arms"].get(arm, {}).get("points", [])
-                     if p["trial"] == summary["arms"][arm]["pick"]
-                     and p["repeat"] == summary["arms"][arm]["pick_repeat"]), None)
-        if pick is not None:
+        a = summary["arms"].get(arm, {})
+        if a.get("pick") is not None:
             (picks / study.name).mkdir(parents=True, exist_ok=True)
-            ReservoirConfig.from_dict(pick["config"]).save(picks / study.name / f"{model}.toml")
+            ReservoirConfig.from_dict(a["points"][a["pick"]]["config"]).save(picks / study.name / f"{model}.toml")

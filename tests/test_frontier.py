@@ -53,8 +53,11 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
     assert s["grid"]["levels"] == [2, 4, 6, 8] and "saving" in s["grid"]
     text = report.read_text()
     assert "Grid check" in text and "agrees on the sign of the saving" in text and (report.parent / "memory.png").exists()
-    for model in ("hrsnn-bo", "mrsnn-bo"):
-        assert (report.parent / "picks" / "memory" / f"{model}.toml").exists()
+    from hrsnn import ReservoirConfig
+    from optimize.frontier import knee
+    for model, arm in (("hrsnn-bo", "heterogeneous"), ("mrsnn-bo", "homogeneous")):
+        shipped = ReservoirConfig.load(report.parent / "picks" / "memory" / f"{model}.toml")
+        assert shipped == ReservoirConfig.from_dict(knee(s["arms"][arm]["points"])["config"])
     log_before = log.read_text()
     again = run_frontier(write_toml(tmp_path / "f.toml", FILE), tmp_path / "studies", tmp_path / "results",
                          progress=False)
