@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SLOW = {"frontier-quick"}          # over half a minute: run by `make test-slow`
 
 
 def readme_quick_targets() -> list[str]:
@@ -27,8 +26,7 @@ def test_the_readme_lists_quick_targets_that_the_makefile_has():
 
 
 @pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs the Makefile's virtual environment")
-@pytest.mark.parametrize("target", [pytest.param(t, marks=pytest.mark.slow) if t in SLOW else t
-                                    for t in readme_quick_targets()])
+@pytest.mark.parametrize("target", readme_quick_targets())
 def test_quick_target_exits_0(target, tmp_path):
     for name in ("Makefile", "setup.cfg", "pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, tmp_path / name)
