@@ -313,7 +313,8 @@ def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_
 def write_picks(study: Study, summary: dict, picks: Path) -> None:
     """Each arm's knee as ``<picks>/<study>/hrsnn-bo.toml`` (heterogeneous) and ``mrsnn-bo.toml`` (homogeneous)."""
     from hrsnn import ReservoirConfig
-    for model, arm in (("hrsnn-bo", "heterogeneous"), ("mrsnn-bo", "homogeneous")):
+    from hrsnn.tasks.picks import PICKS
+    for model, arm in PICKS.items():
         a = summary["arms"].get(arm, {})
         if a.get("pick") is not None:
             (picks / study.name).mkdir(parents=True, exist_ok=True)
