@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 
-.PHONY: install demo test test-slow bench optimize optimize-quick frontier frontier-quick quenched quenched-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick clean
+.PHONY: install demo test test-slow bench optimize optimize-quick frontier frontier-quick quenched quenched-quick stdp stdp-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,14 @@ quenched: $(STAMP)
 
 quenched-quick: $(STAMP)
 	$(BIN)/hrsnn quenched --quick --out results/quenched-quick
+
+# Heterogeneous vs homogeneous STDP per rule (additive, multiplicative, triplet) and regime, on the memory protocol and
+# the development tasks, with a CV sweep of each STDP parameter (results/stdp/report.md).
+stdp: $(STAMP)
+	$(BIN)/hrsnn stdp experiments/stdp.toml
+
+stdp-quick: $(STAMP)
+	$(BIN)/hrsnn stdp experiments/stdp-quick.toml
 
 # Reproduction: models x datasets x seeds; hrsnn-bo uses the best of `make optimize` (reproduce-quick: of
 # `make optimize-quick`).

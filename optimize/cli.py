@@ -32,7 +32,9 @@ def register(sub) -> None:
             ("architecture", "SC-ML architecture search (HRMAS) and its pick against random wiring of the same "
              "synapse count on E and the development tasks, with a report (resumes stored trials)", cmd_architecture),
             ("operating-point", "candidate operating points ranked on E and the development tasks' validation splits, "
-             "with a report and the pick", cmd_operating)):
+             "with a report and the pick", cmd_operating),
+            ("stdp", "heterogeneous vs homogeneous STDP per rule and regime: rate needed at matched MC (and spikes at "
+             "matched task score), and a CV sweep of each STDP parameter, with a report (cached)", cmd_stdp)):
         p = sub.add_parser(name, help=text)
         p.add_argument("experiment", metavar="FILE.toml")
         p.add_argument("--workers", type=int, help="trials evaluated at a time (default: the file's 'workers')")
@@ -102,6 +104,11 @@ def cmd_architecture(args) -> int:
 def cmd_operating(args) -> int:
     from .operating import run_operating
     return _report(args, run_operating, "operating-point")
+
+
+def cmd_stdp(args) -> int:
+    from .plasticity import run_plasticity
+    return _report(args, run_plasticity, "stdp")
 
 
 def _report(args, run, command: str) -> int:

@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from hrsnn import ConfigError, ReservoirConfig
-from hrsnn.model.config import read_toml
+from hrsnn.model.config import STDPConfig, read_toml
 from hrsnn.model.parameters import SEED_MAX
 
 OBJECTIVES = ("E", "neg_mc", "rate_at_mc", "task", "front")
@@ -131,7 +131,9 @@ class Study:
         return hashlib.sha1(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
 
 
-LATER_FIELDS = {"topology": None, "ip": None, "task.capacity": "linear"}
+LATER_FIELDS = {"topology": None, "ip": None, "task.capacity": "linear",
+                **{f"stdp.{k}": v for k, v in STDPConfig().to_dict().items()
+                   if k in ("rule", "pairing", "mu", "tau_y", "a_plus3")}}
 """Config fields added after studies were first stored: left out of a fingerprint while at their defaults, so
 those studies still resume (None: the whole section at its defaults)."""
 

@@ -6,39 +6,8 @@ import pytest
 
 from hrsnn import InputError, Reservoir, evaluate
 from hrsnn.measure.evaluate import EfficiencyResult
-from hrsnn.sim.network import STDP_MODEL, STDP_ON_POST, STDP_ON_PRE
 
 from .conftest import TARGET
-
-
-def stdp_weight(t_pre_ms: float, t_post_ms: float, pairs: int = 1, a_plus: float = 0.01,
-                w0: float = 1.0, w_max: float = 2.0) -> float:
-    """Weight of one synapse of hrsnn's STDP model after ``pairs`` pre/post pairings, 50 ms apart."""
-    import brian2 as b2
-
-    from hrsnn.sim.targets import select_target
-    select_target(TARGET)
-    b2.defaultclock.dt = 0.1 * b2.ms
-    times = np.arange(pairs) * 50.0 + t_pre_ms
-    pre = b2.SpikeGeneratorGroup(1, np.zeros(pairs, int), times * b2.ms)
-    post = b2.NeuronGroup(1, "I_syn : amp\nnext_spike : second", threshold="t >= next_spike",
-                          reset="next_spike += 50*ms")
-    post.next_spike = t_post_ms * b2.ms
-    S = b2.Synapses(pre, post, STDP_MODEL, on_pre=STDP_ON_PRE, on_post=STDP_ON_POST)
-    S.connect()
-    S.w, S.J, S.w_max = w0, 1 * b2.pA, w_max
-    S.tau_plus, S.tau_minus = 20 * b2.ms, 20 * b2.ms
-    S.a_plus, S.a_minus = a_plus, 0.0105
-    b2.Network(pre, post, S).run(pairs * 50 * b2.ms, namespace={})
-    return float(S.w[0])
-
-
-def test_stdp_sign_and_bounds():
-    assert stdp_weight(10.0, 15.0) > 1.0          # pre before post: potentiation
-    assert stdp_weight(15.0, 10.0) < 1.0          # post before pre: depression
-    assert stdp_weight(10.0, 15.0) - 1.0 == pytest.approx(0.01 * 2.0 * math.exp(-5 / 20), rel=1e-3)
-    assert stdp_weight(10.0, 12.0, pairs=40, a_plus=0.5) == pytest.approx(2.0)   # clipped at w_max
-    assert stdp_weight(12.0, 10.0, pairs=40, w0=0.05) == pytest.approx(0.0)      # clipped at 0
 
 
 def test_same_seed_same_spikes(small_config):

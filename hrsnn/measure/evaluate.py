@@ -38,6 +38,8 @@ class EfficiencyResult:
     train_spikes: int            # spikes during the STDP phase
     weight_mean: float           # mean E→E weight after STDP (× j_ee)
     weight_std: float            # spread of the E→E weights after STDP (0 before learning)
+    weight_low: float            # fraction of E→E weights at 0 after STDP (NaN without E→E synapses)
+    weight_high: float           # fraction of E→E weights at stdp.w_max after STDP
     rate_cv: float               # std / mean of the neurons' rates in the evaluation run (NaN when silent)
     nonlinear_capacity: float    # Σ corr² of the nonlinear targets (task.capacity = "ipc"; NaN otherwise)
     wall_s: float
@@ -46,7 +48,8 @@ class EfficiencyResult:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for k in ("E", "E_raw", "ridge", "rate_cv", "nonlinear_capacity"):  # JSON has no infinity or NaN
+        for k in ("E", "E_raw", "ridge", "rate_cv", "nonlinear_capacity", "weight_low", "weight_high"):
+            # JSON has no infinity or NaN
             if not math.isfinite(d[k]):
                 d[k] = None
         return d
@@ -60,9 +63,8 @@ class EfficiencyResult:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EfficiencyResult:
         d = dict(d)
-        d.setdefault("weight_std", math.nan)          # results saved before these were recorded
-        d.setdefault("rate_cv", math.nan)
-        d.setdefault("nonlinear_capacity", math.nan)
+        for k in ("weight_std", "weight_low", "weight_high", "rate_cv", "nonlinear_capacity"):
+            d[k] = math.nan if d.get(k) is None else d[k]   # not finite, or saved before it was recorded
         for k, missing in (("E", math.inf), ("E_raw", math.inf), ("ridge", math.nan)):
             d[k] = missing if d[k] is None else d[k]
         return cls(**d)
@@ -116,6 +118,8 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
         E_raw=math.inf if reason else run.n_spikes / capacity,
         degenerate=bool(reason), reason=reason, ridge=ridge, train_spikes=train_spikes,
         weight_mean=float(w.mean()) if len(w) else 0.0, weight_std=float(w.std()) if len(w) else 0.0,
+        weight_low=float(np.mean(w <= 0.0)) if len(w) else math.nan,
+        weight_high=float(np.mean(w >= config.stdp.w_max)) if len(w) else math.nan,
         rate_cv=float(per_neuron.std() / per_neuron.mean()) if run.n_spikes else math.nan, nonlinear_capacity=ipc,
         wall_s=wall_s, seed=int(seed),
         config=config.to_dict(),
@@ -168,7 +172,7 @@ def evaluate_rate(config: ReservoirConfig | None = None, seed: int | None = None
     return EfficiencyResult(
         memory_capacity=mc.total, mc_per_delay=[float(x) for x in mc.per_delay], spikes=0, rate_hz=0.0,
         synaptic_events=0, E=math.nan, E_raw=math.nan, degenerate=bool(reason), reason=reason, ridge=mc.ridge,
-        train_spikes=0, weight_mean=0.0, weight_std=0.0, rate_cv=math.nan, nonlinear_capacity=ipc,
+        train_spikes=0, weight_mean=0.0, weight_std=0.0, weight_low=math.nan, weight_high=math.nan, rate_cv=math.nan, nonlinear_capacity=ipc,
         wall_s=time.perf_counter() - start,
         seed=int(seed), config=config.to_dict())
 

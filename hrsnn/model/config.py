@@ -165,9 +165,22 @@ class NeuronConfig(_Base):
 
 @dataclass(frozen=True)
 class STDPConfig(_Base):
-    """Trace-based pair STDP on E→E synapses, per-synapse parameters; weights w ∈ [0, w_max]."""
+    """Trace-based STDP on E→E synapses, per-synapse parameters; weights w ∈ [0, w_max].
+
+    Rules (``rule``), with x_pre / x_post the traces and A the per-synapse rates (fractions of w_max):
+    ``additive``: Δw = +A₊·w_max·x_pre at a postsynaptic spike, −A₋·w_max·x_post at a presynaptic arrival, hard
+    bounds; ``multiplicative``: the same steps times (1 − w/w_max)^μ and (w/w_max)^μ (Gütig et al. 2003; μ = 1 is
+    van Rossum et al. 2000, μ = 0 additive); ``triplet``: Pfister & Gerstner's (2006) minimal model, LTP
+    (A₊ + A₃₊·y_post)·w_max·x_pre with the slow postsynaptic trace y_post (τ_y) taken before its own jump.
+    ``pairing``: traces add up over all earlier spikes (``all``) or hold only the latest (``nearest``: reset to 1).
+    """
 
     enabled: bool = _spec(True, doc="run STDP in the training phase (weights frozen afterwards)")
+    rule: str = _spec("additive", choices=("additive", "multiplicative", "triplet"),
+                      doc="weight update: additive (hard bounds), multiplicative (soft bounds, exponent mu) or "
+                          "triplet (Pfister & Gerstner 2006, minimal)")
+    pairing: str = _spec("all", choices=("all", "nearest"),
+                         doc="spike pairing: all-to-all traces, or nearest-spike (each trace reset to 1)")
     tau_plus: D.Distribution = _spec(D.Gamma(20.0, 0.5), "ms", 1.0, 200.0, dist=True,
                                      doc="decay of the presynaptic (LTP) trace")
     tau_minus: D.Distribution = _spec(D.Gamma(20.0, 0.5), "ms", 1.0, 200.0, dist=True,
@@ -176,6 +189,13 @@ class STDPConfig(_Base):
                                    doc="LTP step, as a fraction of w_max")
     a_minus: D.Distribution = _spec(D.Gamma(0.0105, 0.5), None, 0.0, 1.0, dist=True,
                                     doc="LTD step, as a fraction of w_max")
+    mu: float = _spec(1.0, None, 0.0, 1.0, doc="multiplicative rule: weight-dependence exponent (0 additive, "
+                                               "1 fully multiplicative)")
+    tau_y: D.Distribution = _spec(D.Gamma(125.0, 0.5), "ms", 1.0, 1000.0, dist=True,
+                                  doc="triplet rule: decay of the slow postsynaptic trace")
+    a_plus3: D.Distribution = _spec(D.Gamma(0.005, 0.5), None, 0.0, 1.0, dist=True,
+                                    doc="triplet rule: LTP step per unit of the slow postsynaptic trace, as a "
+                                        "fraction of w_max")
     w_init: float = _spec(1.0, None, 0.0, 100.0, doc="initial E→E weight (multiplies synapses.j_ee)")
     w_max: float = _spec(2.0, None, 1e-6, 100.0, doc="upper weight bound (multiplies synapses.j_ee)")
 

@@ -97,6 +97,8 @@ class Parameters:
     tau_minus: np.ndarray
     a_plus: np.ndarray
     a_minus: np.ndarray
+    tau_y: np.ndarray             # triplet rule only (empty otherwise)
+    a_plus3: np.ndarray           # triplet rule only (empty otherwise)
     st_pre: np.ndarray            # all other recurrent synapses (static)
     st_post: np.ndarray
     st_delay: np.ndarray
@@ -106,7 +108,7 @@ class Parameters:
     ip_rate: np.ndarray           # intrinsic plasticity's target rate per neuron, Hz
 
     STREAMS = ("wiring", "tau_m", "v_th", "t_ref", "delay", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_in",
-               "v0", "ip_rate")
+               "v0", "ip_rate", "tau_y", "a_plus3")
 
     @classmethod
     def stream(cls, seed: int, name: str) -> np.random.Generator:
@@ -132,8 +134,9 @@ class Parameters:
         def per_synapse(name):     # run on threads: NumPy's draws release the GIL
             key = (name, repr(getattr(st, name)), n_ee, seqs[name].entropy, seqs[name].spawn_key)
             return STDP_DRAWS.get(key, lambda: st.draw(name, n_ee, rng[name]))
-        stdp = ("tau_plus", "tau_minus", "a_plus", "a_minus")
-        drawn = dict(zip(stdp, parallel.map_threads(per_synapse, stdp)))
+        stdp = ("tau_plus", "tau_minus", "a_plus", "a_minus") + (("tau_y", "a_plus3") if st.rule == "triplet" else ())
+        drawn = dict(tau_y=np.zeros(0), a_plus3=np.zeros(0))
+        drawn.update(zip(stdp, parallel.map_threads(per_synapse, stdp)))
         v_th = nc.draw("v_th", n, rng["v_th"])
         return cls(
             **wiring, **drawn, tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,

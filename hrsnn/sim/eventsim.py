@@ -43,6 +43,13 @@ SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "
 """One E→E synapse: weight (× j_ee), traces, time constants (s), learning rates × w_max, and the steps of the
 last presynaptic arrival and postsynaptic spike (the traces' update times)."""
 
+TRIPLET = np.dtype([("apost2", "f8"), ("tau_y", "f8"), ("a_plus3", "f8")])
+"""The triplet rule's part of an E→E synapse, beside its ``SYNAPSE`` record: the slow postsynaptic trace, its time
+constant (s) and its LTP rate × w_max."""
+
+RULES = {"additive": 0, "multiplicative": 1, "triplet": 2}
+"""``stdp.rule`` as the kernel's ``rule`` argument."""
+
 ARRIVAL = np.dtype([("post", "i4"), ("k", "i4")])
 """What an arrival needs, 8 bytes, one per synapse in a part's out order and copied into the queue: its target
 (position in the part) and its current jump's index in the part's ``jumps`` (E→E: its ``SYNAPSE`` record,
@@ -153,6 +160,13 @@ def synapse_records(w, tau_plus, tau_minus, a_plus, a_minus, w_max: float) -> np
     return syn
 
 
+def triplet_records(tau_y, a_plus3, w_max: float) -> np.ndarray:
+    """``TRIPLET`` records (time constants in s), in the order of the ``SYNAPSE`` records they belong to."""
+    syn3 = np.zeros(len(tau_y), TRIPLET)
+    syn3["tau_y"], syn3["a_plus3"] = tau_y, a_plus3 * w_max
+    return syn3
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def grow(queue):
     bigger = np.empty((queue.shape[0], 2 * queue.shape[1]), dtype=queue.dtype)
@@ -206,7 +220,8 @@ def exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay, 
 @njit(cache=True, nogil=True, error_model="numpy")
 def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_steps, current, decay_m, decay_syn,
              v_th, ref_steps, v_rest, v_reset, R, v, n_slots, out_ptr, out_delay, arrival, syn, static_jumps, j_ee,
-             w_max, in_ptr, dt, eval_start, max_eval_spikes, ip_steps, ip_drift, ip_eta, u_in, w_in, bias, scale):
+             w_max, in_ptr, dt, eval_start, max_eval_spikes, ip_steps, ip_drift, ip_eta, u_in, w_in, bias, scale,
+             rule, mu, nearest, syn3):
     """Part ``part`` of the network, run by one thread: neurons ``own`` (ascending) and the synapses onto them.
 
     Per-neuron arrays (``current``: input row × neuron, ``decay_m``, ``v_th``, ``ref_steps``, ``v``) are the
@@ -216,7 +231,9 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
     ``SYNAPSE`` record ``syn[k]``, whose current is w·j_ee; static: ``static_jumps[k − len(syn)]``), E→E first,
     each by delay (``out_delay``, steps). Once the weights freeze, the E→E jumps are set to w·j_ee, so a frozen
     arrival is one add. ``syn`` is ordered by target, with position j's records at ``in_ptr[j] … in_ptr[j+1]−1``
-    (its LTP is one sweep).
+    (its LTP is one sweep). The STDP rule (``rule``, as in ``RULES``) is ``hrsnn.network``'s: additive; ``1``
+    multiplicative with exponent ``mu``; ``2`` triplet, with the slow trace in ``syn3`` (``TRIPLET``, one per
+    record; empty for the other rules). ``nearest``: traces are reset to 1 at a spike instead of jumping by 1.
     The parts exchange their spikes (``spk``, ``spk_n``: per part, two alternating buffers) every ``window``
     steps, which must not exceed the shortest delay; ``window`` 0 (zero delays): within each step, before the
     arrivals. Every target's arrivals, and so its current, come in the order of a single-thread run.
@@ -304,9 +321,11 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
                     if s < n_rec:
                         r = syn[s]
                         i_syn[a.post] += r.w * j_ee
-                        r.w = min(max(r.w - r.a_minus * r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus),
-                                      0.0), w_max)
-                        r.apre = r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus) + 1.0
+                        ltd = r.a_minus * r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus)
+                        if rule == 1:
+                            ltd = ltd * (r.w / w_max) ** mu
+                        r.w = min(max(r.w - ltd, 0.0), w_max)
+                        r.apre = 1.0 if nearest else r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus) + 1.0
                         r.pre_step = step
                     else:
                         i_syn[a.post] += jumps[s]
@@ -320,8 +339,18 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
                     j = fired[q]
                     for x in range(in_ptr[j], in_ptr[j + 1]):
                         r = syn[x]
-                        r.w = min(r.w + r.a_plus * r.apre * np.exp(-(t - r.pre_step * dt) / r.tau_plus), w_max)
-                        r.apost = r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus) + 1.0
+                        decay = np.exp(-(t - r.pre_step * dt) / r.tau_plus)   # of the presynaptic trace
+                        if rule == 0:
+                            r.w = min(r.w + r.a_plus * r.apre * decay, w_max)
+                        elif rule == 1:
+                            r.w = min(r.w + r.a_plus * r.apre * decay * (1.0 - r.w / w_max) ** mu, w_max)
+                        else:
+                            r3 = syn3[x]
+                            y = np.exp(-(t - r.post_step * dt) / r3.tau_y)
+                            r.w = min(r.w + r.a_plus * r.apre * decay + r3.a_plus3 * r.apre * decay * r3.apost2 * y,
+                                      w_max)
+                            r3.apost2 = 1.0 if nearest else r3.apost2 * y + 1.0
+                        r.apost = 1.0 if nearest else r.apost * np.exp(-(t - r.post_step * dt) / r.tau_minus) + 1.0
                         r.post_step = step
             for q in range(n_fired):                    # reset
                 j = fired[q]
@@ -459,7 +488,7 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                          f"2**31 − 1; shorten the input or use target 'standalone'")
     if params is None:
         params = Parameters.draw(config, u_eval.shape[1], seed_streams(seed)[0])
-    nc = config.neuron
+    nc, st = config.neuron, config.stdp
     n_parts = max(1, min(int(threads or default_threads(config.n_neurons)), config.n_neurons))
     lay = layout(params, config.dt, n_parts)
     u_all = np.vstack([u_train, u_eval])
@@ -483,7 +512,9 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
             u_in, w_in = np.empty(0), np.empty(0)
         thresholds[p] = v_th
         records[p] = syn = synapse_records(params.w[r], params.tau_plus[r] * 1e-3, params.tau_minus[r] * 1e-3,
-                                           params.a_plus[r], params.a_minus[r], config.stdp.w_max)
+                                           params.a_plus[r], params.a_minus[r], st.w_max)
+        syn3 = (triplet_records(params.tau_y[r] * 1e-3, params.a_plus3[r], st.w_max) if st.rule == "triplet"
+                else np.zeros(0, TRIPLET))
         start = time.perf_counter()
         out = simulate(p, own, lay["window"], sync, spk, spk_n, total_steps, per_input,
                        n_train_steps if config.stdp.enabled else 0, current, decay_m,
@@ -493,7 +524,7 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                        config.stdp.w_max, lay[f"in_ptr{p}"], config.dt * 1e-3, n_train_steps,
                        -1 if max_eval_spikes is None else int(max_eval_spikes),
                        n_train_steps if config.ip.enabled else 0, drift, config.ip.eta * 1e-3, u_in, w_in,
-                       config.input.bias, config.input.scale)
+                       config.input.bias, config.input.scale, RULES[st.rule], st.mu, st.pairing == "nearest", syn3)
         return (*out, time.perf_counter() - start)
     parts = _run_parts(run_part, n_parts, sync)
     spike_i = np.concatenate([p[0] for p in parts])

@@ -47,8 +47,10 @@ v = v_reset
 v_th = v_th + ip_on * ip_eta
 """
 
-# Trace-based pair STDP with per-synapse constants. apre (apost) is the presynaptic (postsynaptic) trace's value
-# at its last update t_lastpre (t_lastpost); traces decay with tau_plus (tau_minus) and jump by 1 per spike.
+# Trace-based STDP with per-synapse constants. apre (apost) is the presynaptic (postsynaptic) trace's value at its
+# last update t_lastpre (t_lastpost); traces decay with tau_plus (tau_minus) and jump by 1 per spike (all-to-all
+# pairing) or are reset to 1 (nearest-spike pairing). The triplet rule adds the slow postsynaptic trace apost2
+# (tau_y), read before its own jump. Rules and their parameters: ``hrsnn.model.config.STDPConfig``.
 STDP_MODEL = """
 w : 1
 J : amp (constant, shared)
@@ -62,26 +64,44 @@ apost : 1
 t_lastpre : second
 t_lastpost : second
 """
-# Pathways of the E→E synapses: "pre" transmits; "learn" and "post" are the STDP rule, act at the spike's
-# arrival at the synapse (after the transmission delay) and are switched off when the weights are frozen.
-STDP_ON_PRE = {
-    "pre": "I_syn_post += w * J",
-    "learn": """
-w = clip(w - a_minus * w_max * apost * exp(-(t - t_lastpost) / tau_minus), 0, w_max)
-apre = apre * exp(-(t - t_lastpre) / tau_plus) + 1
-t_lastpre = t
-""",
+STDP_MODEL_EXTRA = {
+    "additive": "",
+    "multiplicative": "mu : 1 (constant, shared)  # weight-dependence exponent\n",
+    "triplet": "tau_y : second (constant)\na_plus3 : 1 (constant)\napost2 : 1\n",
 }
-STDP_ON_POST = """
-w = clip(w + a_plus * w_max * apre * exp(-(t - t_lastpre) / tau_plus), 0, w_max)
-apost = apost * exp(-(t - t_lastpost) / tau_minus) + 1
-t_lastpost = t
-"""
+LTD = "a_minus * w_max * apost * exp(-(t - t_lastpost) / tau_minus)"
+LTP = "a_plus * w_max * apre * exp(-(t - t_lastpre) / tau_plus)"
+LTP_STEP = {
+    "additive": LTP,
+    "multiplicative": LTP + " * (1 - w / w_max)**mu",       # soft bound: vanishes as w reaches w_max
+    "triplet": LTP + " + a_plus3 * w_max * apre * exp(-(t - t_lastpre) / tau_plus)"
+                     " * apost2 * exp(-(t - t_lastpost) / tau_y)",
+}
+LTD_STEP = {"additive": LTD, "multiplicative": LTD + " * (w / w_max)**mu", "triplet": LTD}
+
+
+def stdp_equations(rule: str = "additive", pairing: str = "all") -> tuple[str, dict, str]:
+    """The E→E synapses' Brian2 model, ``on_pre`` pathways and ``on_post`` code for an STDP rule and pairing.
+
+    Pathways: "pre" transmits; "learn" (LTD) and the postsynaptic code (LTP) are the rule, act at the spike's
+    arrival at the synapse (after the transmission delay) and are switched off when the weights are frozen."""
+    def trace(name, tau, last):
+        return f"{name} = 1" if pairing == "nearest" else f"{name} = {name} * exp(-(t - {last}) / {tau}) + 1"
+    on_pre = {
+        "pre": "I_syn_post += w * J",
+        "learn": f"w = clip(w - {LTD_STEP[rule]}, 0, w_max)\n{trace('apre', 'tau_plus', 't_lastpre')}\n"
+                 "t_lastpre = t",
+    }
+    on_post = f"w = clip(w + {LTP_STEP[rule]}, 0, w_max)\n{trace('apost', 'tau_minus', 't_lastpost')}\n"
+    if rule == "triplet":
+        on_post += trace("apost2", "tau_y", "t_lastpost") + "\n"
+    return STDP_MODEL + STDP_MODEL_EXTRA[rule], on_pre, on_post + "t_lastpost = t"
 
 def set_plastic(S_ee, on: bool) -> None:
     """Switch the STDP pathways of the E→E synapses on or off (transmission is unaffected)."""
     S_ee.learn.active = on
     S_ee.post.active = on
+
 
 def create_objects(b2, cfg: ReservoirConfig, p: Parameters, stim) -> dict:
     """The reservoir's Brian2 objects (neurons, plastic E→E and static synapses), wired and initialised."""
@@ -90,7 +110,8 @@ def create_objects(b2, cfg: ReservoirConfig, p: Parameters, stim) -> dict:
     G.run_regularly(LIF_STEP, when="groups", name="neurons_step")
     objs = {"neurons": G}
     if len(p.ee_pre):
-        S_ee = b2.Synapses(G, G, STDP_MODEL, on_pre=STDP_ON_PRE, on_post=STDP_ON_POST, name="ee")
+        model, on_pre, on_post = stdp_equations(cfg.stdp.rule, cfg.stdp.pairing)
+        S_ee = b2.Synapses(G, G, model, on_pre=on_pre, on_post=on_post, name="ee")
         S_ee.connect(i=p.ee_pre, j=p.ee_post)
         S_ee.pre.delay = S_ee.learn.delay = p.ee_delay * b2.ms
         S_ee.learn.order, S_ee.post.order = 1, 2    # in a time step: transmit, then LTD at arrival, then LTP
@@ -133,6 +154,10 @@ def variable_values(b2, cfg: ReservoirConfig, p: Parameters) -> dict:
             ("ee", "tau_minus"): p.tau_minus * ms, ("ee", "a_plus"): p.a_plus, ("ee", "a_minus"): p.a_minus,
             ("ee", "J"): cfg.synapses.j_ee * pA, ("ee", "w_max"): cfg.stdp.w_max,
         })
+        if cfg.stdp.rule == "multiplicative":
+            values[("ee", "mu")] = cfg.stdp.mu
+        elif cfg.stdp.rule == "triplet":
+            values.update({("ee", "tau_y"): p.tau_y * ms, ("ee", "a_plus3"): p.a_plus3})
     if len(p.st_pre):
         values[("static", "J")] = p.st_j * pA
     return values

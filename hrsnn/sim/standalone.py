@@ -27,7 +27,7 @@ from ..errors import HRSNNError
 from ..model import encoding
 from ..model.config import ReservoirConfig
 from ..model.parameters import Parameters, seed_streams
-from .network import LIF_MODEL, LIF_RESET, LIF_STEP, STDP_MODEL, STDP_ON_POST, STDP_ON_PRE
+from .network import LIF_MODEL, LIF_RESET, LIF_STEP, stdp_equations
 from .states import RunResult, run_states
 
 ENGINE_VERSION = 3  # bump when the generated network changes in a way the model strings do not show
@@ -43,8 +43,9 @@ def structure(config: ReservoirConfig, seed: int, n_train: int, n_eval: int, n_c
     """What one compiled binary is specific to (its hash is the cache key)."""
     import brian2
     sc = config.synapses
-    return dict(engine=ENGINE_VERSION, brian2=brian2.__version__, model=[LIF_MODEL, LIF_STEP, LIF_RESET, STDP_MODEL,
-                STDP_ON_PRE, STDP_ON_POST], n_neurons=config.n_neurons, n_exc=config.n_exc,
+    stdp = stdp_equations(config.stdp.rule, config.stdp.pairing)
+    return dict(engine=ENGINE_VERSION, brian2=brian2.__version__, model=[LIF_MODEL, LIF_STEP, LIF_RESET, *stdp],
+                n_neurons=config.n_neurons, n_exc=config.n_exc,
                 p=[sc.p_ee, sc.p_ei, sc.p_ie, sc.p_ii], topology=config.topology.to_dict(), delay=sc.delay.to_dict(),
                 stdp=config.stdp.enabled, ip=config.ip.enabled,
                 dt=config.dt, step=config.input.step, seed=int(seed),
