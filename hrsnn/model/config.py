@@ -173,6 +173,9 @@ class STDPConfig(_Base):
     van Rossum et al. 2000, μ = 0 additive); ``triplet``: Pfister & Gerstner's (2006) minimal model, LTP
     (A₊ + A₃₊·y_post)·w_max·x_pre with the slow postsynaptic trace y_post (τ_y) taken before its own jump.
     ``pairing``: traces add up over all earlier spikes (``all``) or hold only the latest (``nearest``: reset to 1).
+    The triplet rule potentiates more as the postsynaptic rate r grows: LTD wins only below
+    r ≈ (A₋ − A₊)/(A₃₊·τ_y) (all-to-all), so lower ``a_plus`` with it (``experiments/stdp.toml``: A₊ 0.003,
+    A₃₊ 0.001, 60 Hz); at the default rates a triplet reservoir runs away.
     """
 
     enabled: bool = _spec(True, doc="run STDP in the training phase (weights frozen afterwards)")
