@@ -267,6 +267,15 @@ def _cell_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+def cmd_export_nir(args) -> int:
+    from .tasks.export import export_nir
+    config = load_config(args)
+    seed = config.seed if args.seed is None else args.seed
+    path = export_nir(config, seed, args.out, approximate=args.approximate, target=args.target)
+    print(f"written: {path} (N = {config.n_neurons}, seed {seed}; read it with nir.read)")
+    return 0
+
+
 def cmd_config(args) -> int:
     if args.action == "fields":
         for name, unit, allowed, doc in field_docs():
@@ -367,6 +376,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="the small version (N = 60, fewer sizes, seeds and tasks)")
     p.add_argument("--out", default="results/quenched", metavar="DIR")
     p.set_defaults(func=cmd_quenched)
+
+    p = sub.add_parser("export-nir", help="write the drawn reservoir, after its unsupervised phase, as a NIR graph")
+    _config_args(p)
+    p.add_argument("--seed", type=int, help="seed of the reservoir (default: config.seed)")
+    p.add_argument("--out", required=True, metavar="FILE.nir")
+    p.add_argument("--approximate", action="store_true",
+                   help="drop what NIR cannot say (the refractory period), listed in the graph's metadata")
+    p.add_argument("--target", default="auto", choices=TARGETS, help="simulator of the unsupervised phase")
+    p.set_defaults(func=cmd_export_nir)
 
     p = sub.add_parser("datasets", help="list the classification sets and prediction series available offline")
     p.set_defaults(func=cmd_datasets)

@@ -9,6 +9,7 @@ from optimize.architecture import load_search
 from optimize.efficiency import load_experiment as load_efficiency
 from optimize.frontier import load_frontier
 from optimize.operating import load_operating
+from optimize.plasticity import load_plasticity
 from optimize.space import load_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,9 @@ def test_makefile_experiment_file_exists_and_loads(name):
     elif "operating-point" in name:
         spec = load_operating(path)
         assert len(spec["candidates"]) >= 2 and spec["compare"]["split"] == "validation"
+    elif "stdp" in name:
+        spec = load_plasticity(path)
+        assert len(spec["rules"]) >= 3 and len(spec["regimes"]) >= 2 and 1.0 in spec["ladder"]
     elif "scml-search" in name:
         study, compare = load_search(path)
         assert study.base.topology.kind == "scml" and compare["seeds"]
