@@ -142,7 +142,8 @@ def cmd_classify(args) -> int:
     model, config, label = _model_config(args, args.dataset)
     result = classify(args.dataset, model=model, config=config, seed=args.seed, label=label,
                       max_train=args.max_train, max_test=args.max_test, with_e=not args.no_e,
-                      test_dataset=args.test_dataset, test_fraction=args.test_fraction, n_bins=args.n_bins,
+                      test_dataset=args.test_dataset, test_fraction=args.test_fraction, pool=args.pool,
+                      n_bins=args.n_bins,
                       input_features=not args.no_input_features,
                       gap=args.gap, length=args.length, target=args.target, progress=not args.quiet)
     return _cell_output(args, result)
@@ -271,7 +272,8 @@ def cmd_export_nir(args) -> int:
     from .tasks.export import export_nir
     config = load_config(args)
     seed = config.seed if args.seed is None else args.seed
-    path = export_nir(config, seed, args.out, approximate=args.approximate, target=args.target)
+    path = export_nir(config, seed, args.out, approximate=args.approximate, delay_step=args.delay_step,
+                      target=args.target)
     print(f"written: {path} (N = {config.n_neurons}, seed {seed}; read it with nir.read)")
     return 0
 
@@ -324,7 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("classify", help="one model on one classification set: accuracy, spikes, E")
     _cell_args(p)
-    p.add_argument("--dataset", required=True, help="an aeon-shipped set (see `hrsnn datasets`) or a .ts file")
+    p.add_argument("--dataset", required=True, help="an aeon-shipped set (see `hrsnn datasets`), a .ts file, or a "
+                   ".h5 spike-event file (Spiking Heidelberg Digits layout)")
+    p.add_argument("--pool", type=int, default=1, help="spike-event files: neighbouring channels summed (SHD has "
+                   "700; --pool 10 gives 70 inputs)")
     p.add_argument("--test-dataset", metavar="PATH", help="test .ts file (default: the set's test file, the "
                    "…_TEST.ts sibling of a …_TRAIN.ts path, else a stratified hold-out of the one file)")
     p.add_argument("--test-fraction", type=float, default=0.3,
@@ -383,6 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FILE.nir")
     p.add_argument("--approximate", action="store_true",
                    help="drop what NIR cannot say (the refractory period), listed in the graph's metadata")
+    p.add_argument("--delay-step", type=float, metavar="MS",
+                   help="with --approximate: round the delays to multiples of MS (fewer dense delay groups)")
     p.add_argument("--target", default="auto", choices=TARGETS, help="simulator of the unsupervised phase")
     p.set_defaults(func=cmd_export_nir)
 

@@ -41,3 +41,13 @@ def test_what_nir_cannot_say_is_refused_in_one_line(small_config, tmp_path):
     assert graph_meta[1].t_ref.max() > 0          # hrsnn's own import restores it from the metadata
     with pytest.raises(HRSNNError, match="no such file"):
         import_nir(tmp_path / "missing.nir")
+
+
+def test_rounded_delays_give_fewer_groups_and_are_recorded(small_config, tmp_path):
+    import nir
+    with pytest.raises(HRSNNError, match="delay_step: 10.0 must be > 0 ms and comes with approximate=True"):
+        export_nir(small_config.with_updates({"neuron.t_ref": 0.0}), 1, tmp_path / "r.nir", delay_step=10.0)
+    graph = nir.read(export_nir(small_config, 1, tmp_path / "r.nir", approximate=True, delay_step=10.0))
+    delays = sorted(round(float(n.delay[0]) * 1e3, 6) for k, n in graph.nodes.items() if k.startswith("delay_"))
+    assert delays == [float(d) for d in range(0, 101, 10)]
+    assert "rounded to multiples of 10 ms" in graph.metadata["dropped"]

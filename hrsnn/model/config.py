@@ -257,8 +257,9 @@ class IPConfig(_Base):
 class InputConfig(_Base):
     """How an analog series u(t) ∈ [-1, 1]^C enters the reservoir, one value per step of ``step`` ms."""
 
-    encoding: str = _spec("current", choices=("current", "poisson"),
-                          doc="current injection, or Poisson input neurons (rate code)")
+    encoding: str = _spec("current", choices=("current", "poisson", "events"),
+                          doc="current injection, Poisson input neurons (rate code), or spike events: u holds "
+                              "each channel's spike count per step, each spike a jump of scale × weight in I_syn")
     step: float = _spec(5.0, "ms", 0.1, 1000.0, doc="duration each input value is held")
     p_in: float = _spec(1.0, None, 0.0, 1.0, doc="fraction of neurons receiving the input")
     scale: float = _spec(300.0, "pA", 0.0, 1e6, doc="input current per unit of u (× weight in U[-1, 1])")

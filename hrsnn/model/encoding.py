@@ -1,4 +1,5 @@
-"""Input encoding: an analog series u (T × C) becomes input currents or Poisson spike trains."""
+"""Input encoding: an analog series u (T × C) becomes input currents or Poisson spike trains; spike counts per step
+(``events``) become synaptic current jumps."""
 from __future__ import annotations
 
 import numpy as np
@@ -30,6 +31,18 @@ def input_weights(cfg: InputConfig, n_neurons: int, n_channels: int, rng: np.ran
 def input_current(cfg: InputConfig, w_in: np.ndarray, u: np.ndarray) -> np.ndarray:
     """(T, N) injected current in pA: bias + scale · W_in u(t)."""
     return cfg.bias + cfg.scale * (u @ w_in.T)
+
+
+def check_counts(u: np.ndarray, name: str = "u") -> np.ndarray:
+    """``u`` as spike counts per channel and step (``input.encoding = "events"``): non-negative integers."""
+    if np.any(u < 0) or np.any(u != np.round(u)):
+        raise InputError(f"{name}: input.encoding 'events' takes spike counts per step (non-negative integers)")
+    return u
+
+
+def event_jumps(cfg: InputConfig, w_in: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """(T, N) synaptic current jumps in pA at the start of each step: scale · W_in · counts(t)."""
+    return cfg.scale * (u @ w_in.T)
 
 
 def poisson_spikes(cfg: InputConfig, u: np.ndarray, dt: float, rng: np.random.Generator):

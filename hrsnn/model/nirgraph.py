@@ -28,8 +28,10 @@ DENSE_LIMIT = 2 * 10**8
 """Most matrix entries an export writes (NIR's Linear weights are dense: delay groups × N²)."""
 
 
-def to_nir(config: ReservoirConfig, params: Parameters, seed: int, approximate: bool = False):
-    """The reservoir (``params`` as drawn, or as STDP left them) as a ``nir.NIRGraph``."""
+def to_nir(config: ReservoirConfig, params: Parameters, seed: int, approximate: bool = False,
+           delay_step: float | None = None):
+    """The reservoir (``params`` as drawn, or as STDP left them) as a ``nir.NIRGraph``. ``delay_step`` (ms, needs
+    ``approximate``) rounds the delays to its multiples, so that fewer delay groups are written."""
     import nir
     n, dt = config.n_neurons, config.dt
     dropped = []
@@ -41,12 +43,19 @@ def to_nir(config: ReservoirConfig, params: Parameters, seed: int, approximate: 
     pre = np.concatenate([params.ee_pre, params.st_pre])
     post = np.concatenate([params.ee_post, params.st_post])
     jump = np.concatenate([params.w * config.synapses.j_ee, params.st_j]) * 1e-12
-    steps = np.round(np.concatenate([params.ee_delay, params.st_delay]) / dt).astype(np.int64)
+    delays = np.concatenate([params.ee_delay, params.st_delay])
+    if delay_step is not None:
+        if not approximate or not delay_step > 0:
+            raise HRSNNError(f"delay_step: {delay_step!r} must be > 0 ms and comes with approximate=True "
+                             "(--approximate): rounded delays change the spikes")
+        delays = np.round(delays / delay_step) * delay_step
+        dropped.append(f"synapses.delay: rounded to multiples of {delay_step:g} ms")
+    steps = np.round(delays / dt).astype(np.int64)
     groups = np.unique(steps)
     if len(groups) * n * n > DENSE_LIMIT:
         raise HRSNNError(f"n_neurons: {n} neurons with {len(groups)} distinct delays need {len(groups)} dense "
-                         f"{n}×{n} matrices in NIR (limit {DENSE_LIMIT:.0e} entries); export a smaller reservoir "
-                         "or one with fewer distinct delays (synapses.delay)")
+                         f"{n}×{n} matrices in NIR (limit {DENSE_LIMIT:.0e} entries); round the delays "
+                         "(--delay-step, approximate) or export a smaller reservoir")
     nc, inp = config.neuron, config.input
     nodes = {
         "input": nir.Input({"input": np.array([params.w_in.shape[1]])}),

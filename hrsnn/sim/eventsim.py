@@ -221,7 +221,7 @@ def exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay, 
 def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_steps, current, decay_m, decay_syn,
              v_th, ref_steps, v_rest, v_reset, R, v, n_slots, out_ptr, out_delay, arrival, syn, static_jumps, j_ee,
              w_max, in_ptr, dt, eval_start, max_eval_spikes, ip_steps, ip_drift, ip_eta, u_in, w_in, bias, scale,
-             rule, mu, nearest, syn3):
+             rule, mu, nearest, syn3, ev):
     """Part ``part`` of the network, run by one thread: neurons ``own`` (ascending) and the synapses onto them.
 
     Per-neuron arrays (``current``: input row × neuron, ``decay_m``, ``v_th``, ``ref_steps``, ``v``) are the
@@ -234,6 +234,8 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
     (its LTP is one sweep). The STDP rule (``rule``, as in ``RULES``) is ``hrsnn.network``'s: additive; ``1``
     multiplicative with exponent ``mu``; ``2`` triplet, with the slow trace in ``syn3`` (``TRIPLET``, one per
     record; empty for the other rules). ``nearest``: traces are reset to 1 at a spike instead of jumping by 1.
+    ``ev`` (input rows × part, A; no rows: none): event input, added to the synaptic currents at the first step of
+    each input row, after the threshold and before the recurrent arrivals.
     The parts exchange their spikes (``spk``, ``spk_n``: per part, two alternating buffers) every ``window``
     steps, which must not exceed the shortest delay; ``window`` 0 (zero delays): within each step, before the
     arrivals. Every target's arrivals, and so its current, come in the order of a single-thread run.
@@ -305,6 +307,9 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
                     return out_i[:0], out_t[:0], 0, -1
                 queue, fill = exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay, arrival)
             now = step % n_slots
+            if ev.shape[0] > 0 and step % per_input == 0:   # input spikes of this row, through their synapses
+                for j in range(m):
+                    i_syn[j] += ev[row, j]
             learning = step < plastic_steps
             if step == plastic_steps:                   # weights frozen from here on
                 for x in range(n_rec):
@@ -475,12 +480,15 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     the spikes so far (a prefix of the full run's) and ``stopped_at``, the input step it stopped in.
     ``threads`` (default ``default_threads``) split the neurons into as many parts, each with the synapses onto
     it: the spikes are the same for any number."""
-    if config.input.encoding != "current":
-        raise HRSNNError("target numba: only input.encoding = 'current' is supported; "
+    if config.input.encoding == "poisson":
+        raise HRSNNError("target numba: input.encoding 'poisson' is not supported; "
                          "use target 'cython' or 'numpy' for Poisson input")
     u_eval = encoding.as_input(u_eval, name="u_eval")
     u_train = (encoding.as_input(u_train, u_eval.shape[1], name="u_train") if len(u_train)
                else np.zeros((0, u_eval.shape[1])))
+    if config.input.encoding == "events":
+        encoding.check_counts(u_train, "u_train")
+        encoding.check_counts(u_eval, "u_eval")
     per_input = int(round(config.input.step / config.dt))
     total_steps = (len(u_train) + len(u_eval)) * per_input
     if total_steps >= 2**31:                       # SYNAPSE keeps step numbers in 32 bits
@@ -505,7 +513,11 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     def run_part(p):               # the part's own arrays are made on its thread, then its kernel is timed
         own, r = lay[f"own{p}"], lay[f"records{p}"]
         decay_m, v_th, ref_steps, v, drift = (a[own] for a in neuron)
-        if u_all.shape[1] == 1:    # one channel: the kernel makes each row's current
+        ev = np.empty((0, len(own)))
+        if config.input.encoding == "events":     # a constant bias current; the spikes as current jumps
+            ev = encoding.event_jumps(config.input, params.w_in[own], u_all) * 1e-12
+            current, u_in, w_in = np.empty((0, len(own))), np.zeros(len(u_all)), np.zeros(len(own))
+        elif u_all.shape[1] == 1:  # one channel: the kernel makes each row's current
             current, u_in, w_in = np.empty((0, len(own))), u_all[:, 0].copy(), params.w_in[own, 0].copy()
         else:
             current = encoding.input_current(config.input, params.w_in[own], u_all) * 1e-12   # (T, part)
@@ -524,7 +536,7 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                        config.stdp.w_max, lay[f"in_ptr{p}"], config.dt * 1e-3, n_train_steps,
                        -1 if max_eval_spikes is None else int(max_eval_spikes),
                        n_train_steps if config.ip.enabled else 0, drift, config.ip.eta * 1e-3, u_in, w_in,
-                       config.input.bias, config.input.scale, RULES[st.rule], st.mu, st.pairing == "nearest", syn3)
+                       config.input.bias, config.input.scale, RULES[st.rule], st.mu, st.pairing == "nearest", syn3, ev)
         return (*out, time.perf_counter() - start)
     parts = _run_parts(run_part, n_parts, sync)
     spike_i = np.concatenate([p[0] for p in parts])

@@ -42,6 +42,9 @@ v = v_inf + (v - v_inf) * decay_m ** int(not_refractory)
 I_syn = I_syn * decay_syn
 v_th = v_th - ip_on * ip_drift * int(v_th - ip_drift > v_reset)
 """
+# Event input (input.encoding = "events"): at the start of each input step, every input spike of channel c adds its
+# input synapse's jump scale·W_in[i, c] to I_syn, after the threshold, as a recurrent spike arriving at that step.
+EVENTS_STEP = "I_syn += events(t - t_start, i)"
 LIF_RESET = """
 v = v_reset
 v_th = v_th + ip_on * ip_eta
@@ -202,6 +205,11 @@ class Reservoir:
         b2.defaultclock.dt = cfg.dt * b2.ms
         stim = b2.TimedArray(np.zeros((1, cfg.n_neurons)) * b2.pA, dt=cfg.input.step * b2.ms, name="stim")
         objs = create_objects(b2, cfg, self.params, stim)
+        if cfg.input.encoding == "events":
+            events = b2.TimedArray(np.zeros((1, cfg.n_neurons)) * b2.pA, dt=cfg.input.step * b2.ms, name="events")
+            objs["neurons"].namespace["events"] = events
+            objs["neurons"].run_regularly(EVENTS_STEP, when="synapses", order=-1, dt=cfg.input.step * b2.ms,
+                                          name="input_events")
         if cfg.input.encoding == "poisson":
             n_in = cfg.input.n_poisson * self.n_channels
             P = b2.SpikeGeneratorGroup(n_in, np.zeros(0, dtype=int), np.zeros(0) * b2.ms, name="poisson_in")
@@ -224,6 +232,10 @@ class Reservoir:
         n, step = cfg.n_neurons, cfg.input.step * 1e-3
         if cfg.input.encoding == "current":
             current = encoding.input_current(cfg.input, self.params.w_in, u)
+        elif cfg.input.encoding == "events":
+            current = np.full((len(u), n), cfg.input.bias)
+            jumps = encoding.event_jumps(cfg.input, self.params.w_in, encoding.check_counts(u))
+            self._G.namespace["events"] = b2.TimedArray(jumps * b2.pA, dt=cfg.input.step * b2.ms, name="events")
         else:
             current = np.full((len(u), n), cfg.input.bias)
             idx, times = encoding.poisson_spikes(cfg.input, u, cfg.dt * 1e-3, self._input_rng)

@@ -70,8 +70,8 @@ class StandaloneEngine:
                 n_channels: int = 1, progress: bool = False) -> Path:
         """The directory of the compiled binary for this structure, building it if needed."""
         if config.input.encoding != "current":
-            raise HRSNNError("target standalone: only input.encoding = 'current' is supported; "
-                             "use target 'cython' or 'numpy' for Poisson input")
+            raise HRSNNError(f"target standalone: input.encoding {config.input.encoding!r} is not supported; "
+                             "use target 'numba' (events), 'cython' or 'numpy'")
         spec = structure(config, seed, n_train, n_eval, n_channels, self.threads)
         path = self.cache_dir / _key(spec)
         if (path / "manifest.json").exists():

@@ -12,15 +12,15 @@ ENGINES = ("numba", "standalone")     # targets that run current-driven reservoi
 
 
 def resolve_target(target: str, config) -> str:
-    """The target an evaluation uses. "auto" is the Numba event-driven kernel when the input is a current
-    (numba installed), else the compiled standalone binary (g++ present), otherwise Brian2's runtime ("auto"
-    there: cython if it compiles, else numpy). Poisson input always runs on Brian2's runtime."""
+    """The target an evaluation uses. "auto" is the Numba event-driven kernel when the input is a current or
+    events (numba installed), else, for a current, the compiled standalone binary (g++ present), otherwise Brian2's
+    runtime ("auto" there: cython if it compiles, else numpy). Poisson input always runs on Brian2's runtime."""
     if target not in TARGETS:
         raise ConfigError(f"target: {target!r} is not one of {', '.join(TARGETS)}")
-    if target == "auto" and config.input.encoding == "current":
+    if target == "auto" and config.input.encoding != "poisson":
         if importlib.util.find_spec("numba") is not None:
             return "numba"
-        if shutil.which("g++"):
+        if shutil.which("g++") and config.input.encoding == "current":
             return "standalone"
     return target
 

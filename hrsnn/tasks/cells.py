@@ -71,16 +71,21 @@ def _efficiency(estimator, with_e: bool) -> tuple[float | None, float | None, di
 
 def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None = None, seed: int = 0,
              label: str | None = None, max_train: int | None = None, max_test: int | None = None,
-             with_e: bool = True, test_dataset: str | None = None, test_fraction: float = 0.3,
+             with_e: bool = True, test_dataset: str | None = None, test_fraction: float = 0.3, pool: int = 1,
              **estimator_args) -> CellResult:
     """Fit on the dataset's train split (optionally a subset), score accuracy on its test split
     (``datasets.classification_split``: the set's test file, ``test_dataset``, a ``…_TEST.ts`` sibling, or a
-    seeded stratified hold-out of ``test_fraction``)."""
+    seeded stratified hold-out of ``test_fraction``). A ``.h5`` spike-event file (Spiking Heidelberg Digits
+    layout) runs the spiking models with ``input.encoding = "events"``, its spikes binned at ``input.step`` and
+    ``pool`` channels summed; spikes per sample count the reservoir's spikes only."""
     if model not in MODELS:
         raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")
     seed = check_seed(seed)
     start = time.perf_counter()
-    X_train, y_train, X_test, y_test, split = classification_split(dataset, test_dataset, seed, test_fraction)
+    if str(dataset).endswith(".h5"):        # spike events: the reservoir takes them as input spikes
+        config = (config or ReservoirConfig()).with_updates({"input.encoding": "events"})
+    X_train, y_train, X_test, y_test, split = classification_split(
+        dataset, test_dataset, seed, test_fraction, (config or ReservoirConfig()).input.step, pool)
     X_train, X_test = as_sequences(X_train, "train"), as_sequences(X_test, "test")
     tr, te = subset(len(X_train), max_train, seed), subset(len(X_test), max_test, seed)
     X_train, y_train = [X_train[i] for i in tr], y_train[tr]

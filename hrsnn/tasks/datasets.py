@@ -84,16 +84,21 @@ def load_classification(name: str, split: str = "train") -> tuple[list[np.ndarra
     return load_ts(_aeon_data() / name / f"{name}_{split.upper()}.ts")
 
 
-def classification_split(dataset: str, test_dataset: str | None = None, seed: int = 0, test_fraction: float = 0.3):
+def classification_split(dataset: str, test_dataset: str | None = None, seed: int = 0, test_fraction: float = 0.3,
+                         step_ms: float = 5.0, pool: int = 1):
     """(X_train, y_train, X_test, y_test, split) of a classification set; never the same samples on both sides.
 
     An aeon-shipped name uses its train and test files. A ``.ts`` path uses ``test_dataset`` if given, else its
     ``…_TEST.ts`` sibling when the path is a ``…_TRAIN.ts`` file that has one, else a stratified hold-out of
-    ``test_fraction`` of the file's samples drawn from ``seed``. ``split`` says which, in words.
+    ``test_fraction`` of the file's samples drawn from ``seed``. ``split`` says which, in words. A ``.h5`` path is a
+    Spiking Heidelberg Digits file (``events.load_shd``: spike counts in bins of ``step_ms``, ``pool`` channels
+    summed), with ``test_dataset``, its ``…test…`` sibling of a ``…train…`` name, or a hold-out the same way.
     """
     seed = check_seed(seed)
     if not 0.0 < test_fraction < 1.0:
         raise InputError(f"test_fraction: {test_fraction!r} outside the allowed range (0, 1)")
+    if str(dataset).endswith(".h5"):
+        return _event_split(Path(dataset), test_dataset, seed, test_fraction, step_ms, pool)
     X, y = load_classification(dataset, "train")
     if test_dataset is not None:
         if str(dataset).endswith(".ts") and Path(test_dataset).resolve() == Path(dataset).resolve():
@@ -110,6 +115,21 @@ def classification_split(dataset: str, test_dataset: str | None = None, seed: in
             X_test, y_test = load_ts(sibling)
             return X, y, X_test, y_test, f"test file {sibling.name} (sibling of {path.name})"
     return holdout(X, y, seed, test_fraction, path.name)
+
+
+def _event_split(path: Path, test_dataset, seed: int, test_fraction: float, step_ms: float, pool: int):
+    from .events import load_shd
+    if isinstance(pool, bool) or not isinstance(pool, int) or pool < 1:
+        raise InputError(f"pool: {pool!r} outside the allowed range [1, inf) (neighbouring channels summed)")
+    X, y = load_shd(path, step_ms, pool)
+    sibling = path.with_name(path.name.replace("train", "test")) if "train" in path.name else None
+    test = Path(test_dataset) if test_dataset is not None else sibling if sibling and sibling.is_file() else None
+    if test is None:
+        return holdout(X, y, seed, test_fraction, path.name)
+    if test.resolve() == path.resolve():
+        raise InputError(f"test_dataset: {test} is the training file itself")
+    X_test, y_test = load_shd(test, step_ms, pool)
+    return X, y, X_test, y_test, f"test file {test.name}"
 
 
 def holdout(X, y, seed: int, test_fraction: float, name: str):

@@ -135,6 +135,9 @@ class _ReservoirEstimator(BaseEstimator):
         return model_config(self.model, base) if self.model in SPIKING else base
 
     def _fit_scaling(self, seqs: list[np.ndarray]) -> None:
+        if self.reservoir_config_.input.encoding == "events":     # spike counts enter as they are
+            self.input_mean_, self.input_scale_ = np.zeros(seqs[0].shape[1]), np.ones(seqs[0].shape[1])
+            return
         stacked = np.vstack(seqs)
         self.input_mean_ = stacked.mean(axis=0)
         std = stacked.std(axis=0)
@@ -156,7 +159,8 @@ class _ReservoirEstimator(BaseEstimator):
         if self.model == "delay-line":
             return [_taps(x, DELAY_TAPS) for x in seqs], Activity(0, 0.0, 0.0, 0.0)
         states, activity = (self._node_states(seqs) if self.model in OUTSIDE
-                            else self._spiking_states([np.clip(x, -1.0, 1.0) for x in seqs], gap, train))
+                            else self._spiking_states([x if self.reservoir_config_.input.encoding == "events"
+                                               else np.clip(x, -1.0, 1.0) for x in seqs], gap, train))
         if self.input_features:
             states = [np.hstack([s, x]) for s, x in zip(states, seqs)]
         return states, activity

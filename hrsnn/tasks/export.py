@@ -19,10 +19,10 @@ def trained_parameters(config: ReservoirConfig, seed: int, target: str = "auto")
 
 
 def export_nir(config: ReservoirConfig, seed: int, path: str | Path, approximate: bool = False,
-               target: str = "auto") -> Path:
+               delay_step: float | None = None, target: str = "auto") -> Path:
     """Write the trained reservoir of ``(config, seed)`` as a NIR file (``hrsnn.model.nirgraph``); returns its path."""
     import nir
-    graph = to_nir(config, trained_parameters(config, seed, target), seed, approximate)
+    graph = to_nir(config, trained_parameters(config, seed, target), seed, approximate, delay_step)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     nir.write(path, graph)
