@@ -74,8 +74,9 @@ def test_an_shd_file_classifies_end_to_end(tmp_path):
     train = write_shd(tmp_path / "mini_train.h5", seed=0)
     write_shd(tmp_path / "mini_test.h5", n_per_class=6, seed=1)
     cfg = ReservoirConfig().with_updates({"n_neurons": 150, "input.step": 10.0, "input.scale": 200.0})
-    cell = classify(str(train), config=cfg, seed=0, with_e=False, pool=4, n_bins=3)
-    assert cell.split == "test file mini_test.h5" and cell.n_test == 18
+    cell = classify(str(train), config=cfg, seed=0, pool=4, n_bins=3)
+    assert cell.split == "test file mini_test.h5" and cell.n_test == 18 and cell.E is None
+    assert cell.extra["input_spikes_per_sample"] == 150
     assert cell.score > 0.6 and cell.spikes_per_sample > 0          # chance is 1/3
     assert cell.config["input"]["encoding"] == "events"
 

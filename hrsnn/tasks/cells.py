@@ -94,6 +94,8 @@ def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None 
     features, activity = clf.run(X_test)
     accuracy = float((clf.readout_.predict(features) == y_test).mean())
     E, mc, extra = _efficiency(clf, with_e)
+    if clf.reservoir_config_.input.encoding == "events":    # reported apart from the reservoir's spikes
+        extra["input_spikes_per_sample"] = float(sum(x.sum() for x in X_test) / len(X_test))
     return CellResult("classify", dataset, label or model, seed, "accuracy", accuracy, clf.train_score_,
                       activity.spikes_per_sample, activity.rate_hz, E, mc, len(X_train), len(X_test),
                       time.perf_counter() - start, split, clf.reservoir_config_.to_dict(), extra)

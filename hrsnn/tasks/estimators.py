@@ -213,8 +213,9 @@ class _ReservoirEstimator(BaseEstimator):
 
     def efficiency(self):
         """E of this model's spiking reservoir on the memory-capacity protocol (``hrsnn.evaluate`` with the
-        same seed); None for the ESN and linear models, which do not spike."""
-        if self.model not in SPIKING:
+        same seed); None for the ESN and linear models, which do not spike, and for event input (the memory
+        protocol's input is analog)."""
+        if self.model not in SPIKING or self.reservoir_config_.input.encoding == "events":
             return None
         from ..measure.evaluate import evaluate
         return evaluate(self.reservoir_config_, seed=self.seed, target=self.target)
