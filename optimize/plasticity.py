@@ -95,7 +95,8 @@ def load_plasticity(path: str | Path, overrides: dict[str, Any] | None = None) -
     return {"name": str(data.get("name", Path(path).stem)), "seeds": _seeds(data, "seeds", [10, 11, 12, 13, 14]),
             "workers": workers, "target": data.get("target", "auto"), "configs": configs,
             "ladder": _factors(data, "ladder", [0.5, 0.7, 1.0, 1.4, 2.0]),
-            "task_ladder": _factors(data, "task_ladder", [0.7, 1.0, 1.4]), "cvs": _factors(data, "cvs", [0.5, 1.0, 1.5]),
+            "task_ladder": _factors(data, "task_ladder", [0.7, 1.0, 1.4]),
+            "cvs": _factors(data, "cvs", [0.5, 1.0, 1.5]),
             "sweep": sweep, "tasks": tasks, "task_set": task_set,
             "rules": list(rules), "regimes": list(regimes)}
 

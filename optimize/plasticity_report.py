@@ -96,6 +96,17 @@ def _sweep_figure(summary: dict, out: Path) -> Path:
     return _save(plt, fig, out / "cv-sweep.png")
 
 
+def _claim_rows(rule: str, where: str, study: dict, fmt: str) -> list[str]:
+    """Table rows of one study's pairs: change in cost and quality at the regime's scale, the claim, the curves."""
+    rows = []
+    for name, pair in study["pairs"].items():
+        at = pair.get("at_scale") or {}
+        quality = f" ({pair['quality']})" if pair["quality"] != "MC" else ""
+        rows.append(f"| {rule} | {where} | {name} | {_pm(at.get('cost_change'), pct=True)} | "
+                    f"{_pm(at.get('quality_change'), fmt)}{quality} | {lowers_activity(pair)} | {pair['verdict']} |")
+    return rows
+
+
 def write_report(summary: dict, out: Path) -> Path:
     """``report.md`` and its figures in ``out``."""
     rules = summary["rules"]
@@ -117,24 +128,14 @@ def write_report(summary: dict, out: Path) -> Path:
              "rises by as much; *no*: neither.", "",
              "| rule | regime | pair | rate change | MC change | lower activity? | along the curves |",
              "|---|---|---|---|---|---|---|"]
-    for rule, e in rules.items():
-        for regime, s in e["regimes"].items():
-            for name, pair in s["pairs"].items():
-                at = pair.get("at_scale") or {}
-                lines.append(f"| {rule} | {regime} | {name} | {_pm(at.get('cost_change'), pct=True)} | "
-                             f"{_pm(at.get('quality_change'), '+.2f')} | {lowers_activity(pair)} | {pair['verdict']} |")
+    lines += [row for rule, e in rules.items() for regime, s in e["regimes"].items()
+              for row in _claim_rows(rule, regime, s, "+.2f")]
     if any(e["tasks"] for e in rules.values()):
         lines += ["", "## Development tasks (test splits), first regime", "",
                   "| rule | task | pair | spikes change | score change | lower activity? | along the curves |",
                   "|---|---|---|---|---|---|---|"]
-        for rule, e in rules.items():
-            for task, s in e["tasks"].items():
-                for name, pair in s["pairs"].items():
-                    at = pair.get("at_scale") or {}
-                    lines.append(f"| {rule} | {task} | {name} | {_pm(at.get('cost_change'), pct=True)} | "
-                                 f"{_pm(at.get('quality_change'), '+.3f')} ({pair['quality']}) | "
-                                 f"{lowers_activity(pair)} | "
-                                 f"{pair['verdict']} |")
+        lines += [row for rule, e in rules.items() for task, s in e["tasks"].items()
+                  for row in _claim_rows(rule, task, s, "+.3f")]
     lines += ["", "## Which STDP parameter moves activity (CV sweep, first regime, heterogeneous neurons)", "",
               "One parameter's CV at a time, the others constant (CV 0 is HeNHoS). Weights after the plastic phase, "
               "in units of j_ee; *at 0* and *at w_max*: fractions of the E→E synapses at each bound.", ""]

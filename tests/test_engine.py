@@ -64,7 +64,7 @@ def test_evaluate_targets_agree(small_config, monkeypatch, engine):
 
 def test_poisson_input_needs_a_runtime_target(small_config, engine):
     cfg = small_config.with_updates({"input.encoding": "poisson"})
-    with pytest.raises(HRSNNError, match="only input.encoding = 'current'"):
+    with pytest.raises(HRSNNError, match="target standalone: input.encoding 'poisson' is not supported"):
         engine.run(cfg, 0, np.zeros(10), np.zeros(100))
 
 
@@ -76,3 +76,9 @@ def test_evaluate_many_in_parallel_matches_serial(small_config):
     assert [r.seed for r in parallel] == [1, 1, 2]
     assert [r.spikes for r in parallel] == [r.spikes for r in serial]
     assert [r.E for r in parallel] == [r.E for r in serial]
+
+
+def test_event_input_needs_the_kernel_or_a_runtime_target(small_config, engine):
+    cfg = small_config.with_updates({"input.encoding": "events"})
+    with pytest.raises(HRSNNError, match="target standalone: input.encoding 'events' is not supported"):
+        engine.run(cfg, 0, np.zeros(10), np.zeros(100))

@@ -95,7 +95,7 @@ def test_runaway_evaluation_stops_early_with_the_same_verdict_and_spikes_so_far(
 
 def test_poisson_input_needs_a_runtime_target(small_config):
     cfg = small_config.with_updates({"input.encoding": "poisson"})
-    with pytest.raises(HRSNNError, match="target numba: only input.encoding = 'current'"):
+    with pytest.raises(HRSNNError, match="target numba: input.encoding 'poisson' is not supported"):
         run_eventsim(cfg, 0, np.zeros(10), np.zeros(100))
 
 

@@ -58,3 +58,15 @@ def test_node_refuses_single_steps(small_config):
     node.run(_series(0, 10))
     with pytest.raises(InputError, match="runs whole sequences"):
         node.step(np.zeros(2))
+
+
+def test_node_takes_spike_counts_and_a_batch_of_sequences(small_config):
+    cfg = small_config.with_updates({"input.encoding": "events", "input.step": 1.0})
+    counts = np.random.default_rng(0).poisson(1.5, (3, 80, 2)).astype(float)     # counts above 1 stay
+    node = HRSNNNode(cfg, seed=1)
+    states = node.run(counts)
+    assert states.shape == (3, 80, cfg.n_neurons)
+    again = node.run(counts[0])
+    clipped = HRSNNNode(cfg, seed=1, train=False).run(np.minimum(counts[0], 1.0))
+    assert not np.allclose(HRSNNNode(cfg, seed=1, train=False).run(counts[0]), clipped)
+    assert again.shape == (80, cfg.n_neurons)

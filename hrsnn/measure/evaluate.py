@@ -172,7 +172,8 @@ def evaluate_rate(config: ReservoirConfig | None = None, seed: int | None = None
     return EfficiencyResult(
         memory_capacity=mc.total, mc_per_delay=[float(x) for x in mc.per_delay], spikes=0, rate_hz=0.0,
         synaptic_events=0, E=math.nan, E_raw=math.nan, degenerate=bool(reason), reason=reason, ridge=mc.ridge,
-        train_spikes=0, weight_mean=0.0, weight_std=0.0, weight_low=math.nan, weight_high=math.nan, rate_cv=math.nan, nonlinear_capacity=ipc,
+        train_spikes=0, weight_mean=0.0, weight_std=0.0, weight_low=math.nan, weight_high=math.nan,
+        rate_cv=math.nan, nonlinear_capacity=ipc,
         wall_s=time.perf_counter() - start,
         seed=int(seed), config=config.to_dict())
 

@@ -2,9 +2,9 @@
 
 Graph, in SI units (s, V, Ω, A), NIR's continuous-time semantics::
 
-    input (C) → input_current: Affine(scale · W_in, bias) ─────────────────────────┐
-    lif: LIF(τ = τ_m, r = R, v_leak = v_rest, v_threshold = v_th, v_reset) ←──────┤ (inputs add)
-    lif → delay_<k>: Delay(d_k) → recurrent_<k>: Linear(J) → synapse: LI(τ_syn, r = τ_syn, v_leak = 0)
+    input (C) → input_current: Affine(scale · W_in, bias) → lif
+    lif: LIF(τ = τ_m, r = R, v_leak = v_rest, v_threshold = v_th, v_reset), its inputs added
+    lif → delay_<k>: Delay(d_k) → recurrent_<k>: Linear(J) → synapse: LI(τ_syn, r = τ_syn, v_leak = 0) → lif
     lif → output (N spikes)
 
 One ``Delay → Linear`` pair per distinct synaptic delay (in steps of dt): ``recurrent_<k>[post, pre]`` is the

@@ -3,7 +3,8 @@
 The node learns once, unsupervised, on the first data it runs on (STDP, and intrinsic plasticity if enabled), as
 hrsnn's estimators do on their training sequences, then keeps its weights and thresholds frozen: every sequence
 runs the frozen reservoir from its initial state and gives its states, one row (N,) per input step, as
-``hrsnn.sim.drive`` gives them. Inputs are clipped to [-1, 1] (the reservoir's drive is a bounded current).
+``hrsnn.sim.drive`` gives them. Inputs are clipped to [-1, 1] (the reservoir's drive is a bounded current), except
+spike counts (``input.encoding = "events"``).
 """
 from __future__ import annotations
 
@@ -53,21 +54,27 @@ class HRSNNNode(Node):
             return super().run(x, iters, workers)
         if not self.initialized:
             self.initialize(x)
-        series = [np.clip(np.atleast_2d(np.asarray(s, dtype=float)), -1.0, 1.0) for s in (x if _many(x) else [x])]
+        series = [self._input(s) for s in (x if _many(x) else [x])]
         u = np.vstack(series)
         result = drive(self.config, self.seed, u, u, target=self.target)
         self.weights_, self.thresholds_ = result.params.w.copy(), result.params.v_th.copy()
         states = np.split(result.run.states, np.cumsum([len(s) for s in series])[:-1])
         self.state = {"out": states[-1][-1]}
-        return states if _many(x) else states[0]
+        if not _many(x):
+            return states[0]
+        return np.stack(states) if isinstance(x, np.ndarray) else states
 
     def _step(self, state, x):
         raise InputError("HRSNNNode: a spiking reservoir runs whole sequences; call run(x) with x of shape "
                          "(timesteps, input_dim)")
 
+    def _input(self, x) -> np.ndarray:
+        """A sequence as the reservoir takes it: clipped to [-1, 1], or spike counts as they are (events)."""
+        u = np.atleast_2d(np.asarray(x, dtype=float))
+        return u if self.config.input.encoding == "events" else np.clip(u, -1.0, 1.0)
+
     def _run(self, state, x):
-        u = np.clip(np.asarray(x, dtype=float), -1.0, 1.0)
-        states = drive(self.config, self.seed, [], u, weights=self.weights_, thresholds=self.thresholds_,
+        states = drive(self.config, self.seed, [], self._input(x), weights=self.weights_, thresholds=self.thresholds_,
                        target=self.target).run.states
         return {"out": states[-1]}, states
 

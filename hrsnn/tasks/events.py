@@ -82,5 +82,5 @@ def _check(times, channels, n_channels: int, where: str) -> None:
     if len(times) and (not np.all(np.isfinite(times)) or times.min() < 0):
         raise InputError(f"{where}: negative or non-finite spike times")
     if len(channels) and (channels.min() < 0 or channels.max() >= n_channels):
-        raise InputError(f"{where}: channel {int(channels.max()) if channels.max() >= n_channels else int(channels.min())} "
-                         f"outside the declared {n_channels} channels [0, {n_channels - 1}]")
+        bad = int(channels.max()) if channels.max() >= n_channels else int(channels.min())
+        raise InputError(f"{where}: channel {bad} outside the declared {n_channels} channels [0, {n_channels - 1}]")
