@@ -108,3 +108,23 @@ def test_bad_shd_files_get_one_line_naming_what_is_wrong(tmp_path, override, mes
     path = write_shd(tmp_path / "bad.h5", **override)
     with pytest.raises(InputError, match=message):
         load_shd(path, step_ms=5.0)
+
+
+def test_tonic_event_arrays_classify_end_to_end():
+    from hrsnn import HRSNNClassifier, ReservoirConfig
+    from hrsnn.tasks.events import from_tonic
+    rng = np.random.default_rng(3)
+    dtype = [("t", "<i8"), ("x", "<i2"), ("p", "<i1")]
+
+    def recording(label):            # a 1-D sensor of 16 pixels, two polarities; class c lights pixels 5c … 5c+5
+        ev = np.zeros(120, dtype=dtype)
+        ev["t"] = np.sort(rng.integers(0, 200_000, 120))
+        ev["x"], ev["p"] = rng.integers(5 * label, 5 * label + 6, 120), rng.integers(0, 2, 120)
+        return ev
+    labels = np.repeat([0, 1, 2], 10)
+    X = np.stack([from_tonic(recording(c), (16, 1, 2), step_ms=10.0, n_steps=20) for c in labels])
+    cfg = ReservoirConfig().with_updates({"n_neurons": 120, "input.encoding": "events", "input.step": 10.0,
+                                          "input.scale": 200.0})
+    train = np.arange(30) % 3 != 0
+    clf = HRSNNClassifier(cfg, seed=0, input_features=False).fit(X[train], labels[train])
+    assert X.shape == (30, 20, 32) and clf.score(X[~train], labels[~train]) > 0.6
