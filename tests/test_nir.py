@@ -51,3 +51,22 @@ def test_rounded_delays_give_fewer_groups_and_are_recorded(small_config, tmp_pat
     delays = sorted(round(float(n.delay[0]) * 1e3, 6) for k, n in graph.nodes.items() if k.startswith("delay_"))
     assert delays == [float(d) for d in range(0, 101, 10)]
     assert "rounded to multiples of 10 ms" in graph.metadata["dropped"]
+
+
+def test_a_fitted_regressor_exports_its_readout_folded_into_one_affine_map(small_config, tmp_path):
+    import nir
+
+    from hrsnn import HRSNNRegressor
+    from hrsnn.tasks.export import export_regressor
+    cfg = small_config.with_updates({"neuron.t_ref": 0.0})
+    u = np.random.default_rng(0).uniform(-1, 1, (400, 2))
+    y = np.roll(u[:, :1], 1, axis=0)
+    reg = HRSNNRegressor(cfg, seed=2, washout=20).fit(u[:300], y[:300])
+    graph = nir.read(export_regressor(reg, tmp_path / "reg.nir"))
+    assert ("trace", "readout") in graph.edges and ("input", "readout_input") in graph.edges
+    features, _ = reg.run(u[300:])                       # sampled traces, then the scaled input
+    n = cfg.n_neurons
+    folded = (features[:, :n] @ np.asarray(graph.nodes["readout"].weight).T + graph.nodes["readout"].bias
+              + features[:, n:] @ np.asarray(graph.nodes["readout_input"].weight).T)
+    assert np.allclose(folded, np.atleast_2d(reg.predict(u[300:])).reshape(folded.shape), atol=1e-9)
+    assert np.allclose(graph.nodes["trace"].tau, cfg.states.tau_filter * 1e-3)

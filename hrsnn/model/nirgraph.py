@@ -29,9 +29,12 @@ DENSE_LIMIT = 2 * 10**8
 
 
 def to_nir(config: ReservoirConfig, params: Parameters, seed: int, approximate: bool = False,
-           delay_step: float | None = None):
+           delay_step: float | None = None, readout: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None):
     """The reservoir (``params`` as drawn, or as STDP left them) as a ``nir.NIRGraph``. ``delay_step`` (ms, needs
-    ``approximate``) rounds the delays to its multiples, so that fewer delay groups are written."""
+    ``approximate``) rounds the delays to its multiples, so that fewer delay groups are written. ``readout`` =
+    (W_states (D, N), W_input (D, C), bias (D,)) adds a linear readout of the filtered spike trains and the input:
+    ``lif → trace: LI(τ_filter, r = τ_filter) → readout: Affine → prediction`` and ``input → readout_input: Linear →
+    prediction`` (NIR reads the trace continuously; hrsnn samples it at the end of each input step)."""
     import nir
     n, dt = config.n_neurons, config.dt
     dropped = []
@@ -74,6 +77,17 @@ def to_nir(config: ReservoirConfig, params: Parameters, seed: int, approximate: 
         nodes[f"delay_{k}"] = nir.Delay(delay=np.full(n, k * dt * 1e-3))
         nodes[f"recurrent_{k}"] = nir.Linear(weight=weight)
         edges += [("lif", f"delay_{k}"), (f"delay_{k}", f"recurrent_{k}"), (f"recurrent_{k}", "synapse")]
+    if readout is not None:
+        if config.states.kind != "trace":
+            raise HRSNNError("states.kind: a NIR readout reads filtered spike trains; 'count' states have no "
+                             "continuous-time form")
+        w_states, w_input, bias = (np.atleast_2d(readout[0]), np.atleast_2d(readout[1]), np.atleast_1d(readout[2]))
+        tau = np.full(n, config.states.tau_filter * 1e-3)
+        nodes.update(trace=nir.LI(tau=tau, r=tau, v_leak=np.zeros(n)), readout=nir.Affine(weight=w_states, bias=bias),
+                     readout_input=nir.Linear(weight=w_input),
+                     prediction=nir.Output({"output": np.array([len(bias)])}))
+        edges += [("lif", "trace"), ("trace", "readout"), ("readout", "prediction"), ("input", "readout_input"),
+                  ("readout_input", "prediction")]
     metadata = {"generator": "hrsnn", "hrsnn_config": json.dumps(config.to_dict()), "hrsnn_seed": int(seed),
                 "hrsnn_v0": params.v0 * 1e-3, "hrsnn_t_ref": params.t_ref * 1e-3, "hrsnn_n_exc": config.n_exc,
                 "dt": dt * 1e-3, "input_step": inp.step * 1e-3, "dropped": "; ".join(dropped) or "nothing"}

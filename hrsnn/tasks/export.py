@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from ..measure.evaluate import memory_input
 from ..model.config import ReservoirConfig
 from ..model.nirgraph import from_nir, to_nir
 from ..model.parameters import Parameters
 from ..sim.drive import drive
+from .estimators import SPIKING
 
 
 def trained_parameters(config: ReservoirConfig, seed: int, target: str = "auto") -> Parameters:
@@ -23,6 +26,31 @@ def export_nir(config: ReservoirConfig, seed: int, path: str | Path, approximate
     """Write the trained reservoir of ``(config, seed)`` as a NIR file (``hrsnn.model.nirgraph``); returns its path."""
     import nir
     graph = to_nir(config, trained_parameters(config, seed, target), seed, approximate, delay_step)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nir.write(path, graph)
+    return path
+
+
+def export_regressor(estimator, path: str | Path, approximate: bool = False,
+                     delay_step: float | None = None) -> Path:
+    """Write a fitted ``HRSNNRegressor`` (spiking model) as a NIR file: its trained reservoir and its readout,
+    folded into one affine map of the filtered spike trains and the (scaled) input."""
+    import nir
+
+    from ..errors import HRSNNError
+    from ..model.parameters import seed_streams
+    if not hasattr(estimator, "readout_") or estimator.model not in SPIKING:
+        raise HRSNNError("estimator: a fitted HRSNNRegressor of a spiking model is needed")
+    config = estimator.reservoir_config_
+    params = Parameters.draw(config, estimator.n_channels_, seed_streams(estimator.seed)[0])
+    params.w, params.v_th = estimator.weights_.copy(), estimator.thresholds_.copy()
+    scaler, ridge = estimator.readout_[0], estimator.readout_[-1]
+    coef = np.atleast_2d(ridge.coef_) / scaler.scale_               # (D, F): the standardisation folded in
+    bias = np.atleast_1d(ridge.intercept_) - coef @ scaler.mean_
+    n = config.n_neurons
+    w_input = coef[:, n:] if estimator.input_features else np.zeros((len(bias), estimator.n_channels_))
+    graph = to_nir(config, params, estimator.seed, approximate, delay_step, (coef[:, :n], w_input, bias))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     nir.write(path, graph)
