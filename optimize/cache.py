@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import as_completed
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 
 def cache_key(*parts: Any) -> str:
@@ -24,6 +25,23 @@ def read_cache(path: Path | None) -> dict[str, Any]:
                 continue
             known[rec["key"]] = rec["row"]
     return known
+
+
+def run_cached(calls: list[tuple[str, Callable, tuple]], executor, cache: Path | None, label: str,
+               progress: bool) -> list[Any]:
+    """The result of each ``(key, fn, args)``: read from ``cache`` when there, else ``fn(*args)`` run in
+    ``executor`` (once per key) and appended to ``cache`` as it finishes."""
+    from tqdm.auto import tqdm
+    known = read_cache(cache)
+    futures: dict[Any, str] = {}
+    for key, fn, args in calls:
+        if key not in known and key not in futures.values():
+            futures[executor.submit(fn, *args)] = key
+    for f in tqdm(as_completed(futures), total=len(futures), desc=label, unit="config",
+                  disable=not progress or not futures):
+        known[futures[f]] = f.result()
+        append_cache(cache, futures[f], known[futures[f]])
+    return [known[key] for key, _, _ in calls]
 
 
 def append_cache(path: Path | None, key: str, row: Any) -> None:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from concurrent.futures import as_completed
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,9 +33,9 @@ import numpy as np
 from hrsnn import ConfigError
 
 from .arms import derive
-from .cache import append_cache, cache_key, read_cache
+from .cache import cache_key, run_cached
 from .efficiency import load_experiment
-from .fronts import Front, compare_fronts, cost_at, pareto_mask, verdict
+from .fronts import Front, compare_fronts, cost_at, pareto_mask, quality_shown, verdict
 from .objectives import front_point, score_on_test
 from .runner import _executor, run_study, trial_function
 from .space import Study, StudyError, _at_least, _seeds
@@ -93,8 +92,7 @@ def shown(study: Study, q: float) -> float:
 
 def shown_of(summary: dict, q: float) -> float:
     """``shown`` for a study's summary (its ``task`` table)."""
-    task = summary["task"]
-    return q if task is None else 1.0 + q if task["kind"] == "classify" else -q
+    return quality_shown(summary["task"], q)
 
 
 def from_shown(study: Study, level: float) -> float:
@@ -153,17 +151,10 @@ def _evaluate(study: Study, configs: list[dict], seeds, executor, label: str, pr
               cache: Path | None = None) -> list:
     """Each config's fresh results on ``seeds``: the study's trial (the memory protocol), or a task's test split.
     Results already in ``cache`` are reused; new ones are appended as they finish."""
-    from tqdm.auto import tqdm
     fn = trial_function(study) if study.task is None else partial(score_on_test, task=study.task)
     what = study.source.get("trial_function") if study.task is None else study.task
-    keys = [cache_key(c, list(seeds), what, study.target) for c in configs]
-    known = read_cache(cache)
-    futures = {executor.submit(fn, c, list(seeds), study.target): k for c, k in zip(configs, keys) if k not in known}
-    for f in tqdm(as_completed(futures), total=len(futures), desc=label, unit="config",
-                  disable=not progress or not futures):
-        known[futures[f]] = f.result()
-        append_cache(cache, futures[f], known[futures[f]])
-    return [known[k] for k in keys]
+    return run_cached([(cache_key(c, list(seeds), what, study.target), fn, (c, list(seeds), study.target))
+                       for c in configs], executor, cache, label, progress)
 
 
 def _levels(study: Study, fronts: dict[str, Front]) -> list[float]:

@@ -19,6 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 
 
+def quality_shown(task: dict | None, q: float) -> float:
+    """A quality as the user reads it, from its internal value ``q`` (MC, or −error of a ``task``): MC, accuracy
+    (1 − error) or NRMSE (the error)."""
+    return q if task is None else 1.0 + q if task["kind"] == "classify" else -q
+
+
 def pareto_mask(quality: np.ndarray, cost: np.ndarray) -> np.ndarray:
     """True for the points no other point dominates (at least as good on both, better on one)."""
     q, c = np.asarray(quality, dtype=float), np.asarray(cost, dtype=float)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import math
-from concurrent.futures import as_completed
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -38,8 +37,8 @@ import numpy as np
 from hrsnn import ConfigError, ReservoirConfig
 from hrsnn.model.config import ABLATIONS, read_toml
 
-from .cache import append_cache, cache_key, read_cache
-from .fronts import Front, compare_fronts, verdict
+from .cache import cache_key, run_cached
+from .fronts import Front, compare_fronts, quality_shown, verdict
 from .objectives import check_task, score_on_test
 from .runner import _executor, evaluate_trial
 from .space import StudyError, _seeds
@@ -113,20 +112,10 @@ class Evaluator:
         self.spec, self.executor, self.cache, self.progress = spec, executor, cache, progress
 
     def __call__(self, jobs: list[tuple[dict, dict | None]], label: str) -> list[list[dict]]:
-        from tqdm.auto import tqdm
         seeds, target = self.spec["seeds"], self.spec["target"]
-        keys = [cache_key(c, seeds, t, target) for c, t in jobs]
-        known = read_cache(self.cache)
-        futures = {}
-        for (config, task), key in zip(jobs, keys):
-            if key not in known and key not in futures.values():
-                fn = evaluate_trial if task is None else partial(score_on_test, task=task)
-                futures[self.executor.submit(fn, config, seeds, target)] = key
-        for f in tqdm(as_completed(futures), total=len(futures), desc=label, unit="config",
-                      disable=not self.progress or not futures):
-            known[futures[f]] = f.result()
-            append_cache(self.cache, futures[f], known[futures[f]])
-        return [known[k] for k in keys]
+        return run_cached([(cache_key(c, seeds, t, target),
+                            evaluate_trial if t is None else partial(score_on_test, task=t), (c, seeds, target))
+                           for c, t in jobs], self.executor, self.cache, label, self.progress)
 
 
 def _values(results: list[dict], task: dict | None) -> tuple[list[float], list[float]]:
@@ -137,11 +126,6 @@ def _values(results: list[dict], task: dict | None) -> tuple[list[float], list[f
         return ([0.0 if r.get("degenerate") else num(r.get("memory_capacity")) for r in results],
                 [num(r.get("rate_hz")) for r in results])
     return [-num(r.get("error"), 1.0) for r in results], [num(r.get("spikes_per_sample")) for r in results]
-
-
-def shown(task: dict | None, q: float) -> float:
-    """A quality as the user reads it: MC, accuracy or NRMSE."""
-    return q if task is None else 1.0 + q if task["kind"] == "classify" else -q
 
 
 def _levels(fronts: list[Front], task: dict | None) -> list[float]:
@@ -169,8 +153,8 @@ def compare_pair(het: list[list[dict]], hom: list[list[dict]], task: dict | None
     q_ref = 0.0 if task is None else min(levels)
     cmp = compare_fronts(fronts[0], fronts[1], levels, q_ref)
     fmt = (lambda x: f"{x:g}") if task is None else (lambda x: f"{x:.3g}")
-    display = dict(cmp, levels=[shown(task, v) for v in levels],
-                   **{k: [[shown(task, x), shown(task, y)] for x, y in cmp[k]]
+    display = dict(cmp, levels=[quality_shown(task, v) for v in levels],
+                   **{k: [[quality_shown(task, x), quality_shown(task, y)] for x, y in cmp[k]]
                       for k in ("a_ahead", "b_ahead", "a_clear", "b_clear")})
     quality = "MC" if task is None else "accuracy" if task["kind"] == "classify" else "NRMSE"
     out = {k: cmp[k] for k in ("a", "b", "saving", "ahead", "hypervolume")}
@@ -193,7 +177,7 @@ def _paired(het: list[dict], hom: list[dict], task: dict | None) -> dict:
     ca, cb = np.array(ca), np.array(cb)
     paid = cb > 0
     cost = ca[paid] / cb[paid] - 1.0
-    dq = np.array([shown(task, x) for x in qa]) - np.array([shown(task, x) for x in qb])
+    dq = np.array([quality_shown(task, x) for x in qa]) - np.array([quality_shown(task, x) for x in qb])
     return {"cost_change": [float(cost.mean()), float(cost.std())] if paid.any() else None,
             "quality_change": [float(dq.mean()), float(dq.std())]}
 

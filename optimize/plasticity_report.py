@@ -8,7 +8,8 @@ import numpy as np
 from hrsnn.measure.plots import panels
 
 from .plots import _save
-from .plasticity import PAIRS, shown
+from .fronts import quality_shown as shown
+from .plasticity import PAIRS
 
 COLORS = {"HRSNN": "C0", "HeNHoS": "C1", "HoNHeS": "C2", "MRSNN": "C3"}
 MIN_CHANGE = 0.02
