@@ -33,6 +33,12 @@ def input_current(cfg: InputConfig, w_in: np.ndarray, u: np.ndarray) -> np.ndarr
     return cfg.bias + cfg.scale * (u @ w_in.T)
 
 
+def reservoir_input(cfg: InputConfig, u: np.ndarray) -> np.ndarray:
+    """``u`` as the spiking reservoir takes it: clipped to [-1, 1] (a bounded drive), spike counts (``events``) as
+    they are."""
+    return u if cfg.encoding == "events" else np.clip(u, -1.0, 1.0)
+
+
 def check_counts(u: np.ndarray, name: str = "u") -> np.ndarray:
     """``u`` as spike counts per channel and step (``input.encoding = "events"``): non-negative integers."""
     if np.any(u < 0) or np.any(u != np.round(u)):

@@ -12,6 +12,7 @@ import numpy as np
 from reservoirpy.node import Node
 
 from ..errors import InputError
+from ..model import encoding
 from ..model.config import ReservoirConfig
 from .drive import drive
 
@@ -69,9 +70,7 @@ class HRSNNNode(Node):
                          "(timesteps, input_dim)")
 
     def _input(self, x) -> np.ndarray:
-        """A sequence as the reservoir takes it: clipped to [-1, 1], or spike counts as they are (events)."""
-        u = np.atleast_2d(np.asarray(x, dtype=float))
-        return u if self.config.input.encoding == "events" else np.clip(u, -1.0, 1.0)
+        return encoding.reservoir_input(self.config.input, np.atleast_2d(np.asarray(x, dtype=float)))
 
     def _run(self, state, x):
         states = drive(self.config, self.seed, [], self._input(x), weights=self.weights_, thresholds=self.thresholds_,

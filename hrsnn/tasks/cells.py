@@ -82,10 +82,11 @@ def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None 
         raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")
     seed = check_seed(seed)
     start = time.perf_counter()
+    config = config or ReservoirConfig()
     if str(dataset).endswith(".h5"):        # spike events: the reservoir takes them as input spikes
-        config = (config or ReservoirConfig()).with_updates({"input.encoding": "events"})
-    X_train, y_train, X_test, y_test, split = classification_split(
-        dataset, test_dataset, seed, test_fraction, (config or ReservoirConfig()).input.step, pool)
+        config = config.with_updates({"input.encoding": "events"})
+    X_train, y_train, X_test, y_test, split = classification_split(dataset, test_dataset, seed, test_fraction,
+                                                                   config.input.step, pool)
     X_train, X_test = as_sequences(X_train, "train"), as_sequences(X_test, "test")
     tr, te = subset(len(X_train), max_train, seed), subset(len(X_test), max_test, seed)
     X_train, y_train = [X_train[i] for i in tr], y_train[tr]

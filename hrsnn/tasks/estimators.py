@@ -35,6 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..errors import ConfigError, InputError
 from ..measure.metrics import nrmse
 from ..measure.readouts import FeatureScaler
+from ..model import encoding
 from ..model.config import ABLATIONS, ReservoirConfig
 from ..model.parameters import check_seed
 from ..sim.drive import drive
@@ -159,8 +160,8 @@ class _ReservoirEstimator(BaseEstimator):
         if self.model == "delay-line":
             return [_taps(x, DELAY_TAPS) for x in seqs], Activity(0, 0.0, 0.0, 0.0)
         states, activity = (self._node_states(seqs) if self.model in OUTSIDE
-                            else self._spiking_states([x if self.reservoir_config_.input.encoding == "events"
-                                               else np.clip(x, -1.0, 1.0) for x in seqs], gap, train))
+                            else self._spiking_states([encoding.reservoir_input(self.reservoir_config_.input, x)
+                                                       for x in seqs], gap, train))
         if self.input_features:
             states = [np.hstack([s, x]) for s, x in zip(states, seqs)]
         return states, activity

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import HRSNNError
 from ..measure.evaluate import memory_input
 from ..model.config import ReservoirConfig
 from ..model.nirgraph import from_nir, to_nir
-from ..model.parameters import Parameters
+from ..model.parameters import Parameters, seed_streams
 from ..sim.drive import drive
 from .estimators import SPIKING
 
@@ -24,22 +25,13 @@ def trained_parameters(config: ReservoirConfig, seed: int, target: str = "auto")
 def export_nir(config: ReservoirConfig, seed: int, path: str | Path, approximate: bool = False,
                delay_step: float | None = None, target: str = "auto") -> Path:
     """Write the trained reservoir of ``(config, seed)`` as a NIR file (``hrsnn.model.nirgraph``); returns its path."""
-    import nir
-    graph = to_nir(config, trained_parameters(config, seed, target), seed, approximate, delay_step)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nir.write(path, graph)
-    return path
+    return _write(to_nir(config, trained_parameters(config, seed, target), seed, approximate, delay_step), path)
 
 
 def export_regressor(estimator, path: str | Path, approximate: bool = False,
                      delay_step: float | None = None) -> Path:
     """Write a fitted ``HRSNNRegressor`` (spiking model) as a NIR file: its trained reservoir and its readout,
     folded into one affine map of the filtered spike trains and the (scaled) input."""
-    import nir
-
-    from ..errors import HRSNNError
-    from ..model.parameters import seed_streams
     if not hasattr(estimator, "readout_") or estimator.model not in SPIKING:
         raise HRSNNError("estimator: a fitted HRSNNRegressor of a spiking model is needed")
     config = estimator.reservoir_config_
@@ -50,7 +42,11 @@ def export_regressor(estimator, path: str | Path, approximate: bool = False,
     bias = np.atleast_1d(ridge.intercept_) - coef @ scaler.mean_
     n = config.n_neurons
     w_input = coef[:, n:] if estimator.input_features else np.zeros((len(bias), estimator.n_channels_))
-    graph = to_nir(config, params, estimator.seed, approximate, delay_step, (coef[:, :n], w_input, bias))
+    return _write(to_nir(config, params, estimator.seed, approximate, delay_step, (coef[:, :n], w_input, bias)), path)
+
+
+def _write(graph, path: str | Path) -> Path:
+    import nir
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     nir.write(path, graph)
@@ -61,7 +57,6 @@ def import_nir(path: str | Path) -> tuple[ReservoirConfig, Parameters, int]:
     """(config, frozen parameters, seed) of a NIR file written by ``export_nir``; run it with
     ``drive(config, seed, [], u, weights=params.w)`` or ``run_eventsim(config, seed, [], u, params=params)``."""
     import nir
-    from ..errors import HRSNNError
     path = Path(path)
     if not path.is_file():
         raise HRSNNError(f"nir file {path}: no such file")
