@@ -11,9 +11,9 @@ four produce the same spikes:
 * fast1      — the same kernel on one thread (what each of ``evaluate_many``'s worker processes gets when they
   fill every core).
 
-``--large`` sizes (default 5 000, 10 000, 20 000) run the fast path alone on SC-ML reservoirs (``large_config``)
+``--large`` sizes (default 5 000 … 100 000) run the fast path alone on SC-ML reservoirs (``large_config``)
 with the default protocol (500 STDP + 2000 evaluation steps), against three goals: cost linear in synapses
-(exponent ≤ 1.05), an N = 10 000 evaluation within 10 s, and the memory an evaluation adds to its process
+(exponent ≤ 1.05), an N = 100 000 evaluation within 60 s, and the memory an evaluation adds to its process
 (peak minus the resident size after a tiny warm-up evaluation) within 3× ``synapse_bytes``.
 
 The *reference* ("speed of light") is the fast path's simulation loop alone — the kernel's own time, without
@@ -56,7 +56,7 @@ SYNAPSE_BYTES = {"ee": 4 + 4 + 6 * 8 + 64 + 8 + 4, "static": 4 + 4 + 8 + 8 + 8 +
 """Bytes per synapse that a simulation must hold. E→E: the drawn pre, post (int32), delay, weight, τ₊, τ₋, A₊, A₋
 (float64) and the kernel's SYNAPSE record (64), ARRIVAL record (8) and delay in steps (int32): 132. Static: pre,
 post, delay, current jump, ARRIVAL, delay in steps: 36."""
-GOALS = {"exponent": 1.05, "eval_s_at_10000": 10.0, "memory_over_synapses": 3.0}
+GOALS = {"exponent": 1.05, "eval_s_at_100000": 60.0, "memory_over_synapses": 3.0}
 
 
 def large_config(n: int):
@@ -163,9 +163,9 @@ def large_rows(raw: list[dict]) -> dict:
     out["exponent"] = cost_exponent(rows, "eval_s")
     if out["exponent"] is not None:
         out["met"]["exponent"] = out["exponent"] <= GOALS["exponent"]
-    at = [r for r in rows if r["n_neurons"] == 10000]
+    at = [r for r in rows if r["n_neurons"] == 100000]
     if at:
-        out["met"]["eval_s_at_10000"] = at[0]["eval_s"] <= GOALS["eval_s_at_10000"]
+        out["met"]["eval_s_at_100000"] = at[0]["eval_s"] <= GOALS["eval_s_at_100000"]
     if rows:
         worst = max(r["memory_over_synapses"] for r in rows)
         out["met"]["memory_over_synapses"] = worst <= GOALS["memory_over_synapses"]
@@ -188,9 +188,9 @@ def print_large(large: dict) -> None:
     if large["exponent"] is not None:
         print(f"cost ∝ synapses^{large['exponent']:.2f} (goal ≤ {GOALS['exponent']}: "
               f"{verdict[large['met']['exponent']]})")
-    if "eval_s_at_10000" in large["met"]:
-        print(f"N = 10 000 evaluation within {GOALS['eval_s_at_10000']:g} s: "
-              f"{verdict[large['met']['eval_s_at_10000']]}")
+    if "eval_s_at_100000" in large["met"]:
+        print(f"N = 100 000 evaluation within {GOALS['eval_s_at_100000']:g} s: "
+              f"{verdict[large['met']['eval_s_at_100000']]}")
     print(f"memory added within {GOALS['memory_over_synapses']:g}× the synapse bytes: "
           f"{verdict[large['met']['memory_over_synapses']]}")
 
@@ -228,7 +228,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=2,
                         help="split each path's evaluations over this many processes, the paths taking turns, "
                              "so that a slow spell of the machine does not fall on one path only")
-    parser.add_argument("--large", type=int, nargs="*", default=[5000, 10000, 20000],
+    parser.add_argument("--large", type=int, nargs="*", default=[5000, 10000, 20000, 50000, 100000],
                         help="sizes for the fast path alone on SC-ML reservoirs, default protocol (none: skip)")
     parser.add_argument("--large-evals", type=int, default=2, help="timed evaluations per large size")
     parser.add_argument("--out", default="results/bench.json")

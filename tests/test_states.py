@@ -1,7 +1,8 @@
 import numpy as np
+import pytest
 from scipy.signal import lfilter
 
-from hrsnn.sim.states import ROW_LOOP_MIN, filtered_traces, spike_counts
+from hrsnn.sim.states import ROW_LOOP_MIN, RunResult, StateSpec, filtered_traces, spike_counts
 
 
 def test_counts_per_step():
@@ -43,3 +44,36 @@ def test_traces_are_lfilter_bit_for_bit_on_either_side_of_the_row_loop_size():
 def test_no_spikes_gives_zeros():
     assert not filtered_traces(np.zeros(0, int), np.zeros(0), 3, 10, 0.005, 0.01).any()
     assert spike_counts(np.zeros(0, int), np.zeros(0), 3, 10, 0.005).shape == (10, 3)
+
+
+@pytest.mark.parametrize("kind", ["count", "trace"])
+def test_gram_in_blocks_is_the_gram_of_the_states(kind):
+    """RunResult.gram accumulates X Xᵀ over blocks of active neurons without holding X: the same matrix as the
+    dense states' (silent neurons included there), for blocks of 1, 7 and all columns."""
+    rng = np.random.default_rng(1)
+    n, T, step = 300, 120, 0.005
+    i = rng.integers(0, n, 4000)
+    i[np.isin(i, [0, 5, 299])] = 1                            # three silent neurons, one of them the last
+    t = np.sort(rng.uniform(0, T * step, 4000))
+    run = RunResult(i, t, StateSpec(kind, step, 0.03), n, T, T * step, 0.0)
+    want = run.states @ run.states.T
+    for columns in (1, 7, n):
+        K = run.gram(block_bytes=8 * T * columns)
+        assert np.allclose(K, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
+        assert np.array_equal(K, K.T)
+
+
+def test_streamed_capacities_match_the_dense_states():
+    """evaluate() fits the memory-capacity and nonlinear-capacity readouts from the streamed Gram matrix when the
+    run has no more rows than neurons: the same numbers as the dense states give, to 1e-9."""
+    from hrsnn.measure.evaluate import capacities, evaluate, memory_input
+    from hrsnn.model.config import ReservoirConfig
+    cfg = ReservoirConfig().with_updates({"n_neurons": 400, "task.train_steps": 50, "task.eval_steps": 300,
+                                          "task.k_max": 15, "task.washout": 10, "task.capacity": "ipc",
+                                          "neuron.tau_m.cv": 0.8})
+    r = evaluate(cfg, seed=2, keep_run=True)
+    assert r.run.n_steps <= cfg.n_neurons and r.memory_capacity > 0.5
+    mc, ipc = capacities(r.run.states, memory_input(cfg, 2)[1], cfg.task)
+    assert abs(mc.total - r.memory_capacity) <= 1e-9 * mc.total
+    assert np.allclose(mc.per_delay, r.mc_per_delay, rtol=1e-9, atol=1e-12)
+    assert abs(ipc - r.nonlinear_capacity) <= 1e-9 * ipc

@@ -43,13 +43,17 @@ def nonlinear_targets(x: np.ndarray) -> tuple[list[str], np.ndarray]:
     return names, np.column_stack(cols)
 
 
-def nonlinear_capacity(states: np.ndarray, u: np.ndarray, u_max: float, ridge: float | Sequence[float],
-                       test_size: float = 0.2, washout: int = 0) -> tuple[float, float]:
+def nonlinear_capacity(states: np.ndarray | None, u: np.ndarray, u_max: float, ridge: float | Sequence[float],
+                       test_size: float = 0.2, washout: int = 0,
+                       gram: np.ndarray | None = None) -> tuple[float, float]:
     """(Σ corr² over the nonlinear targets, the ridge penalty used), with ``memory_capacity``'s split: readouts
-    fit on rows [max(washout, 19), T − n_test) and scored on the last ``test_size`` of the rows."""
-    states, u = np.asarray(states, dtype=float), np.asarray(u, dtype=float)
+    fit on rows [max(washout, 19), T − n_test) and scored on the last ``test_size`` of the rows. ``gram``:
+    X Xᵀ of all rows, in place of ``states`` (None), as in ``memory_capacity``."""
+    u = np.asarray(u, dtype=float)
     first = max(int(washout), max(LAGS))
     n_test = int(round(len(u) * test_size))
     _, targets = nonlinear_targets(u / u_max)
-    scores, used = readout_scores(states[first:], targets[first:], len(u) - n_test - first, ridge)
+    X = None if gram is not None else np.asarray(states, dtype=float)[first:]
+    scores, used = readout_scores(X, targets[first:], len(u) - n_test - first, ridge,
+                                  None if gram is None else np.asarray(gram)[first:, first:])
     return float(scores.sum()), used

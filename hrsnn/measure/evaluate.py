@@ -77,12 +77,14 @@ def memory_input(config: ReservoirConfig, seed: int) -> tuple[np.ndarray, np.nda
     return (rng.uniform(-t.u_max, t.u_max, t.train_steps), rng.uniform(-t.u_max, t.u_max, t.eval_steps))
 
 
-def capacities(states: np.ndarray, u_eval: np.ndarray, t) -> tuple[MemoryCapacity, float]:
-    """The memory capacity of a run's states and, with ``task.capacity = "ipc"``, the nonlinear capacity (NaN
-    otherwise), both as ``task`` (a ``TaskConfig``) says."""
+def capacities(states: np.ndarray | None, u_eval: np.ndarray, t,
+               gram: np.ndarray | None = None) -> tuple[MemoryCapacity, float]:
+    """The memory capacity of a run's states (or of their Gram matrix X Xᵀ, ``gram``) and, with
+    ``task.capacity = "ipc"``, the nonlinear capacity (NaN otherwise), both as ``task`` (a ``TaskConfig``) says."""
     ridge = t.ridge or RIDGE_GRID
-    mc = memory_capacity(states, u_eval, t.k_max, ridge=ridge, test_size=t.test_fraction, washout=t.washout)
-    ipc = (nonlinear_capacity(states, u_eval, t.u_max, ridge, t.test_fraction, t.washout)[0]
+    mc = memory_capacity(states, u_eval, t.k_max, ridge=ridge, test_size=t.test_fraction, washout=t.washout,
+                         gram=gram)
+    ipc = (nonlinear_capacity(states, u_eval, t.u_max, ridge, t.test_fraction, t.washout, gram=gram)[0]
            if t.capacity == "ipc" else math.nan)
     return mc, ipc
 
@@ -105,7 +107,9 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
         reason = f"runaway: mean rate {rate:.1f} Hz > task.max_rate {t.max_rate:g} Hz"
     mc_total, per_delay, ridge, ipc = 0.0, np.zeros(t.k_max), float("nan"), math.nan
     if run.n_spikes and run.stopped_at is None:
-        mc, ipc = capacities(run.states, u_eval, t)
+        # as many rows as neurons or fewer: every readout is fit from X Xᵀ, accumulated without holding X
+        mc, ipc = (capacities(None, u_eval, t, gram=run.gram()) if run.n_steps <= n
+                   else capacities(run.states, u_eval, t))
         mc_total, per_delay, ridge = mc.total, mc.per_delay, mc.ridge
     if not reason and mc_total <= t.min_mc:
         reason = f"no memory: MC {mc_total:.3f} <= task.min_mc {t.min_mc:g}"

@@ -41,13 +41,13 @@ def squared_correlation(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return r * r
 
 
-def select_ridge(X: np.ndarray, Y: np.ndarray, grid, val_fraction: float = 0.25,
+def select_ridge(X: np.ndarray | None, Y: np.ndarray, grid, val_fraction: float = 0.25,
                  gram: np.ndarray | None = None) -> float:
     """The ridge penalty of ``grid`` whose readout, fit on the first rows, maximises Σ_k corr² on the last
     ``val_fraction`` of the rows (one decomposition serves the whole grid). ``gram``: X Xᵀ, if already known
-    (then the readouts are fit in the dual form, ``dual_ridge_predict``)."""
-    n_val = max(2, int(round(len(X) * val_fraction)))
-    fit, val = slice(0, len(X) - n_val), slice(len(X) - n_val, len(X))
+    (then the readouts are fit in the dual form, ``dual_ridge_predict``, and X may be None)."""
+    n_val = max(2, int(round(len(Y) * val_fraction)))
+    fit, val = slice(0, len(Y) - n_val), slice(len(Y) - n_val, len(Y))
     if gram is not None:
         predictions = dual_ridge_predict(gram, Y, fit, val, grid)
     else:
@@ -60,7 +60,7 @@ def select_ridge(X: np.ndarray, Y: np.ndarray, grid, val_fraction: float = 0.25,
 
 
 def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4,
-                    test_size: float | int = 0.2, washout: int = 0) -> MemoryCapacity:
+                    test_size: float | int = 0.2, washout: int = 0, gram: np.ndarray | None = None) -> MemoryCapacity:
     """Memory capacity of states (T × F) driven by a scalar i.i.d. input u (T,).
 
     Row t of ``states`` is the reservoir state after it received ``u[t]``. For k = 1..k_max a ridge readout
@@ -68,11 +68,12 @@ def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4
     n_test rows: MC_k = corr²(u[t−k], ŷ_k[t]). ``test_size`` is a fraction of T or a number of rows.
     ``ridge`` is a penalty, or a grid from which ``select_ridge`` picks one using the training rows only.
     Agrees with ``reservoirpy.observables.memory_capacity`` given the same states and split. With fewer rows
-    than features, every readout (selection and fit) comes from one Gram matrix of the rows (dual form).
+    than features, every readout (selection and fit) comes from one Gram matrix of the rows (dual form);
+    ``gram`` (T × T, X Xᵀ of all rows, e.g. ``RunResult.gram``) stands in for ``states`` (then None) when T ≤ F.
     Runs single-threaded BLAS: at these sizes (10²–10³ features) threads cost more than they save, and on a
     shared 2-core machine they made the readouts about 2× slower and far less predictable.
     """
-    X, u = _check_xy(states, u)
+    X, u = _check_xy(states if gram is None else gram, u)
     u = np.squeeze(u)
     if u.ndim != 1:
         raise InputError(f"u: expected a scalar series of shape (T,), got {np.shape(u)}")
@@ -86,18 +87,21 @@ def memory_capacity(states, u, k_max: int, ridge: float | Sequence[float] = 1e-4
                          f"(washout/k_max {first}); need at least 2 of each")
     rows = np.arange(first, T)
     targets = np.stack([u[rows - k] for k in range(1, k_max + 1)], axis=1)
-    per_delay, ridge = readout_scores(X[first:], targets, T - n_test - first, ridge)
+    per_delay, ridge = readout_scores(None if gram is not None else X[first:], targets, T - n_test - first, ridge,
+                                      None if gram is None else X[first:, first:])
     return MemoryCapacity(float(per_delay.sum()), per_delay, float(ridge))
 
 
-def readout_scores(X: np.ndarray, targets: np.ndarray, split: int,
-                   ridge: float | Sequence[float]) -> tuple[np.ndarray, float]:
+def readout_scores(X: np.ndarray | None, targets: np.ndarray, split: int, ridge: float | Sequence[float],
+                   gram: np.ndarray | None = None) -> tuple[np.ndarray, float]:
     """corr² of one ridge readout per target column, fit on rows [0, split) and scored on the rest, and the
-    penalty used (``ridge``, or the one ``select_ridge`` picks from a grid on the training rows)."""
+    penalty used (``ridge``, or the one ``select_ridge`` picks from a grid on the training rows). ``gram``:
+    X Xᵀ, given instead of X (None) for fewer rows than features."""
     with _threadpools().limit(limits=1, user_api="blas"):
-        gram = X @ X.T if len(X) < X.shape[1] else None     # fewer rows than features: one Gram serves all fits
+        if gram is None and len(X) < X.shape[1]:             # fewer rows than features: one Gram serves all fits
+            gram = X @ X.T
         if np.ndim(ridge):
-            ridge = select_ridge(X[:split], targets[:split], list(ridge),
+            ridge = select_ridge(None if X is None else X[:split], targets[:split], list(ridge),
                                  gram=None if gram is None else gram[:split, :split])
         if gram is None:
             predicted = RidgeReadout(float(ridge)).fit(X[:split], targets[:split]).predict(X[split:])

@@ -43,7 +43,7 @@ def _trim(config: ReservoirConfig, result: RunResult, n_steps: int) -> RunResult
     step = config.input.step * 1e-3
     keep = result.spike_t < n_steps * step - 1e-12
     i, t = result.spike_i[keep], result.spike_t[keep]
-    return RunResult(i, t, result.states[:n_steps], n_steps, n_steps * step,
+    return RunResult(i, t, result.spec, result.n_neurons, n_steps, n_steps * step,
                      result.wall_s * n_steps / result.n_steps, result.stopped_at)
 
 

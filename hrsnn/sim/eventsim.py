@@ -36,7 +36,7 @@ from ..memo import Memo
 from ..model import encoding
 from ..model.config import ReservoirConfig
 from ..model.parameters import Parameters, ip_drift, seed_streams
-from .states import RunResult, run_states
+from .states import RunResult, StateSpec
 
 SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "f8"), ("tau_minus", "f8"),
                     ("a_plus", "f8"), ("a_minus", "f8"), ("pre_step", "i4"), ("post_step", "i4")])
@@ -258,7 +258,7 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
     row_current = np.empty(m)                           # the current of this input row (one channel)
     last_row = -1
     out_i = np.empty(1 << 16, dtype=np.int32)
-    out_t = np.empty(1 << 16, dtype=np.int64)
+    out_t = np.empty(1 << 16, dtype=np.int32)                 # steps < 2**31 (checked)
     n_out = 0
     fill = 0                                            # the fullest any slot has been
     events = 0
@@ -470,6 +470,33 @@ def _run_parts(run_part, n_parts: int, sync: np.ndarray) -> list:
     return results
 
 
+@njit(cache=True)
+def _merge(i_all, step_all, bounds, out_i, out_step):
+    """k-way merge of runs of (step, neuron)-sorted spikes (run r at ``bounds[r] … bounds[r+1]−1``)."""
+    head = bounds[:-1].copy()
+    for s in range(len(out_i)):
+        best = -1
+        for r in range(len(head)):
+            if head[r] < bounds[r + 1] and (best < 0 or step_all[head[r]] < step_all[head[best]] or (
+                    step_all[head[r]] == step_all[head[best]] and i_all[head[r]] < i_all[head[best]])):
+                best = r
+        out_i[s] = i_all[head[best]]
+        out_step[s] = step_all[head[best]]
+        head[best] += 1
+
+
+def merge_spikes(part_i: list[np.ndarray], part_step: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The parts' spikes (each part's by step, then neuron) as one list in that order (int32 neuron, step)."""
+    if len(part_i) == 1:
+        return part_i[0], part_step[0]
+    bounds = np.cumsum([0, *(len(x) for x in part_i)])
+    i_all, step_all = np.concatenate(part_i), np.concatenate(part_step)
+    del part_i[:], part_step[:]
+    out_i, out_step = np.empty_like(i_all), np.empty_like(step_all)
+    _merge(i_all, step_all, bounds, out_i, out_step)
+    return out_i, out_step
+
+
 def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Parameters | None = None,
                  max_eval_spikes: int | None = None, threads: int | None = None,
                  ) -> tuple[RunResult | None, RunResult, Parameters, int]:
@@ -539,24 +566,21 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                        config.input.bias, config.input.scale, RULES[st.rule], st.mu, st.pairing == "nearest", syn3, ev)
         return (*out, time.perf_counter() - start)
     parts = _run_parts(run_part, n_parts, sync)
-    spike_i = np.concatenate([p[0] for p in parts])
-    spike_step = np.concatenate([p[1] for p in parts])
-    # by step, then neuron: each part's spikes are in that order, which a stable sort (timsort) merges in O(n)
-    order = np.argsort(spike_step * config.n_neurons + spike_i, kind="stable")
-    spike_i, spike_step = spike_i[order], spike_step[order]
     events, done, wall = sum(p[2] for p in parts), parts[0][3], max(p[4] for p in parts)
+    spike_i, spike_step = merge_spikes([p[0] for p in parts], [p[1] for p in parts])
+    del parts
     params.w = np.empty(len(params.w))
     for p in range(n_parts):
         params.w[lay[f"records{p}"]] = records[p]["w"]
         if config.ip.enabled:
             params.v_th[lay[f"own{p}"]] = thresholds[p] * 1e3
     step_s, dt = config.input.step * 1e-3, config.dt * 1e-3
-    phases = []
+    spec, phases = StateSpec.of(config), []
     for lo, n_steps in ((0, len(u_train)), (n_train_steps, len(u_eval))):
-        keep = (spike_step >= lo) & (spike_step < lo + n_steps * per_input)
-        i, t = spike_i[keep].astype(np.int64), (spike_step[keep] - lo) * dt
-        phases.append(RunResult(i, t, run_states(config, i, t, n_steps), n_steps, n_steps * step_s,
-                                wall * n_steps / (len(u_train) + len(u_eval))))
+        a, b = np.searchsorted(spike_step, [lo, lo + n_steps * per_input])
+        phases.append(RunResult(spike_i[a:b].copy(), (spike_step[a:b] - lo) * dt, spec, config.n_neurons, n_steps,
+                                n_steps * step_s, wall * n_steps / (len(u_train) + len(u_eval))))
+    del spike_i, spike_step
     if done < total_steps:
         phases[1].stopped_at = (done - 1 - n_train_steps) // per_input
     return (phases[0] if len(u_train) else None), phases[1], params, int(events)

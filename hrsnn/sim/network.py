@@ -12,7 +12,7 @@ import numpy as np
 from ..model import encoding
 from ..model.config import ReservoirConfig
 from ..model.parameters import Parameters, check_seed, connect, ip_drift, seed_streams
-from .states import RunResult, run_states
+from .states import RunResult, StateSpec
 
 # Leaky integrate-and-fire neuron with an exponential synaptic current:
 #     tau_m dv/dt = v_rest - v + R (I_syn + I_ext)      (v frozen while refractory)
@@ -263,7 +263,7 @@ class Reservoir:
             self.params.w = np.asarray(self._S_ee.w[:])
         if cfg.ip.enabled:
             self.params.v_th = np.asarray(self._G.v_th_[:]) * 1e3
-        return RunResult(spike_i, spike_t, run_states(cfg, spike_i, spike_t, len(u)), len(u), duration, wall)
+        return RunResult(spike_i, spike_t, StateSpec.of(cfg), cfg.n_neurons, len(u), duration, wall)
 
     # --- public API -------------------------------------------------------------------------------
     def train_stdp(self, u) -> RunResult:

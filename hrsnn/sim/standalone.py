@@ -28,7 +28,7 @@ from ..model import encoding
 from ..model.config import ReservoirConfig
 from ..model.parameters import Parameters, seed_streams
 from .network import LIF_MODEL, LIF_RESET, LIF_STEP, stdp_equations
-from .states import RunResult, run_states
+from .states import RunResult, StateSpec
 
 ENGINE_VERSION = 3  # bump when the generated network changes in a way the model strings do not show
 
@@ -128,7 +128,7 @@ class StandaloneEngine:
         for lo, hi, n_steps in ((0.0, t_split, len(u_train)), (t_split, np.inf, len(u_eval))):
             keep = (out["spike_t"] >= lo - 1e-12) & (out["spike_t"] < hi - 1e-12)
             i, t = out["spike_i"][keep].astype(np.int64), out["spike_t"][keep] - lo
-            phases.append(RunResult(i, t, run_states(config, i, t, n_steps), n_steps, n_steps * step,
+            phases.append(RunResult(i, t, StateSpec.of(config), config.n_neurons, n_steps, n_steps * step,
                                     wall * n_steps / (len(u_train) + len(u_eval))))
         if "w" in out:
             params.w = out["w"]

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
+from numba import njit
+from scipy.linalg.blas import dsyrk
 from scipy.signal import lfilter
 
 from ..model.config import ReservoirConfig
@@ -52,19 +55,63 @@ def exponential_filter(x: np.ndarray, decay: float) -> np.ndarray:
 
 def run_states(cfg: ReservoirConfig, spike_i: np.ndarray, spike_t: np.ndarray, n_steps: int) -> np.ndarray:
     """States (n_steps × N) of a run from its spikes (times in s from the run's start), per ``cfg.states``."""
-    step = cfg.input.step * 1e-3
-    if cfg.states.kind == "count":
-        return spike_counts(spike_i, spike_t, cfg.n_neurons, n_steps, step)
-    return filtered_traces(spike_i, spike_t, cfg.n_neurons, n_steps, step, cfg.states.tau_filter * 1e-3)
+    return StateSpec.of(cfg).states(spike_i, spike_t, cfg.n_neurons, n_steps)
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    """How a run's spikes become its states: ``kind`` "count" or "filtered", ``step`` and ``tau`` in s."""
+
+    kind: str
+    step: float
+    tau: float
+
+    @classmethod
+    def of(cls, cfg: ReservoirConfig) -> StateSpec:
+        return cls(cfg.states.kind, cfg.input.step * 1e-3, cfg.states.tau_filter * 1e-3)
+
+    def states(self, spike_i: np.ndarray, spike_t: np.ndarray, n_neurons: int, n_steps: int) -> np.ndarray:
+        """(n_steps, n_neurons) states of spikes of neurons 0 … n_neurons − 1."""
+        if self.kind == "count":
+            return spike_counts(spike_i, spike_t, n_neurons, n_steps, self.step)
+        return filtered_traces(spike_i, spike_t, n_neurons, n_steps, self.step, self.tau)
+
+
+BLOCK_BYTES = 64 * 2**20
+"""Bytes of the one block of state columns that ``RunResult.gram`` holds at a time."""
+
+
+@njit(cache=True)
+def _group(spike_i, rank, block, order):
+    """Fill ``order`` with the indices of the spikes whose neuron has a rank ≥ 0, grouped by the block of that
+    rank (rank // block), in time order within a block; returns each block's offsets into ``order``."""
+    n_blocks = max(1, -(-(rank.max() + 1) // block))
+    start = np.zeros(n_blocks + 1, np.int64)
+    for s in range(len(spike_i)):
+        r = rank[spike_i[s]]
+        if r >= 0:
+            start[r // block + 1] += 1
+    for b in range(n_blocks):
+        start[b + 1] += start[b]
+    fill = start[:-1].copy()
+    for s in range(len(spike_i)):
+        r = rank[spike_i[s]]
+        if r >= 0:
+            order[fill[r // block]] = s
+            fill[r // block] += 1
+    return start
 
 
 @dataclass
 class RunResult:
-    """What one simulation phase returns: spikes (neuron index, time in s from the phase start) and states."""
+    """What one simulation phase returns: spikes (neuron index, time in s from the phase start); its states
+    (one row per input step) are made from them when asked for, whole (``states``) or as a Gram matrix of the
+    rows accumulated over blocks of neurons (``gram``)."""
 
     spike_i: np.ndarray
     spike_t: np.ndarray
-    states: np.ndarray            # (T, N): per-step counts or filtered traces, per config.states
+    spec: StateSpec
+    n_neurons: int
     n_steps: int
     duration: float               # s simulated
     wall_s: float
@@ -73,3 +120,28 @@ class RunResult:
     @property
     def n_spikes(self) -> int:
         return int(len(self.spike_i))
+
+    @cached_property
+    def states(self) -> np.ndarray:
+        """(T, N): per-step counts or filtered traces, per ``spec``."""
+        return self.spec.states(self.spike_i, self.spike_t, self.n_neurons, self.n_steps)
+
+    def gram(self, block_bytes: int = BLOCK_BYTES) -> np.ndarray:
+        """K = X Xᵀ (T × T) of the states X, without holding X: the columns are made ``block_bytes`` at a time and
+        each block's X_b X_bᵀ is added (BLAS ``syrk``). Silent neurons (zero columns) add nothing and are skipped."""
+        T = self.n_steps
+        spike_i = np.asarray(self.spike_i)
+        counts = np.bincount(spike_i, minlength=self.n_neurons)
+        rank = np.where(counts > 0, np.cumsum(counts > 0) - 1, -1)     # columns of the active neurons
+        block = max(1, int(block_bytes // (8 * max(T, 1))))
+        order = np.empty(len(spike_i), np.int32 if len(spike_i) < 2**31 else np.int64)
+        start = _group(spike_i, rank, block, order)
+        K = np.zeros((T, T), order="F")
+        for b in range(len(start) - 1):
+            idx = order[start[b]:start[b + 1]]
+            if not len(idx):
+                continue
+            column = rank[spike_i[idx]] - b * block
+            X = self.spec.states(column, self.spike_t[idx], int(column.max()) + 1, T)
+            K = dsyrk(1.0, X.T, beta=1.0, c=K, trans=1, overwrite_c=1)   # upper triangle of K + X Xᵀ
+        return np.triu(K) + np.triu(K, 1).T
