@@ -336,6 +336,8 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
                         i_syn[a.post] += jumps[s]
             else:
                 for q in range(c):                      # arrivals: transmit
+                    if q + AHEAD < c:
+                        prefetch(jumps, queue[now, q + AHEAD].k)
                     a = queue[now, q]
                     i_syn[a.post] += jumps[a.k]
             queue_n[now] = 0
@@ -486,12 +488,15 @@ def _merge(i_all, step_all, bounds, out_i, out_step):
 
 
 def merge_spikes(part_i: list[np.ndarray], part_step: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """The parts' spikes (each part's by step, then neuron) as one list in that order (int32 neuron, step)."""
+    """The parts' spikes (each part's by step, then neuron) as one list in that order (int32 neuron, step). The
+    lists are emptied as they are copied, so that each part's buffer is freed as soon as it is read."""
     if len(part_i) == 1:
-        return part_i[0], part_step[0]
+        return part_i.pop(), part_step.pop()
     bounds = np.cumsum([0, *(len(x) for x in part_i)])
-    i_all, step_all = np.concatenate(part_i), np.concatenate(part_step)
-    del part_i[:], part_step[:]
+    i_all, step_all = np.empty(bounds[-1], np.int32), np.empty(bounds[-1], np.int32)
+    for r in range(len(bounds) - 1):
+        i_all[bounds[r]:bounds[r + 1]], step_all[bounds[r]:bounds[r + 1]] = part_i[r], part_step[r]
+        part_i[r] = part_step[r] = None
     out_i, out_step = np.empty_like(i_all), np.empty_like(step_all)
     _merge(i_all, step_all, bounds, out_i, out_step)
     return out_i, out_step
@@ -567,8 +572,9 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
         return (*out, time.perf_counter() - start)
     parts = _run_parts(run_part, n_parts, sync)
     events, done, wall = sum(p[2] for p in parts), parts[0][3], max(p[4] for p in parts)
-    spike_i, spike_step = merge_spikes([p[0] for p in parts], [p[1] for p in parts])
+    part_i, part_step = [p[0] for p in parts], [p[1] for p in parts]
     del parts
+    spike_i, spike_step = merge_spikes(part_i, part_step)
     params.w = np.empty(len(params.w))
     for p in range(n_parts):
         params.w[lay[f"records{p}"]] = records[p]["w"]

@@ -77,7 +77,7 @@ class StateSpec:
         return filtered_traces(spike_i, spike_t, n_neurons, n_steps, self.step, self.tau)
 
 
-BLOCK_BYTES = 64 * 2**20
+BLOCK_BYTES = 16 * 2**20
 """Bytes of the one block of state columns that ``RunResult.gram`` holds at a time."""
 
 
@@ -100,6 +100,15 @@ def _group(spike_i, rank, block, order):
             order[fill[r // block]] = s
             fill[r // block] += 1
     return start
+
+
+@njit(cache=True)
+def _mirror(K):
+    """K with its upper triangle copied into the lower one, in place."""
+    for j in range(K.shape[0]):
+        for i in range(j + 1, K.shape[0]):
+            K[i, j] = K[j, i]
+    return K
 
 
 @dataclass
@@ -144,4 +153,4 @@ class RunResult:
             column = rank[spike_i[idx]] - b * block
             X = self.spec.states(column, self.spike_t[idx], int(column.max()) + 1, T)
             K = dsyrk(1.0, X.T, beta=1.0, c=K, trans=1, overwrite_c=1)   # upper triangle of K + X Xᵀ
-        return np.triu(K) + np.triu(K, 1).T
+        return _mirror(K)
