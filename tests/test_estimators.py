@@ -156,3 +156,20 @@ def test_input_features_sit_beside_the_states():
     np.testing.assert_allclose(a[:, 40:], with_input._scaled(u))
     with pytest.raises(ConfigError, match="input_features: expected true or false"):
         HRSNNRegressor(cfg, model="esn", input_features="yes").fit(u, y)
+
+
+@pytest.mark.parametrize("input_features", [True, False])
+def test_classifier_pools_the_states_a_block_of_neurons_at_a_time(tiny, monkeypatch, input_features):
+    """The spiking classifier pools its states block by block (never the whole pass's T × N states): the same
+    features as pooling each sequence's dense states, with blocks of 3 neurons and with one block."""
+    from hrsnn.tasks import estimators
+    X, y = two_class_set(n=12, length=25)
+    X[:, :3] = 0.0                                              # a few quiet steps: some neurons may stay silent
+    clf = HRSNNClassifier(tiny, seed=1, target=TARGET, n_bins=4, input_features=input_features).fit(X[:8], y[:8])
+    seqs = clf._prepare(X[8:])
+    states, _ = clf._passes(seqs, clf.gap, train=False)
+    dense = np.stack([estimators._pool(s, clf.n_bins) for s in states])
+    np.testing.assert_allclose(clf.transform(X[8:]), dense, rtol=1e-13, atol=1e-15)
+    monkeypatch.setattr(estimators, "BLOCK_BYTES", 8)
+    monkeypatch.setattr(estimators, "POOL_COLUMNS", 3)
+    np.testing.assert_allclose(clf.transform(X[8:]), dense, rtol=1e-13, atol=1e-15)

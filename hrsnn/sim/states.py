@@ -135,22 +135,28 @@ class RunResult:
         """(T, N): per-step counts or filtered traces, per ``spec``."""
         return self.spec.states(self.spike_i, self.spike_t, self.n_neurons, self.n_steps)
 
-    def gram(self, block_bytes: int = BLOCK_BYTES) -> np.ndarray:
-        """K = X Xᵀ (T × T) of the states X, without holding X: the columns are made ``block_bytes`` at a time and
-        each block's X_b X_bᵀ is added (BLAS ``syrk``). Silent neurons (zero columns) add nothing and are skipped."""
+    def column_blocks(self, block_bytes: int = BLOCK_BYTES):
+        """The states' columns of the active neurons, ``block_bytes`` at a time, without ever holding all of them:
+        yields (neuron indices, their (T, n) states); a silent neuron's column (all zeros) is never made."""
         T = self.n_steps
         spike_i = np.asarray(self.spike_i)
-        counts = np.bincount(spike_i, minlength=self.n_neurons)
-        rank = np.where(counts > 0, np.cumsum(counts > 0) - 1, -1)     # columns of the active neurons
+        active = np.bincount(spike_i, minlength=self.n_neurons) > 0
+        rank = np.where(active, np.cumsum(active) - 1, -1)
+        neurons = np.flatnonzero(active)
         block = max(1, int(block_bytes // (8 * max(T, 1))))
         order = np.empty(len(spike_i), np.int32 if len(spike_i) < 2**31 else np.int64)
-        start = _group(spike_i, rank, block, order)
-        K = np.zeros((T, T), order="F")
+        start = _group(spike_i, rank, block, order)       # spikes grouped by block of active neurons
         for b in range(len(start) - 1):
             idx = order[start[b]:start[b + 1]]
-            if not len(idx):
-                continue
-            column = rank[spike_i[idx]] - b * block
-            X = self.spec.states(column, self.spike_t[idx], int(column.max()) + 1, T)
+            if len(idx):
+                column = rank[spike_i[idx]] - b * block
+                width = int(column.max()) + 1
+                yield neurons[b * block:b * block + width], self.spec.states(column, self.spike_t[idx], width, T)
+
+    def gram(self, block_bytes: int = BLOCK_BYTES) -> np.ndarray:
+        """K = X Xᵀ (T × T) of the states X, accumulated over ``column_blocks``: each block's X_b X_bᵀ is added
+        (BLAS ``syrk``); silent neurons add nothing."""
+        K = np.zeros((self.n_steps, self.n_steps), order="F")
+        for _, X in self.column_blocks(block_bytes):
             K = dsyrk(1.0, X.T, beta=1.0, c=K, trans=1, overwrite_c=1)   # upper triangle of K + X Xᵀ
         return _mirror(K)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.pipeline import make_pipeline
@@ -39,6 +40,7 @@ from ..model import encoding
 from ..model.config import ABLATIONS, ReservoirConfig
 from ..model.parameters import check_seed
 from ..sim.drive import drive
+from ..sim.states import BLOCK_BYTES
 
 SPIKING = {"hrsnn": "HRSNN", "mrsnn": "MRSNN", "henhos": "HeNHoS", "honhes": "HoNHeS"}
 OUTSIDE = ("esn", "rate", "rate-hom", "rpy-lif")      # reservoirpy networks: an ESN, rate reservoirs, its LIF node
@@ -166,12 +168,12 @@ class _ReservoirEstimator(BaseEstimator):
             states = [np.hstack([s, x]) for s, x in zip(states, seqs)]
         return states, activity
 
-    def _spiking_states(self, seqs: list[np.ndarray], gap: int, train: bool) -> tuple[list[np.ndarray], Activity]:
-        """The spiking reservoir's states per sequence; with ``train`` it first learns (STDP, and intrinsic
+    def _spiking_run(self, seqs: list[np.ndarray], gap: int, train: bool):
+        """One pass of the spiking reservoir over the sequences, each after ``gap`` rest steps: the frozen run, each
+        sequence's rows in it (start, end) and the activity; with ``train`` it first learns (STDP, and intrinsic
         plasticity if enabled) on the same sequences and keeps its weights in ``weights_``, its thresholds (mV) in
         ``thresholds_``."""
         cfg = self.reservoir_config_
-        lengths = [len(x) + gap for x in seqs]
         channels = seqs[0].shape[1]
         u = np.vstack([np.vstack([np.zeros((gap, channels)), x]) for x in seqs])
         if train:
@@ -181,10 +183,15 @@ class _ReservoirEstimator(BaseEstimator):
             result = drive(cfg, self.seed, [], u, weights=self.weights_, thresholds=self.thresholds_,
                            target=self.target, progress=self.progress)
         run = result.run
-        ends = np.cumsum(lengths)
-        states = [run.states[end - len(x):end] for end, x in zip(ends, seqs)]
+        ends = np.cumsum([len(x) + gap for x in seqs])
+        spans = [(int(end) - len(x), int(end)) for end, x in zip(ends, seqs)]
         rate = run.n_spikes / (cfg.n_neurons * run.duration)
-        return states, Activity(run.n_spikes, run.n_spikes / len(seqs), rate, run.wall_s)
+        return run, spans, Activity(run.n_spikes, run.n_spikes / len(seqs), rate, run.wall_s)
+
+    def _spiking_states(self, seqs: list[np.ndarray], gap: int, train: bool) -> tuple[list[np.ndarray], Activity]:
+        """The spiking reservoir's states per sequence (see ``_spiking_run``)."""
+        run, spans, activity = self._spiking_run(seqs, gap, train)
+        return [run.states[a:b] for a, b in spans], activity
 
     def _node_states(self, seqs: list[np.ndarray]) -> tuple[list[np.ndarray], Activity]:
         """States of a reservoirpy network (``OUTSIDE``), every sequence from the zero state; the LIF node's spikes
@@ -273,8 +280,23 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
         return [self._scaled(x) for x in seqs]
 
     def _features(self, seqs: list[np.ndarray], train: bool) -> tuple[np.ndarray, Activity]:
-        states, activity = self._passes(seqs, self.gap, train)
-        return np.stack([_pool(s, self.n_bins) for s in states]), activity
+        if self.model not in SPIKING:
+            states, activity = self._passes(seqs, self.gap, train)
+            return np.stack([_pool(s, self.n_bins) for s in states]), activity
+        # the spiking reservoir's states are pooled a block of neurons at a time, never held whole
+        cfg = self.reservoir_config_
+        run, spans, activity = self._spiking_run([encoding.reservoir_input(cfg.input, x) for x in seqs], self.gap,
+                                                 train)
+        segments = np.array([ab for a, b in spans for ab in _bins(a, b, self.n_bins)])
+        pooled = np.zeros((len(seqs), self.n_bins, cfg.n_neurons))
+        block_bytes = max(BLOCK_BYTES, 8 * run.n_steps * POOL_COLUMNS)
+        for neurons, X in run.column_blocks(block_bytes):
+            means = _segment_means(X, segments[:, 0], segments[:, 1])
+            pooled[:, :, neurons] = means.reshape(len(seqs), self.n_bins, -1)
+        if self.input_features:          # as _passes: the scaled input beside the states, pooled alike
+            inputs = np.stack([_pool(x, self.n_bins).reshape(self.n_bins, -1) for x in seqs])
+            pooled = np.concatenate([pooled, inputs], axis=2)
+        return pooled.reshape(len(seqs), -1), activity
 
     def fit(self, X, y) -> HRSNNClassifier:
         """Learn (STDP) on the training sequences X, then fit the readout to their labels y."""
@@ -379,14 +401,35 @@ def _resample(x: np.ndarray, length: int) -> np.ndarray:
     return np.stack([np.interp(dst, src, x[:, c]) for c in range(x.shape[1])], axis=1)
 
 
-def _pool(states: np.ndarray, n_bins: int) -> np.ndarray:
-    """Mean state over each of ``n_bins`` equal time segments (a segment of a short sequence may reuse
-    the nearest step), flattened."""
-    t = len(states)
+def _bins(start: int, end: int, n_bins: int) -> list[tuple[int, int]]:
+    """Rows [a, b) of each of ``n_bins`` equal time segments of rows [start, end) (a segment of a short sequence
+    may reuse the nearest step)."""
+    t = end - start
     edges = np.linspace(0, t, n_bins + 1)
     out = []
     for lo, hi in zip(edges[:-1], edges[1:]):
         a = min(int(np.floor(lo)), t - 1)
-        b = max(int(np.ceil(hi)), a + 1)
-        out.append(states[a:b].mean(axis=0))
-    return np.concatenate(out)
+        out.append((start + a, start + max(int(np.ceil(hi)), a + 1)))
+    return out
+
+
+def _pool(states: np.ndarray, n_bins: int) -> np.ndarray:
+    """Mean state over each of ``n_bins`` equal time segments (``_bins``), flattened."""
+    return np.concatenate([states[a:b].mean(axis=0) for a, b in _bins(0, len(states), n_bins)])
+
+
+POOL_COLUMNS = 32
+"""Fewest neurons per block when the classifier pools states a block at a time (long passes: few columns each)."""
+
+
+@njit(cache=True)
+def _segment_means(X, lo, hi):
+    """Column means of X over rows [lo[s], hi[s]) for each segment s, summed row by row as numpy's mean."""
+    out = np.zeros((len(lo), X.shape[1]))
+    for s in range(len(lo)):
+        for r in range(lo[s], hi[s]):
+            for c in range(X.shape[1]):
+                out[s, c] += X[r, c]
+        for c in range(X.shape[1]):
+            out[s, c] /= hi[s] - lo[s]
+    return out
