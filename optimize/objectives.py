@@ -122,8 +122,8 @@ def task_trial(config: dict, seeds: list[int], target: str = "auto", task: dict 
             X, y, _, _ = prediction_split(task["dataset"], task["n_steps"], task["horizon"], washout=w, seed=seed)
             Xf, yf, Xv, yv = split_series(X, y, task["validation"], w, "task.n_steps")
             reg = HRSNNRegressor(cfg, model=model, seed=seed, washout=w, target=target).fit(Xf, yf)
-            states, activity = reg.run(Xv)
-            error = nrmse(yv, reg.readout_.predict(states)[w:])
+            prediction, activity = reg.predict_run(Xv)
+            error = nrmse(yv, prediction[w:])
             out.append(_activity(cfg, seed, error, error, activity, model == "hrsnn"))
     return out
 

@@ -173,3 +173,27 @@ def test_classifier_pools_the_states_a_block_of_neurons_at_a_time(tiny, monkeypa
     monkeypatch.setattr(estimators, "BLOCK_BYTES", 8)
     monkeypatch.setattr(estimators, "POOL_COLUMNS", 3)
     np.testing.assert_allclose(clf.transform(X[8:]), dense, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("input_features", [True, False])
+def test_regressor_reads_a_wide_reservoir_a_block_at_a_time(tiny, monkeypatch, input_features):
+    """With no more rows than features the spiking regressor fits (standardisation, leave-one-out penalty) and
+    predicts from blocks of neurons: the same penalty and, to 1e-9, the same predictions as the dense pipeline."""
+    from hrsnn.tasks import estimators
+    monkeypatch.setattr("hrsnn.sim.states.BLOCK_BYTES", 8 * 140 * 7)         # blocks of 7 neurons
+    rng = np.random.default_rng(3)
+    u = rng.uniform(-1, 1, 140)
+    y = np.column_stack([u, np.roll(u, 1)])
+    cfg = tiny.with_updates({"n_neurons": 150, "input.bias": 100.0, "input.scale": 600.0})
+    fit = dict(seed=2, washout=20, target=TARGET, input_features=input_features)
+    streamed = HRSNNRegressor(cfg, **fit).fit(u[:120], y[:120])               # 100 rows ≤ 150 neurons
+    monkeypatch.setattr(estimators.HRSNNRegressor, "_streamed", lambda self, rows: False)
+    dense = HRSNNRegressor(cfg, **fit).fit(u[:120], y[:120])
+    assert streamed.readout_[-1].alpha_ == dense.readout_[-1].alpha_ < 1000    # a readout that uses the states
+    assert abs(streamed.train_nrmse_ - dense.train_nrmse_) <= 1e-9 * dense.train_nrmse_
+    want = dense.predict(u[20:140])                                           # the pipeline on whole states
+    monkeypatch.undo()
+    monkeypatch.setattr("hrsnn.sim.states.BLOCK_BYTES", 8 * 140 * 7)
+    got, activity = streamed.predict_run(u[20:140])                           # 120 rows ≤ 150 neurons: blocks
+    assert activity.spikes > 0
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9 * np.abs(want).max())

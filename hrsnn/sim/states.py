@@ -135,10 +135,12 @@ class RunResult:
         """(T, N): per-step counts or filtered traces, per ``spec``."""
         return self.spec.states(self.spike_i, self.spike_t, self.n_neurons, self.n_steps)
 
-    def column_blocks(self, block_bytes: int = BLOCK_BYTES):
-        """The states' columns of the active neurons, ``block_bytes`` at a time, without ever holding all of them:
-        yields (neuron indices, their (T, n) states); a silent neuron's column (all zeros) is never made."""
+    def column_blocks(self, block_bytes: int | None = None):
+        """The states' columns of the active neurons, ``block_bytes`` (default ``BLOCK_BYTES``) at a time, without
+        ever holding all of them: yields (neuron indices, their (T, n) states); a silent neuron's column (all
+        zeros) is never made."""
         T = self.n_steps
+        block_bytes = block_bytes or BLOCK_BYTES
         spike_i = np.asarray(self.spike_i)
         active = np.bincount(spike_i, minlength=self.n_neurons) > 0
         rank = np.where(active, np.cumsum(active) - 1, -1)
@@ -153,7 +155,7 @@ class RunResult:
                 width = int(column.max()) + 1
                 yield neurons[b * block:b * block + width], self.spec.states(column, self.spike_t[idx], width, T)
 
-    def gram(self, block_bytes: int = BLOCK_BYTES) -> np.ndarray:
+    def gram(self, block_bytes: int | None = None) -> np.ndarray:
         """K = X Xᵀ (T × T) of the states X, accumulated over ``column_blocks``: each block's X_b X_bᵀ is added
         (BLAS ``syrk``); silent neurons add nothing."""
         K = np.zeros((self.n_steps, self.n_steps), order="F")

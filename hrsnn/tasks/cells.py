@@ -134,8 +134,8 @@ def predict(task: str, model: str = "hrsnn", config: ReservoirConfig | None = No
     X_train, y_train, X_test, y_test = prediction_split(task, n_steps, horizon, test_fraction, washout, seed,
                                                         **(series_args or {}))
     reg = HRSNNRegressor(config, model=model, seed=seed, washout=washout, **estimator_args).fit(X_train, y_train)
-    states, activity = reg.run(X_test)
-    score = nrmse(y_test, reg.readout_.predict(states)[washout:])
+    prediction, activity = reg.predict_run(X_test)
+    score = nrmse(y_test, prediction[washout:])
     E, mc, extra = _efficiency(reg, with_e)
     extra.update(horizon=horizon)
     return CellResult("predict", task, label or model, seed, "nrmse", score, reg.train_nrmse_,

@@ -34,6 +34,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..errors import ConfigError, InputError
+from ..measure.blockridge import BlockRidgeCV, predict_blocks
 from ..measure.metrics import nrmse
 from ..measure.readouts import FeatureScaler
 from ..model import encoding
@@ -368,12 +369,43 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
             raise InputError(f"X: {len(x)} steps, need more than washout = {self.washout} + 1")
         self.n_channels_ = x.shape[1]
         self._fit_scaling([x])
+        w = self.washout
+        if self._streamed(len(x) - w):
+            blocks, self.activity_ = self._blocks(x, train=True)
+            fitted = BlockRidgeCV(self.alphas).fit(lambda: blocks(w), self._n_features, y[w:])
+            self.readout_ = fitted.pipeline()
+            self.train_nrmse_ = nrmse(y[w:], fitted.predict(lambda: blocks(w)))
+            return self
         (states,), self.activity_ = self._passes([self._scaled(x)], 0, train=True)
         self.activity_.spikes_per_sample = self.activity_.spikes / len(x)
-        w = self.washout
         self.readout_ = make_pipeline(FeatureScaler(), RidgeCV(alphas=self.alphas)).fit(states[w:], y[w:])
         self.train_nrmse_ = nrmse(y[w:], self.readout_.predict(states[w:]))
         return self
+
+    @property
+    def _n_features(self) -> int:
+        return self.reservoir_config_.n_neurons + (self.n_channels_ if self.input_features else 0)
+
+    def _streamed(self, rows: int) -> bool:
+        """A spiking reservoir with no more rows than features is read a block of neurons at a time (the dual form:
+        the readout needs only the rows' Gram matrix), so no T × N state array is made."""
+        return self.model in SPIKING and rows <= self._n_features
+
+    def _blocks(self, x: np.ndarray, train: bool):
+        """One pass over the series; returns ``blocks(first)``, the features of rows first … T−1 a block of columns
+        at a time (neurons, then the scaled input), and the activity."""
+        cfg = self.reservoir_config_
+        scaled = self._scaled(x)
+        run, _, activity = self._spiking_run([encoding.reservoir_input(cfg.input, scaled)], 0, train)
+        activity.spikes_per_sample = activity.spikes / len(x)
+        inputs = np.arange(cfg.n_neurons, cfg.n_neurons + x.shape[1])
+
+        def blocks(first: int):
+            for neurons, X in run.column_blocks():
+                yield neurons, X[first:]
+            if self.input_features:
+                yield inputs, scaled[first:]
+        return blocks, activity
 
     def run(self, X) -> tuple[np.ndarray, Activity]:
         """States (T × F) of X through the trained, frozen reservoir and the activity (spikes per step)."""
@@ -382,9 +414,22 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
         activity.spikes_per_sample = activity.spikes / len(states)
         return states, activity
 
+    def predict_run(self, X) -> tuple[np.ndarray, Activity]:
+        """Predictions for X and the activity of that pass; a reservoir with no more steps than features is read a
+        block of neurons at a time (never its whole T × N states)."""
+        check_is_fitted(self, "readout_")
+        x = _as_series(X)
+        if not self._streamed(len(x)):
+            states, activity = self.run(x)
+            return self.readout_.predict(states), activity
+        blocks, activity = self._blocks(x, train=False)
+        scaler, ridge = self.readout_[0], self.readout_[-1]
+        out = predict_blocks(lambda: blocks(0), scaler.mean_, scaler.scale_, np.atleast_2d(ridge.coef_).T,
+                             np.atleast_1d(ridge.intercept_))
+        return (out[:, 0] if np.ndim(ridge.coef_) == 1 else out), activity
+
     def predict(self, X) -> np.ndarray:
-        states = self.run(X)[0]
-        return self.readout_.predict(states)
+        return self.predict_run(X)[0]
 
 
 def _taps(x: np.ndarray, k: int) -> np.ndarray:
