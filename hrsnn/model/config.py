@@ -186,12 +186,13 @@ class STDPConfig(_Base):
                          doc="spike pairing: all-to-all traces, or nearest-spike (each trace reset to 1)")
     tau_plus: D.Distribution = _spec(D.Gamma(20.0, 0.5), "ms", 1.0, 200.0, dist=True,
                                      doc="decay of the presynaptic (LTP) trace")
-    tau_minus: D.Distribution = _spec(D.Gamma(20.0, 0.5), "ms", 1.0, 200.0, dist=True,
-                                      doc="decay of the postsynaptic (LTD) trace")
+    tau_minus: D.Distribution = _spec(D.Constant(20.0), "ms", 1.0, 200.0, dist=True,
+                                      doc="decay of the postsynaptic (LTD) trace (constant by default: drawn, it "
+                                          "raises the rate, docs/stdp/report.md)")
     a_plus: D.Distribution = _spec(D.Gamma(0.01, 0.5), None, 0.0, 1.0, dist=True,
                                    doc="LTP step, as a fraction of w_max")
-    a_minus: D.Distribution = _spec(D.Gamma(0.0105, 0.5), None, 0.0, 1.0, dist=True,
-                                    doc="LTD step, as a fraction of w_max")
+    a_minus: D.Distribution = _spec(D.Constant(0.0105), None, 0.0, 1.0, dist=True,
+                                    doc="LTD step, as a fraction of w_max (constant by default, as tau_minus)")
     mu: float = _spec(1.0, None, 0.0, 1.0, doc="multiplicative rule: weight-dependence exponent (0 additive, "
                                                "1 fully multiplicative)")
     tau_y: D.Distribution = _spec(D.Gamma(125.0, 0.5), "ms", 1.0, 1000.0, dist=True,
