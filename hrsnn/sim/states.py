@@ -60,7 +60,7 @@ def run_states(cfg: ReservoirConfig, spike_i: np.ndarray, spike_t: np.ndarray, n
 
 @dataclass(frozen=True)
 class StateSpec:
-    """How a run's spikes become its states: ``kind`` "count" or "filtered", ``step`` and ``tau`` in s."""
+    """How a run's spikes become its states: ``kind`` "count" or "trace" (filtered), ``step`` and ``tau`` in s."""
 
     kind: str
     step: float
@@ -78,7 +78,7 @@ class StateSpec:
 
 
 BLOCK_BYTES = 16 * 2**20
-"""Bytes of the one block of state columns that ``RunResult.gram`` holds at a time."""
+"""Bytes of the one block of state columns that ``RunResult.column_blocks`` (and ``gram``) holds at a time."""
 
 
 @njit(cache=True)
