@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import numpy as np
-from scipy.linalg.blas import dsyrk
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 
 from ..errors import InputError
-from .readouts import FeatureScaler
+from ..sim.states import block_gram
+from .readouts import FeatureScaler, floored_scale
 
 Blocks = Callable[[], Iterable[tuple[np.ndarray, np.ndarray]]]
 """Called once per pass: yields (column indices, (rows, columns) values); columns never yielded are all zero."""
@@ -33,13 +33,8 @@ class BlockRidgeCV:
         for cols, X in blocks():
             self._check(X, n)
             self.mean_[cols], std[cols] = X.mean(axis=0), X.std(axis=0)
-        ref = std.mean()
-        self.scale_ = np.maximum(std, self.floor * ref) if ref > 0 else np.ones_like(std)
-        self.scale_[self.scale_ == 0] = 1.0
-        K = np.zeros((n, n), order="F")
-        for cols, X in blocks():
-            K = dsyrk(1.0, self._standard(cols, X).T, beta=1.0, c=K, trans=1, overwrite_c=1)
-        K = np.triu(K) + np.triu(K, 1).T
+        self.scale_ = floored_scale(std, self.floor)
+        K = block_gram((self._standard(cols, X) for cols, X in blocks()), n)
         e, U = np.linalg.eigh(K)
         self.y_mean_ = Y.mean(axis=0)
         P = U.T @ (Y - self.y_mean_)

@@ -147,6 +147,14 @@ class RidgeReadout:
         return float(np.mean(1.0 - ss_res / np.where(ss_tot > 0, ss_tot, np.nan)))
 
 
+def floored_scale(std: np.ndarray, floor: float) -> np.ndarray:
+    """Each feature's std, floored at ``floor`` × their mean (1 where that leaves 0)."""
+    ref = std.mean()
+    scale = np.maximum(std, floor * ref) if ref > 0 else np.ones_like(std)
+    scale[scale == 0] = 1.0
+    return scale
+
+
 class FeatureScaler(TransformerMixin, BaseEstimator):
     """Centre each feature and divide by its std, floored at ``floor`` × the mean std over features.
 
@@ -163,10 +171,7 @@ class FeatureScaler(TransformerMixin, BaseEstimator):
             raise InputError(f"floor: must be a finite number >= 0, got {self.floor}")
         X = _check_xy(X)
         self.mean_ = X.mean(axis=0)
-        std = X.std(axis=0)
-        ref = std.mean()
-        self.scale_ = np.maximum(std, self.floor * ref) if ref > 0 else np.ones_like(std)
-        self.scale_[self.scale_ == 0] = 1.0
+        self.scale_ = floored_scale(X.std(axis=0), self.floor)
         self.n_features_in_ = X.shape[1]
         return self
 

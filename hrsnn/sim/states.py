@@ -60,7 +60,7 @@ def run_states(cfg: ReservoirConfig, spike_i: np.ndarray, spike_t: np.ndarray, n
 
 @dataclass(frozen=True)
 class StateSpec:
-    """How a run's spikes become its states: ``kind`` "count" or "filtered", ``step`` and ``tau`` in s."""
+    """How a run's spikes become its states: ``kind`` "count" or "trace" (filtered), ``step`` and ``tau`` in s."""
 
     kind: str
     step: float
@@ -78,7 +78,7 @@ class StateSpec:
 
 
 BLOCK_BYTES = 16 * 2**20
-"""Bytes of the one block of state columns that ``RunResult.gram`` holds at a time."""
+"""Bytes of the one block of state columns that ``RunResult.column_blocks`` (and ``gram``) holds at a time."""
 
 
 @njit(cache=True)
@@ -156,9 +156,13 @@ class RunResult:
                 yield neurons[b * block:b * block + width], self.spec.states(column, self.spike_t[idx], width, T)
 
     def gram(self, block_bytes: int | None = None) -> np.ndarray:
-        """K = X Xᵀ (T × T) of the states X, accumulated over ``column_blocks``: each block's X_b X_bᵀ is added
-        (BLAS ``syrk``); silent neurons add nothing."""
-        K = np.zeros((self.n_steps, self.n_steps), order="F")
-        for _, X in self.column_blocks(block_bytes):
-            K = dsyrk(1.0, X.T, beta=1.0, c=K, trans=1, overwrite_c=1)   # upper triangle of K + X Xᵀ
-        return _mirror(K)
+        """K = X Xᵀ (T × T) of the states X, accumulated over ``column_blocks``; silent neurons add nothing."""
+        return block_gram((X for _, X in self.column_blocks(block_bytes)), self.n_steps)
+
+
+def block_gram(blocks, n_rows: int) -> np.ndarray:
+    """Σ_b X_b X_bᵀ (n_rows × n_rows) over column blocks X_b of n_rows rows, each added by BLAS ``syrk``."""
+    K = np.zeros((n_rows, n_rows), order="F")
+    for X in blocks:
+        K = dsyrk(1.0, X.T, beta=1.0, c=K, trans=1, overwrite_c=1)   # upper triangle of K + X Xᵀ
+    return _mirror(K)
