@@ -7,6 +7,7 @@ An operating-point file holds::
     workers = 2
     weights = {classify = 0.05, predict = 2.0}  # price of 1000 spikes per sample, added to the task error
     min_mc = 5.0                                # candidates with a lower mean MC are not ranked
+    references = ["driven"]                     # ranked for comparison, never picked (optional)
     [set]                                       # shared by every candidate
     n_neurons = 500
     [candidates]                                # name = dotted updates of [set]; the first is the reference
@@ -19,7 +20,7 @@ An operating-point file holds::
 
 Per task, each candidate's value is the mean over seeds of E (memory protocol), or of error + weight × spikes
 per sample / 1000 (the ``tradeoff`` scalar of a task study); candidates are ranked per task and the lowest mean
-rank is the pick (ties go to the earlier candidate). E and the spike price both reward near-silence, so candidates
+rank among the candidates that are not ``references`` is the pick (ties go to the earlier candidate). E and the spike price both reward near-silence, so candidates
 whose mean memory capacity falls below ``min_mc`` are reported but not ranked.
 """
 from __future__ import annotations
@@ -41,7 +42,7 @@ from .comparison import check_compare, compare_models, comparison_figure, compar
 from .efficiency import _pm
 from .space import StudyError, _at_least
 
-KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "compare"}
+KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "references", "compare"}
 DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
 
 
@@ -78,13 +79,19 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
             candidates[name] = base.with_updates(updates)
         except ConfigError as e:
             raise StudyError(f"candidates.{name}: {e}") from None
+    references = raw.get("references", [])
+    if not isinstance(references, list) or any(r not in candidates for r in references) \
+            or len(set(references)) >= len(candidates):
+        raise StudyError(f"references: a list of candidate names, leaving at least one candidate to pick; got "
+                         f"{references!r}")
     compare = raw.get("compare")
     compare = check_compare({"split": "validation", **compare} if isinstance(compare, dict) else compare,
                             what="an operating-point choice")
     if compare["split"] != "validation":
         raise StudyError("compare.split: an operating point is chosen on \"validation\"; the test splits stay unseen")
     return {"name": raw.get("name", path.stem), "workers": workers, "weights": weights, "min_mc": float(min_mc),
-            "candidates": candidates, "updates": {k: dict(v) for k, v in table.items()}, "compare": compare}
+            "candidates": candidates, "references": list(references),
+            "updates": {k: dict(v) for k, v in table.items()}, "compare": compare}
 
 
 def objective(row: dict, weights: dict) -> float:
@@ -95,9 +102,9 @@ def objective(row: dict, weights: dict) -> float:
     return error + weights[row["kind"]] * row["spikes_per_sample"] / 1000.0
 
 
-def rank(rows: list[dict], weights: dict) -> dict:
+def rank(rows: list[dict], weights: dict, references: tuple[str, ...] = ()) -> dict:
     """Per task the candidates' mean objective and rank (1 = best, ties share the mean rank), their mean rank
-    over tasks, and the pick."""
+    over tasks, and the pick (the best mean rank outside ``references``; None if only references are ranked)."""
     from scipy.stats import rankdata
     labels = list(dict.fromkeys(r["model"] for r in rows))
     tasks = list(dict.fromkeys(r["task"] for r in rows))
@@ -105,7 +112,8 @@ def rank(rows: list[dict], weights: dict) -> dict:
                   for m in labels] for t in tasks}
     ranks = {t: rankdata(v).tolist() for t, v in values.items()}
     mean_rank = {m: float(np.mean([ranks[t][i] for t in tasks])) for i, m in enumerate(labels)}
-    pick = min(labels, key=lambda m: (mean_rank[m], labels.index(m)))
+    pickable = [m for m in labels if m not in references]
+    pick = min(pickable, key=lambda m: (mean_rank[m], labels.index(m))) if pickable else None
     return {"values": values, "ranks": ranks, "mean_rank": mean_rank, "pick": pick, "labels": labels}
 
 
@@ -126,13 +134,15 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
     memory = next(e["models"] for e in summary if e["kind"] == "memory")
     eligible = [m for m, v in memory.items() if v["memory_capacity"][0] >= spec["min_mc"]]
     kept = [r for r in rows if r["model"] in eligible]
-    ranking = rank(kept, spec["weights"]) if kept else None
-    unpriced = rank(kept, {kind: 0.0 for kind in spec["weights"]}) if kept else None
-    if ranking:
+    refs = tuple(spec["references"])
+    ranking = rank(kept, spec["weights"], refs) if kept else None
+    unpriced = rank(kept, {kind: 0.0 for kind in spec["weights"]}, refs) if kept else None
+    if ranking and ranking["pick"]:
         spec["candidates"][ranking["pick"]].save(out / "pick.toml")
     (out / "comparison.json").write_text(json.dumps(
         {"rows": rows, "summary": summary, "eligible": eligible, "ranking": ranking, "unpriced": unpriced,
-         "weights": spec["weights"], "min_mc": spec["min_mc"], "updates": spec["updates"],
+         "weights": spec["weights"], "min_mc": spec["min_mc"], "references": spec["references"],
+         "updates": spec["updates"],
          "compare": spec["compare"]}, indent=2, default=str))
     figure = comparison_figure(summary, out / "comparison.png")
     w, c = spec["weights"], spec["compare"]
@@ -150,8 +160,9 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
         f"{', '.join(m for m in memory if m not in eligible) or 'none'}). Per task the value minimized is E, or "
         f"error + weight × spikes per sample / 1000 (weight {w['classify']:g} for classification, {w['predict']:g} "
         "for prediction: the efficiency studies' trade-off); rank 1 is the lowest. The last column ranks on E and "
-        "the task errors alone (spikes not priced).", ""]
-    if ranking:
+        "the task errors alone (spikes not priced)."
+        + (f" References, ranked but never picked: {', '.join(refs)}." if refs else ""), ""]
+    if ranking and ranking["pick"]:
         tasks = list(ranking["ranks"])
         lines += ["| candidate | " + " | ".join(tasks) + " | mean rank | unpriced mean rank |",
                   "|---|" + "---|" * (len(tasks) + 2)]
@@ -162,7 +173,8 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
         lines += ["", f"**Pick: {pick}** ({_updates(spec['updates'][pick])}; [pick.toml](pick.toml)). With spikes "
                   f"not priced: {unpriced['pick']}.", ""]
     else:
-        lines += [f"**No pick**: no candidate reaches MC {spec['min_mc']:g}.", ""]
+        lines += [f"**No pick**: no candidate{' other than a reference' if refs else ''} reaches MC "
+                  f"{spec['min_mc']:g}.", ""]
     report = out / "report.md"
     report.write_text("\n".join(lines))
     return report

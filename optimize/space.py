@@ -121,9 +121,28 @@ class Study:
 
     @property
     def fingerprint(self) -> str:
-        """Identifies what a stored trial means: the space, the objective, the seeds and the base config."""
+        """Identifies what a stored trial means: the space, the objective, the seeds and the base config, whose
+        searched fields are left out (every trial sets them, so a new default for them keeps a store valid)."""
+        return self._fingerprint(searched_base=False)
+
+    @property
+    def fingerprints(self) -> tuple[str, str]:
+        """The fingerprints a store of this study may carry: today's, and the one that still held the searched
+        fields' base values (stores written before they were left out)."""
+        return self.fingerprint, self._fingerprint(searched_base=True)
+
+    def _fingerprint(self, searched_base: bool) -> str:
+        base = _fingerprint_base(self.base)
+        if not searched_base:
+            for d in self.space:
+                *path, leaf = d.field.split(".")
+                section = base
+                for key in path:
+                    section = section.get(key) if isinstance(section, dict) else None
+                if isinstance(section, dict):
+                    section.pop(leaf, None)
         key = {"space": [d.__dict__ for d in self.space], "objective": self.objective, "min_mc": self.min_mc,
-               "penalty": self.penalty, "seeds": list(self.seeds), "base": _fingerprint_base(self.base)}
+               "penalty": self.penalty, "seeds": list(self.seeds), "base": base}
         if self.arm != "heterogeneous" or self.task:      # single-arm E studies keep their stored fingerprint
             key.update(arm=self.arm, task=self.task)
         if self.model != "hrsnn":

@@ -92,7 +92,7 @@ class TrialStore:
             raise StudyError(f"{self.path}: not an hrsnn study database ({e})") from None
         if meta.get("format") != FORMAT:
             raise StudyError(f"{self.path}: not an hrsnn study database (format {meta.get('format')!r})")
-        if study is not None and meta.get("fingerprint") != study.fingerprint:
+        if study is not None and meta.get("fingerprint") not in study.fingerprints:
             raise StudyError(f"{self.path}: stored trials belong to a different study definition (space, "
                              f"objective, seeds or base config changed); use a new study name")
 

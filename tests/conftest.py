@@ -13,12 +13,20 @@ from hrsnn import ReservoirConfig  # noqa: E402
 TARGET = "numpy"
 
 
+# Per-synapse LTD, drawn: the default draws LTP only, and the identity tests cover every drawn STDP parameter.
+HET_LTD = {"dist": "gamma", "mean": 0.05, "cv": 0.5}
+HET_TAU_MINUS = {"dist": "gamma", "mean": 20.0, "cv": 0.5}
+
+
 @pytest.fixture
 def small_config() -> ReservoirConfig:
-    """A 60-neuron reservoir with a short protocol (about 2 s simulated)."""
+    """A 60-neuron reservoir with a short protocol (about 2 s simulated), input-driven (subthreshold bias, τ_m
+    Gamma(40 ms, CV 1)) whatever the default operating point."""
     return ReservoirConfig().with_updates({
         "n_neurons": 60, "dt": 0.25,
         "task.train_steps": 60, "task.eval_steps": 300, "task.washout": 20, "task.k_max": 10,
+        "input.scale": 300.0, "input.bias": 100.0, "neuron.tau_m": {"dist": "gamma", "mean": 40.0, "cv": 1.0},
+        "neuron.v_th": -50.0, "synapses.j_ee": 20.0, "synapses.j_ie": 80.0,
     })
 
 

@@ -141,7 +141,8 @@ def test_recurrent_scale_scales_every_jump_and_zero_removes_the_recurrence():
     from hrsnn import ConfigError, HRSNNRegressor, ReservoirConfig
     cfg = ReservoirConfig(n_neurons=40)
     half = HRSNNRegressor(cfg, recurrent_scale=0.5).reservoir_config_.synapses
-    assert (half.j_ee, half.j_ei, half.j_ie, half.j_ii) == (10.0, 10.0, 40.0, 40.0)
+    j = cfg.synapses
+    assert (half.j_ee, half.j_ei, half.j_ie, half.j_ii) == (j.j_ee / 2, j.j_ei / 2, j.j_ie / 2, j.j_ii / 2)
     import scipy.sparse as sparse
 
     from hrsnn.sim.rate import leak_rates, rate_reservoir

@@ -6,6 +6,7 @@ from hrsnn import InputError, Reservoir
 from hrsnn.sim.eventsim import run_eventsim
 
 from .conftest import TARGET
+from .conftest import HET_LTD, HET_TAU_MINUS
 
 
 def _counts(seed, steps, channels=3, rate=0.4):
@@ -15,7 +16,7 @@ def _counts(seed, steps, channels=3, rate=0.4):
 @pytest.fixture
 def event_config(small_config):
     return small_config.with_updates({"input.encoding": "events", "input.scale": 150.0, "input.bias": 150.0,
-                                      "input.step": 1.0, "stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05})
+                                      "input.step": 1.0, "stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS})
 
 
 def test_kernel_gives_brian2_spikes_and_weights_for_event_input(event_config):

@@ -17,10 +17,11 @@ from hrsnn.sim.eventsim import LAYOUTS, PAD, _run_parts, default_threads, run_ev
 from hrsnn.sim.targets import resolve_target
 
 from .conftest import TARGET
+from .conftest import HET_LTD, HET_TAU_MINUS
 
 
 def test_eventsim_reproduces_brian2_spikes_and_weights_on_any_number_of_threads(small_config):
-    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05})
+    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS})
     u_train, u_eval = memory_input(cfg, 11)
     brian = Reservoir(cfg, seed=11, target=TARGET)
     b_train = brian.train_stdp(u_train)

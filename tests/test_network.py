@@ -8,6 +8,7 @@ from hrsnn import InputError, Reservoir, evaluate
 from hrsnn.measure.evaluate import EfficiencyResult
 
 from .conftest import TARGET
+from .conftest import HET_LTD, HET_TAU_MINUS
 
 
 def test_same_seed_same_spikes(small_config):
@@ -35,7 +36,7 @@ def test_heterogeneity_is_per_neuron_and_twin_is_constant(small_config):
 
 def test_stdp_phase_changes_weights_and_freezes(small_config):
     u = np.random.default_rng(1).uniform(-0.8, 0.8, 100)
-    res = Reservoir(small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05}),
+    res = Reservoir(small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS}),
                     seed=2, target=TARGET)
     w0 = res.params.w.copy()
     res.train_stdp(u)

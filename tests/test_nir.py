@@ -8,10 +8,11 @@ import pytest
 from hrsnn.errors import HRSNNError
 from hrsnn.sim.eventsim import run_eventsim
 from hrsnn.tasks.export import export_nir, import_nir, trained_parameters
+from .conftest import HET_LTD, HET_TAU_MINUS
 
 
 def test_export_import_gives_the_same_spikes(small_config, tmp_path):
-    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05})
+    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS})
     path = export_nir(cfg, 3, tmp_path / "res.nir", approximate=True)
     config, params, seed = import_nir(path)
     assert config == cfg and seed == 3

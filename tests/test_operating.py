@@ -71,6 +71,9 @@ def test_rank_prices_spikes_and_breaks_ties_toward_the_earlier_candidate():
     assert r["ranks"] == {"memory": [2, 1], "mg": [1, 2], "gp": [2, 1]} and r["pick"] == "b"
     tie = rank(rows[:4], w)
     assert tie["mean_rank"] == {"a": 1.5, "b": 1.5} and tie["pick"] == "a"
+    ref = rank(rows, w, references=("b",))
+    assert ref["ranks"] == r["ranks"] and ref["pick"] == "a"        # a reference is ranked, never picked
+    assert rank(rows, w, references=("a", "b"))["pick"] is None
 
 
 @pytest.mark.parametrize("change, message", [
@@ -80,6 +83,8 @@ def test_rank_prices_spikes_and_breaks_ties_toward_the_earlier_candidate():
     ({"weights": {"predict": -2.0}}, r"weights.predict: -2.0 outside the allowed range \[0, inf\)"),
     ({"weights": {"memory": 1.0}}, "weights.memory: unknown key"),
     ({"weights": 3}, "weights: a table such as"),
+    ({"references": ["nope"]}, r"references: a list of candidate names"),
+    ({"references": "a"}, r"references: a list of candidate names"),
     ({"compare": {**TINY["compare"], "split": "test"}}, "compare.split: an operating point is chosen on"),
     ({"compare": None}, r"compare: an operating-point choice needs a \[compare\] table"),
     ({"min_mc": -1.0}, r"min_mc: -1.0 outside the allowed range \[0, inf\)"),

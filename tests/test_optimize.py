@@ -89,6 +89,23 @@ def test_existing_store_needs_resume_and_foreign_files_are_refused(tmp_path):
         TrialStore(tmp_path / "other.sqlite")
 
 
+def test_store_resumes_when_only_searched_fields_of_the_base_change(tmp_path):
+    study = load_study(write(tmp_path, calls=8))
+    run_study(study, out_dir=tmp_path, progress=False)
+    moved = load_study(write(tmp_path, calls=8, extra='[set]\n"neuron.tau_m" = { dist = "gamma", mean = 70.0, cv = 1.3 }\n'))
+    assert moved.base.neuron.tau_m.mean == 70.0 and moved.fingerprint == study.fingerprint
+    run = run_study(moved, resume=True, out_dir=tmp_path, progress=False)
+    assert len(run.trials) == 8
+    other = load_study(write(tmp_path, calls=8, extra='[set]\n"neuron.tau_m" = { dist = "lognormal", mean = 70.0, cv = 1.3 }\n'))
+    assert other.fingerprint != study.fingerprint          # the distribution's kind is not searched
+    db = sqlite3.connect(tmp_path / "s.sqlite")               # a store stamped before searched fields were left out
+    with db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'fingerprint'", (study.fingerprints[1],))
+    db.close()
+    assert study.fingerprints[1] != study.fingerprint
+    assert len(run_study(study, resume=True, out_dir=tmp_path, progress=False).trials) == 8
+
+
 def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
     path = write(tmp_path, name="killme", calls=14, workers=2, fn="slow_bowl")
     cmd = [sys.executable, "-m", "hrsnn", "optimize", str(path), "--dir", str(tmp_path), "--quiet", "--no-baseline"]

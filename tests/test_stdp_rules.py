@@ -11,6 +11,7 @@ from hrsnn.sim.eventsim import run_eventsim
 from hrsnn.sim.network import stdp_equations
 
 from .conftest import TARGET
+from .conftest import HET_LTD, HET_TAU_MINUS
 
 E = math.exp
 RATES = dict(a_plus=0.01, a_minus=0.0105, a_plus3=0.02, tau=20.0, tau_y=50.0)
@@ -102,7 +103,7 @@ RULE_CONFIGS = [
 
 @pytest.mark.parametrize("updates", RULE_CONFIGS)
 def test_kernel_gives_brian2_spikes_and_weights_for_every_rule(small_config, updates):
-    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05, **updates})
+    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS, **updates})
     u_train, u_eval = memory_input(cfg, 11)
     brian = Reservoir(cfg, seed=11, target=TARGET)
     b_train, b_run = brian.train_stdp(u_train), brian.run(u_eval)
@@ -115,7 +116,7 @@ def test_kernel_gives_brian2_spikes_and_weights_for_every_rule(small_config, upd
 
 
 def test_rules_learn_different_weights(small_config):
-    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05})
+    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS})
     u_train, u_eval = memory_input(cfg, 11)
     weights = {}
     for rule in ("additive", "multiplicative", "triplet"):
@@ -128,7 +129,7 @@ def test_rules_learn_different_weights(small_config):
 def test_standalone_runs_the_triplet_rule_with_brian2s_weights(small_config, tmp_path):
     from hrsnn.sim.standalone import StandaloneEngine
     cfg = small_config.with_updates({"stdp.rule": "triplet", "stdp.pairing": "nearest",
-                                     "stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05})
+                                     "stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS})
     u_train, u_eval = memory_input(cfg, 5)
     _, run, params = StandaloneEngine(cache_dir=tmp_path).run(cfg, 5, u_train, u_eval)
     fresh = Reservoir(cfg, seed=5, target="numpy")
@@ -152,7 +153,7 @@ def test_bad_rule_settings_name_the_field(small_config, update, message):
 @pytest.mark.slow
 @pytest.mark.parametrize("updates", RULE_CONFIGS[1::2])
 def test_cython_target_runs_every_rule_with_numpys_spikes(small_config, updates):
-    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05, **updates})
+    cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS, **updates})
     u_train, u_eval = memory_input(cfg, 3)
     runs = []
     for target in ("numpy", "cython"):

@@ -10,11 +10,12 @@ from hrsnn.sim.drive import drive
 from hrsnn.sim.eventsim import run_eventsim
 
 from .conftest import TARGET
+from .conftest import HET_LTD, HET_TAU_MINUS
 
 SCML_IP = {"topology.kind": "scml", "topology.motif_size": 10, "topology.layers": 2, "topology.p_inter": 0.1,
            "topology.p_ff": 0.1, "topology.p_fb": 0.05, "ip.enabled": True, "ip.eta": 1.0,
            "ip.target_rate": {"dist": "gamma", "mean": 10, "cv": 0.5},
-           "stdp.a_plus.mean": 0.05, "stdp.a_minus.mean": 0.05}
+           "stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS}
 
 
 def _density(hits: int, pairs: int, p: float) -> None:
