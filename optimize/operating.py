@@ -10,7 +10,7 @@ An operating-point file holds::
     references = ["driven"]                     # ranked for comparison, never picked (optional)
     [set]                                       # shared by every candidate
     n_neurons = 500
-    [candidates]                                # name = dotted updates of [set]; the first is the reference
+    [candidates]                                # name = dotted updates of [set]
     default = {}
     driven = {"input.scale" = 800.0, "input.bias" = 50.0}
     [compare]                                   # optimize.comparison; split = "validation" (the only choice)
@@ -20,8 +20,8 @@ An operating-point file holds::
 
 Per task, each candidate's value is the mean over seeds of E (memory protocol), or of error + weight × spikes
 per sample / 1000 (the ``tradeoff`` scalar of a task study); candidates are ranked per task and the lowest mean
-rank among the candidates that are not ``references`` is the pick (ties go to the earlier candidate). E and the spike price both reward near-silence, so candidates
-whose mean memory capacity falls below ``min_mc`` are reported but not ranked.
+rank outside ``references`` is the pick (ties go to the earlier candidate). E and the spike price both reward
+near-silence, so candidates whose mean memory capacity falls below ``min_mc`` are reported but not ranked.
 """
 from __future__ import annotations
 
