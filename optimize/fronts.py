@@ -134,6 +134,14 @@ def compare_fronts(a: Front, b: Front, levels, q_ref: float, c_ref: float | None
     return rows
 
 
+TIMES = 9.0
+"""A saving below −TIMES (the arm needs 1 + TIMES times the other's cost or more) is written as a ratio."""
+
+
+def _saving(x: float) -> str:
+    return f"{x:+.0%}" if x >= -TIMES else f"{1 - x:.3g}× the cost"
+
+
 def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, fmt=lambda x: f"{x:g}") -> str:
     """One sentence a user can quote: arm a's saving over arm b at the middle level both fronts reach and the
     range of savings over all such levels, the level ranges where each is ahead (and where beyond the seed spread),
@@ -144,10 +152,13 @@ def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, 
     shared = [(lv, s) for lv, s in zip(cmp["levels"], cmp["saving"]) if s is not None]
     if shared:
         lv, (m, sd) = shared[(len(shared) - 1) // 2]
-        word = "fewer" if m >= 0 else "more"
         lo, hi = min(s[0] for _, s in shared), max(s[0] for _, s in shared)
-        parts.append(f"{a} needs {abs(m):.0%} ± {sd:.0%} {word} {cost_name} than {b} at {level_name} {fmt(lv)} "
-                     f"(saving {lo:+.0%} to {hi:+.0%} over the {len(shared)} levels both reach)")
+        if m < -TIMES:                               # ten times the cost or more: a ratio reads better
+            need = f"{1 - m:.3g}× the {cost_name} of {b}"
+        else:
+            need = f"{abs(m):.0%} ± {sd:.0%} {'fewer' if m >= 0 else 'more'} {cost_name} than {b}"
+        parts.append(f"{a} needs {need} at {level_name} {fmt(lv)} (saving {_saving(lo)} to {_saving(hi)} over the "
+                     f"{len(shared)} levels both reach)")
     for who, key in ((a, "a"), (b, "b")):
         if cmp[f"{key}_ahead"]:
             clear = span(cmp[f"{key}_clear"]) if cmp[f"{key}_clear"] else "none"

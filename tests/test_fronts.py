@@ -55,6 +55,9 @@ def test_two_synthetic_arms_compare_as_computed_by_hand():
     assert "het is ahead for MC 1–2, 4 (beyond the seed spread: 1–2, 4)" in text
     assert "hom is ahead for MC 3, 5 (beyond the seed spread: 3, 5)" in text
     assert "hypervolume 27 [" in text
+    cmp["saving"][1] = [-99.0, 0.0]                  # 100× the other's cost: a ratio, not -9900%
+    text = verdict(cmp, ("het", "hom"), "MC", "spikes")
+    assert text.startswith("het needs 100× the spikes of hom at MC 2 (saving 100× the cost to +50% over the 4")
 
 
 def test_saving_spread_is_seed_by_seed():
