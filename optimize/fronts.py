@@ -138,8 +138,12 @@ TIMES = 9.0
 """A saving below −TIMES (the arm needs 1 + TIMES times the other's cost or more) is written as a ratio."""
 
 
+def _times(r: float) -> str:
+    return f"{r:.3g}×" if r < 1000 else f"{r:,.0f}×".replace(",", " ")
+
+
 def _saving(x: float) -> str:
-    return f"{x:+.0%}" if x >= -TIMES else f"{1 - x:.3g}× the cost"
+    return f"{x:+.0%}" if x >= -TIMES else f"{_times(1 - x)} the cost"
 
 
 def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, fmt=lambda x: f"{x:g}") -> str:
@@ -154,7 +158,7 @@ def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, 
         lv, (m, sd) = shared[(len(shared) - 1) // 2]
         lo, hi = min(s[0] for _, s in shared), max(s[0] for _, s in shared)
         if m < -TIMES:                               # ten times the cost or more: a ratio reads better
-            need = f"{1 - m:.3g}× the {cost_name} of {b}"
+            need = f"{_times(1 - m)} the {cost_name} of {b}"
         else:
             need = f"{abs(m):.0%} ± {sd:.0%} {'fewer' if m >= 0 else 'more'} {cost_name} than {b}"
         parts.append(f"{a} needs {need} at {level_name} {fmt(lv)} (saving {_saving(lo)} to {_saving(hi)} over the "
