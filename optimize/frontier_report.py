@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .frontier import ARMS, shown_of
+from .fronts import saving_text
 
 
 def _pm(row, fmt: str = ".3g") -> str:
@@ -29,7 +30,7 @@ def level_table(s: dict) -> str:
     for i, level in enumerate(s["levels"]):
         save = s["saving"][i]
         lines.append(f"{level:<10g}" + "".join(f" {_pm(s[key][a][i]):>17}" for a in arms)
-                     + f"{'–' if save is None else f'{save[0]:+.0%} ± {save[1]:.0%}':>18}")
+                     + f"{'–' if save is None else saving_text(*save):>18}")
     hv = s["hypervolume"]
     lines.append("hypervolume: " + ", ".join(f"{a} {v[0]:.3g} [{v[1]:.3g}, {v[2]:.3g}]" for a, v in hv.items()))
     return "\n".join(lines)

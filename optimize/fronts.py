@@ -142,8 +142,11 @@ def _times(r: float) -> str:
     return f"{r:.3g}×" if r < 1000 else f"{r:,.0f}×".replace(",", " ")
 
 
-def _saving(x: float) -> str:
-    return f"{x:+.0%}" if x >= -TIMES else f"{_times(1 - x)} the cost"
+def saving_text(x: float, sd: float | None = None) -> str:
+    """A saving as a user reads it: ``+21%`` (with ``± sd`` if given), or ``106 217× the cost`` below −TIMES."""
+    if x < -TIMES:
+        return f"{_times(1 - x)} the cost"
+    return f"{x:+.0%}" + ("" if sd is None else f" ± {sd:.0%}")
 
 
 def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, fmt=lambda x: f"{x:g}") -> str:
@@ -161,7 +164,7 @@ def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, 
             need = f"{_times(1 - m)} the {cost_name} of {b}"
         else:
             need = f"{abs(m):.0%} ± {sd:.0%} {'fewer' if m >= 0 else 'more'} {cost_name} than {b}"
-        parts.append(f"{a} needs {need} at {level_name} {fmt(lv)} (saving {_saving(lo)} to {_saving(hi)} over the "
+        parts.append(f"{a} needs {need} at {level_name} {fmt(lv)} (saving {saving_text(lo)} to {saving_text(hi)} over the "
                      f"{len(shared)} levels both reach)")
     for who, key in ((a, "a"), (b, "b")):
         if cmp[f"{key}_ahead"]:

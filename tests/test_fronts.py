@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from optimize.fronts import Front, compare_fronts, cost_at, hypervolume, pareto_mask, verdict
+from optimize.fronts import Front, compare_fronts, cost_at, hypervolume, pareto_mask, saving_text, verdict
 
 # Arm A: (quality, cost) = (1, 1), (2, 2), (4, 5); arm B: (1, 2), (3, 4), (5, 8). Two seeds whose quality is
 # ±0.1 around those values and whose cost is exact: means are the values above, per-seed savings have no spread.
@@ -58,6 +58,7 @@ def test_two_synthetic_arms_compare_as_computed_by_hand():
     cmp["saving"][1] = [-99.0, 0.0]                  # 100× the other's cost: a ratio, not -9900%
     text = verdict(cmp, ("het", "hom"), "MC", "spikes")
     assert text.startswith("het needs 100× the spikes of hom at MC 2 (saving 100× the cost to +50% over the 4")
+    assert saving_text(-106216.0) == "106 217× the cost" and saving_text(0.21, 0.01) == "+21% ± 1%"
 
 
 def test_saving_spread_is_seed_by_seed():
