@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .errors import HRSNNError
 from .model.config import ReservoirConfig, field_docs
+from .model.nirgraph import FORMS
 from .sim.targets import TARGETS
 
 
@@ -273,8 +274,8 @@ def cmd_export_nir(args) -> int:
     config = load_config(args)
     seed = config.seed if args.seed is None else args.seed
     path = export_nir(config, seed, args.out, approximate=args.approximate, delay_step=args.delay_step,
-                      target=args.target)
-    print(f"written: {path} (N = {config.n_neurons}, seed {seed}; read it with nir.read)")
+                      target=args.target, form=args.form, n_channels=args.channels)
+    print(f"written: {path} (N = {config.n_neurons}, seed {seed}, {args.form} form; read it with nir.read)")
     return 0
 
 
@@ -391,6 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delay-step", type=float, metavar="MS",
                    help="with --approximate: round the delays to multiples of MS (fewer dense delay groups)")
     p.add_argument("--target", default="auto", choices=TARGETS, help="simulator of the unsupervised phase")
+    p.add_argument("--channels", type=int, default=1, metavar="C",
+                   help="input channels (event data: its channel count; needs stdp.enabled = false)")
+    p.add_argument("--form", default="delays", choices=FORMS,
+                   help="delays: LIF, LI synapse and Delay nodes (NIR's continuous time); cubalif: one CubaLIF with a "
+                        "delay-free recurrent Linear, as snnTorch and Norse import (needs event input, delays = dt)")
     p.set_defaults(func=cmd_export_nir)
 
     p = sub.add_parser("datasets", help="list the classification sets and prediction series available offline")

@@ -5,6 +5,7 @@ import sys
 import numpy as np
 import pytest
 
+from hrsnn import ReservoirConfig
 from hrsnn.errors import HRSNNError
 from hrsnn.sim.eventsim import run_eventsim
 from hrsnn.tasks.export import export_nir, import_nir, trained_parameters
@@ -71,3 +72,81 @@ def test_a_fitted_regressor_exports_its_readout_folded_into_one_affine_map(small
               + features[:, n:] @ np.asarray(graph.nodes["readout_input"].weight).T)
     assert np.allclose(folded, np.atleast_2d(reg.predict(u[300:])).reshape(folded.shape), atol=1e-9)
     assert np.allclose(graph.nodes["trace"].tau, cfg.states.tau_filter * 1e-3)
+
+
+def _events_config(**updates):
+    """A 100-neuron event-input reservoir at the default levers (its recurrence matters: without it the rate
+    doubles) that the cubalif form holds exactly: delays = dt, no refractory period, as drawn."""
+    return ReservoirConfig().with_updates({"n_neurons": 100, "input.encoding": "events", "neuron.t_ref": 0.0,
+                                           "synapses.delay": 0.1, "stdp.enabled": False, **updates})
+
+
+def _euler_cubalif(graph, counts: np.ndarray) -> np.ndarray:
+    """Spike counts per neuron of a cubalif graph read as NIR says, one forward-Euler step per dt, a spike a 1 for
+    one step, the recurrent edge one step late (how Norse runs it): an independent reading of the file."""
+    lif, affine, rec = graph.nodes["lif"], graph.nodes["input_weights"], np.asarray(graph.nodes["recurrent"].weight)
+    dt = float(graph.metadata["dt"])
+    step = int(round(float(graph.metadata["input_step"]) / dt))
+    n = len(lif.tau_mem)
+    i, v, z, total = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    for s in range(len(counts) * step):
+        x = counts[s // step] if s % step == 0 else np.zeros(counts.shape[1])
+        i = i + dt / lif.tau_syn * (-i + lif.w_in * (affine.weight @ x + affine.bias + rec @ z))
+        v = v + dt / lif.tau_mem * (lif.v_leak - v + lif.r * i)
+        z = (v > lif.v_threshold).astype(float)
+        v = np.where(z > 0, lif.v_reset, v)
+        total += z
+    return total
+
+
+def test_the_cubalif_form_round_trips_and_means_the_same_reservoir(tmp_path):
+    import nir
+    cfg = _events_config()
+    counts = np.random.default_rng(1).poisson(0.1, (200, 4)).astype(float)     # 4 channels, 20 Hz each, 1 s
+    graph = nir.read(export_nir(cfg, 5, tmp_path / "c.nir", form="cubalif", n_channels=4))
+    assert sorted(type(n).__name__ for n in graph.nodes.values()) == ["Affine", "CubaLIF", "Input", "Linear", "Output"]
+    assert ("recurrent", "lif") in graph.edges and graph.metadata["dropped"] == "nothing"
+    config, params, seed = import_nir(tmp_path / "c.nir")
+    ours = run_eventsim(cfg, 5, [], counts, params=trained_parameters(cfg, 5, n_channels=4))[1]
+    again = run_eventsim(config, seed, [], counts, params=params)[1]
+    assert ours.n_spikes > 0
+    assert np.array_equal(ours.spike_i, again.spike_i) and np.array_equal(ours.spike_t, again.spike_t)
+    mine = np.bincount(ours.spike_i, minlength=cfg.n_neurons).astype(float)
+    euler = _euler_cubalif(graph, counts)
+    assert abs(euler.sum() / mine.sum() - 1) < 0.05     # Euler vs exact steps, rest vs drawn v0 (twice the
+    assert np.corrcoef(mine, euler)[0, 1] > 0.95        # recurrent weights: +18 %, none: +88 %)
+
+
+def test_the_cubalif_form_refuses_what_it_cannot_hold_in_one_line(tmp_path):
+    import nir
+    cfg = _events_config()
+    cases = [(cfg.with_updates({"synapses.delay": 1.0}), "synapses.delay: in the cubalif form every delay must be dt"),
+             (cfg.with_updates({"input.encoding": "current"}), "input.encoding: in the cubalif form the input must be"),
+             (cfg.with_updates({"neuron.v_reset": -70.0}), "neuron.v_reset: -70 mV must equal v_rest = -65 mV"),
+             (cfg.with_updates({"stdp.enabled": True}), "stdp.enabled: the unsupervised phase runs on the memory"),
+             (cfg.with_updates({"input.encoding": "poisson"}), "input.encoding: 'poisson' draws its input spikes")]
+    for bad, message in cases:
+        with pytest.raises(HRSNNError, match="^" + message):
+            export_nir(bad, 1, tmp_path / "bad.nir", form="cubalif")
+    with pytest.raises(HRSNNError, match="^n_channels: 0 must be an integer ≥ 1"):
+        export_nir(cfg, 1, tmp_path / "bad.nir", form="cubalif", n_channels=0)
+    with pytest.raises(HRSNNError, match="^form: 'lif' is not one of delays, cubalif"):
+        export_nir(cfg, 1, tmp_path / "bad.nir", form="lif")
+    assert not (tmp_path / "bad.nir").exists()
+    graph = nir.read(export_nir(cfg.with_updates({"synapses.delay": 1.0}), 1, tmp_path / "a.nir", form="cubalif",
+                                approximate=True))
+    assert "synapses.delay: every delay must be dt = 0.1 ms (written as if so)" in graph.metadata["dropped"]
+
+
+def test_event_input_reaches_the_synaptic_current_in_the_delays_form(tmp_path):
+    import nir
+    cfg = _events_config(**{"synapses.delay": {"dist": "uniform", "low": 1.0, "high": 5.0}})
+    graph = nir.read(export_nir(cfg, 2, tmp_path / "e.nir", n_channels=3))
+    assert {("input", "input_spikes"), ("input_spikes", "synapse"), ("input", "bias"), ("bias", "lif")} <= set(
+        graph.edges)
+    assert np.allclose(graph.nodes["bias"].bias, cfg.input.bias * 1e-12)
+    counts = np.random.default_rng(2).poisson(0.1, (200, 3)).astype(float)
+    config, params, seed = import_nir(tmp_path / "e.nir")
+    ours = run_eventsim(cfg, 2, [], counts, params=trained_parameters(cfg, 2, n_channels=3))[1]
+    again = run_eventsim(config, seed, [], counts, params=params)[1]
+    assert ours.n_spikes > 0 and np.array_equal(ours.spike_i, again.spike_i)

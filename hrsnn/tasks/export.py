@@ -8,24 +8,40 @@ import numpy as np
 from ..errors import HRSNNError
 from ..measure.evaluate import memory_input
 from ..model.config import ReservoirConfig
-from ..model.nirgraph import from_nir, to_nir
+from ..model.nirgraph import FORMS, from_nir, to_nir, to_nir_cubalif
 from ..model.parameters import Parameters, seed_streams
 from ..sim.drive import drive
 from .estimators import SPIKING
 
 
-def trained_parameters(config: ReservoirConfig, seed: int, target: str = "auto") -> Parameters:
-    """The reservoir of ``(config, seed)`` after its unsupervised phase on the memory protocol's training input
-    (``task.train_steps`` steps; none: as drawn)."""
+def trained_parameters(config: ReservoirConfig, seed: int, target: str = "auto", n_channels: int = 1) -> Parameters:
+    """The reservoir of ``(config, seed)`` with ``n_channels`` input channels: as drawn, or after its unsupervised
+    phase (STDP or IP) on the memory protocol's training input (``task.train_steps`` steps, one channel)."""
+    if not (isinstance(n_channels, int) and n_channels >= 1):
+        raise HRSNNError(f"n_channels: {n_channels!r} must be an integer ≥ 1")
+    if not (config.stdp.enabled or config.ip.enabled):
+        return Parameters.draw(config, n_channels, seed_streams(seed)[0])
+    if config.input.encoding == "events" or n_channels != 1:
+        raise HRSNNError("stdp.enabled: the unsupervised phase runs on the memory protocol's one analog channel; "
+                         "export an 'events' or multi-channel reservoir as drawn (stdp.enabled = false, "
+                         "ip.enabled = false)")
     u_train, u_eval = memory_input(config, seed)
-    return drive(config, seed, u_train if config.stdp.enabled or config.ip.enabled else [], u_eval[:1],
-                 target=target).params
+    return drive(config, seed, u_train, u_eval[:1], target=target).params
 
 
 def export_nir(config: ReservoirConfig, seed: int, path: str | Path, approximate: bool = False,
-               delay_step: float | None = None, target: str = "auto") -> Path:
-    """Write the trained reservoir of ``(config, seed)`` as a NIR file (``hrsnn.model.nirgraph``); returns its path."""
-    return _write(to_nir(config, trained_parameters(config, seed, target), seed, approximate, delay_step), path)
+               delay_step: float | None = None, target: str = "auto", form: str = "delays",
+               n_channels: int = 1) -> Path:
+    """Write the trained reservoir of ``(config, seed)`` (``n_channels`` inputs) as a NIR file in one of ``FORMS``
+    (``hrsnn.model.nirgraph``); returns its path."""
+    if form not in FORMS:
+        raise HRSNNError(f"form: {form!r} is not one of {', '.join(FORMS)}")
+    if form == "cubalif" and delay_step is not None:
+        raise HRSNNError("delay_step: the cubalif form has no delays to round")
+    params = trained_parameters(config, seed, target, n_channels)
+    graph = (to_nir_cubalif(config, params, seed, approximate) if form == "cubalif" else
+             to_nir(config, params, seed, approximate, delay_step))
+    return _write(graph, path)
 
 
 def export_regressor(estimator, path: str | Path, approximate: bool = False,
