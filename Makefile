@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 
-.PHONY: install demo test test-slow bench optimize optimize-quick frontier frontier-quick quenched quenched-quick stdp stdp-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick clean
+.PHONY: install demo test test-slow bench optimize optimize-quick frontier frontier-quick quenched quenched-quick stdp stdp-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick nir-consumer clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -85,8 +85,20 @@ reproduce: optimize
 reproduce-quick: optimize-quick
 	$(BIN)/hrsnn reproduce experiments/reproduce-quick.toml
 
+# An exported reservoir (NIR, cubalif form) run by Norse and snnTorch against hrsnn's kernel: results/nir-consumer/.
+# Installs torch, norse and snntorch in their own environment, .venv-nir (a few GB; not needed by anything else).
+NIRVENV := .venv-nir
+$(NIRVENV)/.installed: setup.cfg pyproject.toml
+	$(PY) -m venv $(NIRVENV)
+	$(NIRVENV)/bin/pip install --quiet --upgrade pip
+	$(NIRVENV)/bin/pip install --quiet -e . norse==1.1.0 snntorch==1.0.0
+	touch $@
+
+nir-consumer: $(NIRVENV)/.installed
+	$(NIRVENV)/bin/python experiments/nir_consumer.py --out results/nir-consumer
+
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
 
 clean:
-	rm -rf $(VENV) .cache results *.egg-info   # studies/ (trial stores) are kept
+	rm -rf $(VENV) $(NIRVENV) .cache results *.egg-info   # studies/ (trial stores) are kept
