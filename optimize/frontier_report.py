@@ -37,12 +37,24 @@ def level_table(s: dict) -> str:
 
 
 def _grid_agreement(s: dict) -> str:
-    g = s["grid"]
-    both = [(a[0], b[0]) for a, b in zip(s["saving"], g["saving"]) if a is not None and b is not None]
-    agree = sum(np.sign(a) == np.sign(b) for a, b in both)
-    return (f"The grid ({' × '.join(f'{k} {v}' for k, v in g['fields'].items())}; fronts selected on seeds "
+    """How often the grid's saving has the search's sign and, where not, how the savings compare with the gap
+    between one arm's search and grid fronts at those levels."""
+    g, key = s["grid"], "rate" if s["task"] is None else "spikes"
+    both = [i for i, (a, b) in enumerate(zip(s["saving"], g["saving"])) if a is not None and b is not None]
+    differ = [i for i in both if np.sign(s["saving"][i][0]) != np.sign(g["saving"][i][0])]
+    text = (f"The grid ({' × '.join(f'{k} {v}' for k, v in g['fields'].items())}; fronts selected on seeds "
             f"{g['seeds']}, measured on the fresh seeds) agrees on "
-            f"the sign of the saving at {agree} of the {len(both)} levels both reach.")
+            f"the sign of the saving at {len(both) - len(differ)} of the {len(both)} levels both reach.")
+    if not differ:
+        return text
+    pairs = [(max(abs(s["saving"][i][0]), abs(g["saving"][i][0])),
+              max(abs(s[key][a][i][0] / g[key][a][i][0] - 1) for a in ARMS)) for i in differ]
+    within = sum(save <= gap for save, gap in pairs)
+    detail = ", ".join(f"{s['levels'][i]:g}: {save:.0%} vs {gap:.0%}" for i, (save, gap) in zip(differ, pairs))
+    return text + (f" Where the signs differ, the larger of the two savings against the larger gap between one "
+                   f"arm's search and grid fronts (the table below) is, per {s['quality']} level, {detail}: the "
+                   f"saving is no larger than that gap at {within} of these {len(differ)} levels, so there the "
+                   "sign is below what the two methods resolve.")
 
 
 def _levers_table(s: dict) -> list[str]:

@@ -99,3 +99,18 @@ def test_front_points_are_chosen_evenly_over_the_quality_range():
     # the knee: farthest from the chord between the ends with quality and cost scaled to [0, 1]
     bent = [{"search": [q, c]} for q, c in ((0, 1.0), (5, 30.0), (8, 12.0), (10, 100.0))]
     assert knee(bent)["search"] == [8, 12.0]          # (0.8, 0.11) lies 0.49 from the chord, (0.5, 0.29) 0.15
+
+
+def test_the_grid_check_weighs_each_disagreement_against_the_methods_gap():
+    from optimize.frontier_report import _grid_agreement
+    rate = {"heterogeneous": [[1.0, 0], [2.0, 0], [3.0, 0]], "homogeneous": [[1.2, 0], [1.8, 0], [2.0, 0]]}
+    grid_rate = {"heterogeneous": [[1.0, 0], [2.0, 0], [1.0, 0]], "homogeneous": [[1.25, 0], [2.25, 0], [2.0, 0]]}
+    s = {"task": None, "quality": "MC", "levels": [1, 2, 3], "rate": rate,
+         "saving": [[1 - 1.0 / 1.2, 0], [1 - 2.0 / 1.8, 0], [-0.5, 0]],
+         "grid": {"fields": {"input.scale": [1.0]}, "seeds": [0], "rate": grid_rate,
+                  "saving": [[0.2, 0], [1 - 2.0 / 2.25, 0], [0.5, 0]]}}
+    text = _grid_agreement(s)
+    # MC 1: same sign; MC 2: savings 11 % (search) and 11 % (grid) against a 20 % gap (homogeneous 2.25 → 1.8);
+    # MC 3: 50 % against a 200 % gap (heterogeneous 1 → 3)
+    assert "agrees on the sign of the saving at 1 of the 3 levels both reach" in text
+    assert "per MC level, 2: 11% vs 20%, 3: 50% vs 200%: the saving is no larger than that gap at 2 of these 2" in text
