@@ -4,19 +4,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from ..errors import InputError
+from ..parallel import one_blas_thread
 from .readouts import RidgeReadout, _check_xy, dual_ridge_predict, ridge_gains, ridge_path
-
-
-@cache
-def _threadpools() -> ThreadpoolController:
-    """The process's thread pools, found once (a search of the loaded libraries costs ≈ 9 ms)."""
-    return ThreadpoolController()
 
 
 @dataclass(frozen=True)
@@ -97,7 +89,7 @@ def readout_scores(X: np.ndarray | None, targets: np.ndarray, split: int, ridge:
     """corr² of one ridge readout per target column, fit on rows [0, split) and scored on the rest, and the
     penalty used (``ridge``, or the one ``select_ridge`` picks from a grid on the training rows). ``gram``:
     X Xᵀ, given instead of X (None) for fewer rows than features."""
-    with _threadpools().limit(limits=1, user_api="blas"):
+    with one_blas_thread():
         if gram is None and len(X) < X.shape[1]:             # fewer rows than features: one Gram serves all fits
             gram = X @ X.T
         if np.ndim(ridge):
