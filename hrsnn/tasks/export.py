@@ -22,7 +22,8 @@ def trained_parameters(config: ReservoirConfig, seed: int, target: str = "auto",
     if not (config.stdp.enabled or config.ip.enabled):
         return Parameters.draw(config, n_channels, seed_streams(seed)[0])
     if config.input.encoding == "events" or n_channels != 1:
-        raise HRSNNError("stdp.enabled: the unsupervised phase runs on the memory protocol's one analog channel; "
+        field = "stdp.enabled" if config.stdp.enabled else "ip.enabled"
+        raise HRSNNError(f"{field}: the unsupervised phase runs on the memory protocol's one analog channel; "
                          "export an 'events' or multi-channel reservoir as drawn (stdp.enabled = false, "
                          "ip.enabled = false)")
     u_train, u_eval = memory_input(config, seed)
