@@ -65,7 +65,8 @@ def derive(study: Study, arm: str, repeat: int) -> Study:
 class RandomSearch:
     """Random sampling with skopt's ask/tell interface (skopt's ``dummy`` surrogate is broken with current
     scikit-learn): the ``calls`` points are drawn up front from ``random_state``, so a resumed search asks the
-    same points an uninterrupted one would."""
+    same points an uninterrupted one would — for the same ``calls``: skopt draws each dimension's column in turn,
+    so raising ``calls`` changes every point."""
 
     def __init__(self, dimensions, calls: int, random_state: int):
         from skopt.space import Space

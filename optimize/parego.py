@@ -10,7 +10,9 @@ A fresh skopt ``Optimizer`` (the study's surrogate, GP by default; the acquisiti
 fitted to the scalarized values and asked for one point, once per point of a batch, so successive and parallel trials
 pull toward different parts of the front. Degenerate trials are told the worst scalarized value.
 The initial points are a maximin Latin hypercube drawn up front and the weights come from ``random_state`` and the
-number of trials told, so a resumed search asks what an uninterrupted one would.
+number of trials told. A resumed search is told the stored trials in the order they finished, which within a batch
+can differ from the order an uninterrupted one told them; the surrogate's fit then differs by rounding, and its
+later asks can drift (one of six 100-trial memory searches of ``make frontier`` did, from trial 78).
 """
 from __future__ import annotations
 
