@@ -64,13 +64,12 @@ def derive(study: Study, arm: str, repeat: int) -> Study:
 
 class RandomSearch:
     """Random sampling with skopt's ask/tell interface (skopt's ``dummy`` surrogate is broken with current
-    scikit-learn): the ``calls`` points are drawn up front from ``random_state``, so a resumed search asks the
-    same points an uninterrupted one would — for the same ``calls``: skopt draws each dimension's column in turn,
-    so raising ``calls`` changes every point."""
+    scikit-learn): the i-th point asked is drawn from (``random_state``, i) alone, so a resumed search asks the points
+    an uninterrupted one would, whatever its number of calls."""
 
-    def __init__(self, dimensions, calls: int, random_state: int):
+    def __init__(self, dimensions, random_state: int):
         from skopt.space import Space
-        self.points = Space(dimensions).rvs(n_samples=calls, random_state=np.random.RandomState(random_state))
+        self.space, self.random_state = Space(dimensions), random_state
         self.asked = 0
         self.Xi: list[list] = []
         self.yi: list[float] = []
@@ -82,6 +81,7 @@ class RandomSearch:
 
     def ask(self, n_points: int | None = None):
         n = n_points or 1
-        out = self.points[self.asked:self.asked + n]
+        out = [self.space.rvs(1, random_state=np.random.RandomState([self.random_state, i]))[0]
+               for i in range(self.asked, self.asked + n)]
         self.asked += n
         return out if n_points else out[0]

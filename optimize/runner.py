@@ -128,7 +128,7 @@ def optimizer(study: Study):
     from .arms import RandomSearch
     dims = [d.to_skopt() for d in study.space]
     if study.surrogate == "random":
-        return RandomSearch(dims, study.calls, study.random_state)
+        return RandomSearch(dims, study.random_state)
     if study.objective == "front":
         return ParEGO(dims, study.initial_points, study.random_state, study.acquisition, study.surrogate)
     return Optimizer(dims, base_estimator=study.surrogate, n_initial_points=study.initial_points,

@@ -225,3 +225,16 @@ def test_memory_study_on_the_rate_reservoir_maximizes_mc(tmp_path):
     (tmp_path / "e.toml").write_text(tomli_w.dumps({**data, "objective": "E"}))
     with pytest.raises(StudyError, match="model: 'rate' has no spikes; its objective must be neg_mc or task"):
         load_study(tmp_path / "e.toml")
+
+
+def test_the_random_arm_asks_the_same_points_whatever_its_number_of_calls():
+    from skopt.space import Real
+
+    from optimize.arms import RandomSearch
+    dims = [Real(0.0, 1.0), Real(5.0, 80.0, prior="log-uniform")]
+    short, longer = RandomSearch(dims, 3), RandomSearch(dims, 3)
+    first = short.ask(n_points=4)
+    resumed = RandomSearch(dims, 3)
+    resumed.tell(first[:2], [0.0, 0.0])                # a search stopped after two trials, resumed
+    assert longer.ask(n_points=6)[:4] == first and resumed.ask(n_points=2) == first[2:]
+    assert RandomSearch(dims, 4).ask() != first[0]
