@@ -103,7 +103,8 @@ def main() -> None:
                 rows.append(result)
                 print(json.dumps(result))
     setup = {"neurons": args.neurons, "channels": args.channels, "input_rate_hz": args.rate, "steps": args.steps,
-             "seeds": args.seeds, "input_seed": args.input_seed, "regimes": REGIMES, "exact": EXACT}
+             "seeds": args.seeds, "input_seed": args.input_seed, "regimes": REGIMES, "exact": EXACT,
+             "dt_ms": ReservoirConfig().dt}
     (out / "summary.json").write_text(json.dumps({"setup": setup, "runs": rows}, indent=2, default=str))
     (out / "report.md").write_text(report(setup, rows))
     print(f"written: {out / 'report.md'}")
@@ -120,7 +121,7 @@ def report(setup: dict, rows: list[dict]) -> str:
              f"`make nir-consumer`: N = {setup['neurons']} reservoirs at the default config with {setup['exact']}, "
              f"exported with `hrsnn export-nir --form cubalif`, driven by {setup['channels']} Poisson event "
              f"channels at {setup['input_rate_hz']:g} Hz for {setup['steps']} input steps (input seed "
-             f"{setup['input_seed']}); reservoir seeds {setup['seeds']}. Each importer steps the graph at dt = 0.1 ms."
+             f"{setup['input_seed']}); reservoir seeds {setup['seeds']}. Each importer steps the graph at dt = {setup['dt_ms']:g} ms."
              "\n", "| regime | consumer | rate hrsnn (Hz) | rate consumer (Hz) | consumer / hrsnn | per-neuron "
              "correlation | median per-neuron difference |", "|---|---|---|---|---|---|---|"]
     for regime in dict.fromkeys(r["regime"] for r in rows):
