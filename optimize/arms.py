@@ -67,6 +67,8 @@ class RandomSearch:
     scikit-learn): the i-th point asked is drawn from (``random_state``, i) alone, so a resumed search asks the points
     an uninterrupted one would, whatever its number of calls."""
 
+    pure_ask = True                              # a replay's tell sets the ask position: it need not ask
+
     def __init__(self, dimensions, random_state: int):
         from skopt.space import Space
         self.space, self.random_state = Space(dimensions), random_state

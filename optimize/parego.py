@@ -10,15 +10,16 @@ A fresh skopt ``Optimizer`` (the study's surrogate, GP by default; the acquisiti
 fitted to the scalarized values and asked for one point, once per point of a batch, so successive and parallel trials
 pull toward different parts of the front. Degenerate trials are told the worst scalarized value.
 The initial points are a maximin Latin hypercube drawn up front and the weights come from ``random_state`` and the
-number of trials told. A resumed search is told the stored trials in the order they finished, which within a batch
-can differ from the order an uninterrupted one told them; the surrogate's fit then differs by rounding, and its
-later asks can drift (one of six 100-trial memory searches of ``make frontier`` did, from trial 78).
+number of trials told, so ``ask`` changes no state: what it asks is a function of the trials told. The scalarized
+values are rounded (``optimize.space.canonical``) before the surrogate sees them.
 """
 from __future__ import annotations
 
 import math
 
 import numpy as np
+
+from .space import canonical
 
 RHO = 0.05
 
@@ -40,6 +41,8 @@ def scalarize(points: list[tuple[float, float] | None], weight: float, rho: floa
 
 class ParEGO:
     """ask/tell over (quality, cost) points, with skopt's GP under a new random scalarization per ask."""
+
+    pure_ask = True                              # asking changes nothing: a replay need not ask
 
     def __init__(self, dimensions, initial_points: int, random_state: int, acq_func: str = "EI",
                  surrogate: str = "GP"):
@@ -73,6 +76,6 @@ class ParEGO:
                 opt = Optimizer(self.dimensions, base_estimator=self.surrogate, n_initial_points=0,
                                 acq_func=self.acq_func, acq_optimizer="sampling",
                                 random_state=self.random_state + k + j)
-                opt.tell(self.Xi, scalarize(self.points, self.weight(j)))
+                opt.tell(self.Xi, [canonical(v) for v in scalarize(self.points, self.weight(j))])
                 out.append(opt.ask())
         return out if n_points else out[0]

@@ -16,7 +16,7 @@ from hrsnn.parallel import one_blas_thread
 
 from .objectives import front_point, score, task_trial
 from .parego import ParEGO
-from .space import Study, StudyError
+from .space import Study, StudyError, canonical
 from .store import Trial, TrialStore, now
 
 
@@ -99,13 +99,14 @@ class Penalty:
         """What a degenerate or failed trial is told now."""
         if self.fixed is not None:
             return self.fixed
-        return self.worst if math.isfinite(self.worst) else self.PROVISIONAL
+        return canonical(self.worst) if math.isfinite(self.worst) else self.PROVISIONAL
 
     def tell(self, trials: list[Trial]) -> None:
         """Tell the optimizer a batch of recorded trials (in order); a ParEGO search is told both objectives."""
         if isinstance(self.opt, ParEGO):
+            points = [front_point(self.study, t.results) if t.status == "ok" else None for t in trials]
             self.opt.tell_points([[t.params[d.field] for d in self.study.space] for t in trials],
-                                 [front_point(self.study, t.results) if t.status == "ok" else None for t in trials])
+                                 [None if p is None else tuple(canonical(float(v)) for v in p) for p in points])
             return
         self.worst = max([self.worst] + [t.objective for t in trials if t.status == "ok"])
         for i in self.penalised:             # refit on the next tell with the current worst
@@ -115,7 +116,7 @@ class Penalty:
             if t.status != "ok" and self.fixed is None:
                 self.penalised.append(len(self.opt.yi) + len(xs))
             xs.append([t.params[d.field] for d in self.study.space])
-            ys.append(t.objective if t.status == "ok" else self.value())
+            ys.append(canonical(float(t.objective)) if t.status == "ok" else self.value())
         if xs:
             self.opt.tell(xs, ys)
 
@@ -139,44 +140,47 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
               progress: bool = True, executor: Executor | None = None) -> StudyRun:
     """Run (or resume) a study until ``study.calls`` trials are stored; every trial is committed when it ends.
     ``executor`` runs the trials (default: a process pool of ``study.workers``, or the Dask cluster at
-    ``scheduler``), and is left running when given."""
+    ``scheduler``), and is left running when given.
+
+    The optimizer is asked ``study.batch`` points at a time and told each batch in the order it was asked, so the
+    trials depend on the study's seeds and settings only: not on the number of workers, the order trials finish in
+    or an interruption. Asked values and the objectives told are rounded (``optimize.space.canonical``), so that
+    the last bits a processor or library leaves do not steer the search."""
     from tqdm.auto import tqdm
 
-    out_dir = Path(out_dir)
-    store = TrialStore(out_dir / f"{study.name}.sqlite", study, resume)
+    store = TrialStore(Path(out_dir) / f"{study.name}.sqlite", study, resume)
     opt = optimizer(study)
     penalty = Penalty(study, opt)
-    done = store.trials()
-    with one_blas_thread():                     # the surrogate's fits: the same points, several times faster
-        penalty.tell(done)                      # replay: the optimizer continues where the study stopped
+    stored = store.trials()
+    done, pending = _replay(study, opt, penalty, stored)
     fn = trial_function(study)
     _prebuild(study, fn, scheduler)
     if executor is None:
         executor, shutdown = _executor(study.workers, scheduler)
     else:
         shutdown = lambda: None                 # noqa: E731 — the caller's executor outlives this study
-    bar = tqdm(total=study.calls, initial=len(done), desc=study.name, unit="trial", disable=not progress)
-
-    def best_text():
-        ok = [t.objective for t in done if t.status == "ok"]
-        return f"best {min(ok):.4g}" if ok else "best –"
-    bar.set_postfix_str(best_text())
+    bar = tqdm(total=study.calls, initial=len(stored), desc=study.name, unit="trial", disable=not progress)
+    finished = [t.objective for t in stored if t.status == "ok"]
+    bar.set_postfix_str(f"best {min(finished):.4g}" if finished else "best –")
     try:
         while len(done) < study.calls:
-            k = min(study.workers, study.calls - len(done))
+            k = min(study.batch, study.calls - len(done))
             with one_blas_thread():
                 xs = opt.ask(n_points=k) if k > 1 else [opt.ask()]
             futures = {}
             batch: list[Trial | None] = [None] * len(xs)
             for slot, x in enumerate(xs):
-                params = {d.field: _py(v) for d, v in zip(study.space, x)}
+                params = {d.field: canonical(v) for d, v in zip(study.space, x)}
+                asked = len(done) + slot
+                if _key(params) in pending:      # finished before an interruption: not run again
+                    batch[slot] = pending.pop(_key(params))
+                    continue
                 started, t0 = now(), time.perf_counter()
                 try:
                     config = study.config_for(params).to_dict()
                 except ConfigError as e:        # an invalid combination: recorded, never evaluated
                     batch[slot] = _record(store, params, study, None, started, 0.0, f"invalid config: {e}",
-                                          penalty.value())
-                    done.append(batch[slot])
+                                          penalty.value(), (asked, len(done)))
                     bar.update()
                     continue
                 futures[executor.submit(fn, config, list(study.seeds), study.target)] = (slot, params, started, t0)
@@ -187,10 +191,12 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
                 except Exception as e:          # noqa: BLE001 — a failed trial is data, not a crash
                     results, error = None, f"{type(e).__name__}: {e}"
                 batch[slot] = _record(store, params, study, results, started, time.perf_counter() - t0, error,
-                                      penalty.value())
-                done.append(batch[slot])
+                                      penalty.value(), (len(done) + slot, len(done)))
                 bar.update()
-                bar.set_postfix_str(best_text())
+                if batch[slot].status == "ok":
+                    finished.append(batch[slot].objective)
+                    bar.set_postfix_str(f"best {min(finished):.4g}")
+            done += batch
             with one_blas_thread():
                 penalty.tell(batch)
     finally:
@@ -201,12 +207,36 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
     return run
 
 
-def _py(v: Any) -> Any:
-    return v.item() if hasattr(v, "item") else v
+def _key(params: dict) -> str:
+    return json.dumps(params, sort_keys=True)
 
 
-def _record(store: TrialStore, params, study: Study, results, started, duration, error, penalty: float) -> Trial:
-    """Score and store one trial; a degenerate or failed one is stored with ``penalty`` (the value told for it)."""
+def _replay(study: Study, opt, penalty: "Penalty", stored: list[Trial]) -> tuple[list[Trial], dict[str, Trial]]:
+    """Tell the optimizer the stored trials batch by batch, asking before each batch as the live loop did (an
+    optimizer's ask can move its random state). Returns the trials told, and those of the last batch of an unfinished
+    study by their parameters: it may have been cut short, so the loop asks it again and reuses them."""
+    if any(t.asked is None for t in stored):    # a store without the ask order: every trial, in finishing order
+        bounds = [*range(0, len(stored), study.batch), len(stored)]
+    else:
+        prefix = next((i for i, t in enumerate(stored) if t.asked != i), len(stored))
+        bounds = [*sorted({t.batch for t in stored[:prefix]}), prefix]
+        if prefix < study.calls:
+            bounds.pop()                        # the last batch ends the replay: it is asked again
+    done: list[Trial] = []
+    with one_blas_thread():
+        for start, end in zip(bounds, bounds[1:]):
+            batch = stored[start:end]
+            if not getattr(opt, "pure_ask", False):
+                opt.ask(n_points=len(batch)) if len(batch) > 1 else opt.ask()
+            penalty.tell(batch)
+            done += batch
+    return done, {_key(t.params): t for t in stored[len(done):]}
+
+
+def _record(store: TrialStore, params, study: Study, results, started, duration, error, penalty: float,
+            order: tuple[int, int]) -> Trial:
+    """Score and store one trial; a degenerate or failed one is stored with ``penalty`` (the value told for it).
+    ``order``: its position in the ask sequence and that of its batch's first point."""
     if results is None:
         objective, summary, status, reason = penalty, {}, "failed", error
     else:
@@ -214,10 +244,10 @@ def _record(store: TrialStore, params, study: Study, results, started, duration,
         if status != "ok":
             objective = penalty
     trial_id = store.add(params, objective, summary, list(study.seeds), status, duration, started, reason,
-                         results)
+                         results, *order)
     return Trial(trial_id, params, objective, summary.get("E", math.inf), summary.get("mc", math.nan),
                  summary.get("rate_hz", math.nan), summary.get("spikes", math.nan), list(study.seeds), status,
-                 duration, started, now(), reason, results or [])
+                 duration, started, now(), reason, results or [], *order)
 
 
 def _prebuild(study: Study, fn: Callable, scheduler: str | None) -> None:

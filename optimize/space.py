@@ -13,7 +13,8 @@ objective = "E"             # E | neg_mc | rate_at_mc | task (scored by the [tas
 model = "hrsnn"             # hrsnn | rate | rate-hom (reservoirpy rate reservoir: objective neg_mc or task)
 min_mc = 5.0                # rate_at_mc: trials below this MC get the penalty
 penalty = "worst"           # told for degenerate trials: a number, or "worst" (the worst finished trial so far)
-workers = 2                 # trials evaluated at a time
+workers = 2                 # trials evaluated at a time (does not change the result)
+batch = 2                   # points asked of the optimizer at once (a setting of the search: changes its path)
 config = "base.toml"        # optional base config file (relative to the study file)
 arms = ["heterogeneous", "homogeneous", "random"]   # matched arms sharing budget, seeds and evaluation
 repeats = 3                 # each arm is run with random_state, random_state + 1, …
@@ -59,7 +60,7 @@ SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken wit
 ACQUISITIONS = ("EI", "PI", "LCB", "gp_hedge")
 _KEYS = {"name", "calls", "initial_points", "surrogate", "acquisition", "random_state", "seeds", "objective",
          "min_mc", "penalty", "workers", "config", "set", "space", "target", "trial_function", "arms", "repeats",
-         "eval_seeds", "task", "model"}
+         "eval_seeds", "task", "model", "batch"}
 MODELS = ("hrsnn", "rate", "rate-hom")
 DEFAULT_EVAL_SEEDS = (1000, 1001, 1002)
 
@@ -101,6 +102,7 @@ class Study:
     min_mc: float = 5.0
     penalty: float | str = 20.0
     workers: int = 1
+    batch: int = 1
     target: str = "auto"
     arms: tuple[str, ...] = ("heterogeneous",)
     repeats: int = 1
@@ -171,6 +173,17 @@ def _fingerprint_base(config: ReservoirConfig) -> dict[str, Any]:
 def _plain(v):
     """numpy scalars (from skopt) to Python numbers."""
     return v.item() if hasattr(v, "item") else v
+
+
+DIGITS = 10
+"""Significant digits of the values a search asks and is told (``canonical``)."""
+
+
+def canonical(v: Any) -> Any:
+    """A value as the search sees it: a float rounded to ``DIGITS`` significant digits, so that the last bits a
+    processor or library leaves in a point or an objective do not steer the search (numpy scalars to Python)."""
+    v = _plain(v)
+    return float(f"{v:.{DIGITS}g}") if isinstance(v, float) and math.isfinite(v) else v
 
 
 def _need(cond: bool, message: str) -> None:
@@ -259,7 +272,7 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     _need(acquisition in ACQUISITIONS, f"acquisition: {acquisition!r} is not one of {', '.join(ACQUISITIONS)}")
     seeds = _seeds(data, "seeds", [0])
     ints = {k: data.get(k, d) for k, d in (("calls", 30), ("initial_points", 10), ("workers", 1),
-                                             ("random_state", 0))}
+                                             ("random_state", 0), ("batch", 1))}
     for k, v in ints.items():
         lo = 0 if k == "random_state" else 1
         _need(isinstance(v, int) and not isinstance(v, bool) and v >= lo, f"{k}: expected an integer >= {lo}, got {v!r}")
@@ -297,7 +310,7 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
                   initial_points=ints["initial_points"], surrogate=surrogate, acquisition=acquisition,
                   random_state=ints["random_state"], seeds=tuple(seeds), objective=objective,
                   min_mc=float(min_mc), penalty=penalty if penalty == "worst" else float(penalty),
-                  workers=ints["workers"], target=data.get("target", "auto"), arms=tuple(arms), repeats=repeats,
+                  workers=ints["workers"], batch=ints["batch"], target=data.get("target", "auto"), arms=tuple(arms), repeats=repeats,
                   eval_seeds=tuple(eval_seeds), task=task, model=model, source=data)
     from .arms import derive
     for arm in study.arms:                       # every arm's space must be derivable: refuse it here if not

@@ -33,3 +33,22 @@ def front(config: dict, seeds: list, target: str = "auto") -> list:
     rate = scale / 30.0 * (1.0 + 0.5 * abs(cv - 0.5))
     return [{"seed": s, "E": rate / mc, "memory_capacity": mc + 0.01 * s, "rate_hz": rate, "spikes": 100,
              "degenerate": False, "reason": ""} for s in seeds]
+
+
+def shuffled_bowl(config: dict, seeds: list, target: str = "auto") -> list:
+    """``bowl``, finishing after a delay set by the point (0–0.3 s), so that parallel trials finish out of order."""
+    time.sleep(0.3 * ((config["neuron"]["tau_m"]["mean"] * 7.3) % 1.0))
+    return bowl(config, seeds, target)
+
+
+def shuffled_front(config: dict, seeds: list, target: str = "auto") -> list:
+    """``front``, finishing after a delay set by the point (0–0.3 s)."""
+    time.sleep(0.3 * ((config["input"]["scale"] * 7.3) % 1.0))
+    return front(config, seeds, target)
+
+
+def last_bit_bowl(config: dict, seeds: list, target: str = "auto") -> list:
+    """``bowl`` with E one unit in the last place higher: what another processor or library may return."""
+    import math
+    return [{**r, "E": r["E"] if r["E"] is None else math.nextafter(r["E"], math.inf)}
+            for r in bowl(config, seeds, target)]

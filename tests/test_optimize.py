@@ -20,6 +20,7 @@ seeds = [0]
 workers = {workers}
 penalty = 50.0
 trial_function = "tests.analytic:{fn}"
+batch = {batch}
 
 [space."neuron.tau_m.mean"]
 low = 5.0
@@ -30,9 +31,9 @@ high = 2.0
 """
 
 
-def write(tmp_path, name="s", calls=25, workers=1, fn="bowl", extra=""):
+def write(tmp_path, name="s", calls=25, workers=1, fn="bowl", extra="", batch=1):
     path = tmp_path / f"{name}.toml"
-    path.write_text(STUDY.format(name=name, calls=calls, workers=workers, fn=fn) + extra)
+    path.write_text(STUDY.format(name=name, calls=calls, workers=workers, fn=fn, batch=batch) + extra)
     return path
 
 
@@ -106,8 +107,8 @@ def test_store_resumes_when_only_searched_fields_of_the_base_change(tmp_path):
     assert len(run_study(study, resume=True, out_dir=tmp_path, progress=False).trials) == 8
 
 
-def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
-    path = write(tmp_path, name="killme", calls=14, workers=2, fn="slow_bowl")
+def test_kill_and_resume_loses_and_duplicates_nothing_and_asks_what_an_uninterrupted_run_asks(tmp_path):
+    path = write(tmp_path, name="killme", calls=14, workers=2, fn="slow_bowl", batch=2)
     cmd = [sys.executable, "-m", "hrsnn", "optimize", str(path), "--dir", str(tmp_path), "--quiet", "--no-baseline"]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
     store = tmp_path / "killme.sqlite"
@@ -118,11 +119,14 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path):
     assert out.returncode == 0, out.stderr
     after = TrialStore(store).trials()
     assert len(after) == 14
-    assert [t.id for t in after] == list(range(1, 15))
-    assert all(after[i - 1].params == t.params and after[i - 1].objective == t.objective
-               for i, t in before.items())
+    assert sorted(t.id for t in after) == list(range(1, 15))
+    by_id = {t.id: t for t in after}
+    assert all(by_id[i].params == t.params and by_id[i].objective == t.objective for i, t in before.items())
     keys = [json.dumps(t.params, sort_keys=True) for t in after]
     assert len(set(keys)) == len(keys)
+    whole = run_study(load_study(write(tmp_path, name="whole", calls=14, fn="bowl", batch=2)),
+                      out_dir=tmp_path, progress=False)
+    assert [(t.asked, t.params, t.objective) for t in after] == [(t.asked, t.params, t.objective) for t in whole.trials]
 
 
 def test_study_show_and_export(tmp_path):
