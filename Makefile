@@ -7,15 +7,26 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 
-.PHONY: install demo test test-slow bench optimize optimize-quick frontier frontier-quick quenched quenched-quick stdp stdp-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick nir-consumer clean
+.PHONY: install lock demo test test-slow bench optimize optimize-quick frontier frontier-quick quenched quenched-quick stdp stdp-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick nir-consumer clean
 
-$(STAMP): setup.cfg pyproject.toml
+# constraints.txt pins every package to the versions the shipped figures were made with (make lock renews it).
+$(STAMP): setup.cfg pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Resolve the newest versions setup.cfg allows in a scratch environment and pin them in constraints.txt.
+lock:
+	rm -rf .venv-lock
+	$(PY) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade pip
+	.venv-lock/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Exact versions the shipped figures were made with; make install uses them (-c). Regenerate: make lock"; \
+	  .venv-lock/bin/pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .venv-lock
 
 # The main job in small: the heterogeneous and the homogeneous MC-vs-rate fronts, compared level by level on fresh
 # seeds (results/frontier-demo/report.md and memory.png).
@@ -101,4 +112,4 @@ test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
 
 clean:
-	rm -rf $(VENV) $(NIRVENV) .cache results *.egg-info   # studies/ (trial stores) are kept
+	rm -rf $(VENV) $(NIRVENV) .venv-lock .cache results *.egg-info   # studies/ (trial stores) are kept

@@ -19,7 +19,6 @@ per population pair, every other field equal) on E and on the tasks, mean ± std
 from __future__ import annotations
 
 import json
-import platform
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from hrsnn import ReservoirConfig
 from hrsnn.model.config import read_toml
 from hrsnn.model.parameters import Parameters, seed_streams
 from hrsnn.model.topology import matched_random
+from hrsnn.provenance import provenance_line
 
 from .comparison import check_compare, compare_models, comparison_figure, comparison_table, summarize
 from .matched import run_matched, save_matched, table
@@ -72,7 +72,7 @@ def run_architecture(path: str | Path, studies_dir: str | Path = "studies", resu
     out = Path(results_dir) / study.name
     out.mkdir(parents=True, exist_ok=True)
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    made = (f"Made by `hrsnn architecture {path}` on {now} ({platform.machine()}). {study.calls} trials "
+    made = (f"Made by `hrsnn architecture {path}` on {now} ({provenance_line()}). {study.calls} trials "
             f"× {study.repeats} repeat(s), objective {study.objective} on seeds {list(study.seeds)}; the pick is the "
             f"best on fresh seeds {list(study.eval_seeds)}")
     search_lines = ["## Search", "", "```", table(search), "```", ""]

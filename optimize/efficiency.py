@@ -28,12 +28,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import platform
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from hrsnn.model.config import read_toml
+from hrsnn.provenance import provenance_line
 
 from .matched import run_matched, save_matched, table
 from .space import Study, StudyError, parse_study
@@ -113,7 +113,7 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
     figure = arms_figure(summaries, out / "arms.png")
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# {name}: optimized heterogeneous vs optimized homogeneous reservoirs", "",
-             f"Made by `hrsnn efficiency {source}` on {now} ({platform.machine()}). Every arm of a study searched "
+             f"Made by `hrsnn efficiency {source}` on {now} ({provenance_line()}). Every arm of a study searched "
              "with the same budget, seeds and evaluation; its best was re-evaluated on fresh seeds the search "
              "never saw (a task's score there is on its test split, used only for these picks). Mean ± std over "
              "repeats (search best) and over repeats × fresh seeds (the rest).", "",

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from hrsnn import ConfigError
+from hrsnn.provenance import provenance
 
 from .arms import derive
 from .cache import cache_key, run_cached
@@ -295,7 +296,7 @@ def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_
                 print(f"\n{level_table(s)}\n{s['verdict']}\n")
     finally:
         shutdown()
-    (out / "summary.json").write_text(json.dumps({"experiment": name, "source": str(path),
+    (out / "summary.json").write_text(json.dumps({"experiment": name, "source": str(path), "provenance": provenance(),
                                                   "studies": {s["study"]: s for s in summaries}},
                                                  indent=2, default=str))
     return write_report(name, str(path), summaries, out)

@@ -3,11 +3,12 @@ check, what the searched levers buy over the grid's, the figure and each arm's f
 from __future__ import annotations
 
 import math
-import platform
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+
+from hrsnn.provenance import provenance_line
 
 from .frontier import ARMS, shown_of
 from .fronts import saving_text
@@ -94,7 +95,7 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
     from .plots import front_figure
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# {name}: heterogeneous vs homogeneous reservoirs on the whole spikes-vs-quality front", "",
-             f"Made by `hrsnn frontier {source}` on {now} ({platform.machine()}). Each arm searched MC (or a task's "
+             f"Made by `hrsnn frontier {source}` on {now} ({provenance_line()}). Each arm searched MC (or a task's "
              "validation error) against the mean rate (or spikes per sample) with ParEGO; every arm searches the "
              "same non-heterogeneity levers and only the heterogeneous one the CVs. Each arm's search front was "
              "re-evaluated on fresh seeds the search never saw (tasks: on their test split). Per level: the rate "

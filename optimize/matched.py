@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from hrsnn.provenance import provenance
+
 from .arms import derive
 from .objectives import score, score_on_test
 from .runner import StudyRun, _executor, run_study, trial_function
@@ -168,6 +170,7 @@ def save_matched(matched: MatchedRun, out_dir: str | Path) -> dict[str, Any]:
     if matched.study.objective == "task":
         plots.append(str(pareto_plot(matched, folder / "pareto.png")))
     summary["plots"] = plots
+    summary["provenance"] = provenance()
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
     return summary
 

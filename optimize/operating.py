@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import math
-import platform
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,7 @@ import numpy as np
 from hrsnn import ReservoirConfig
 from hrsnn.errors import ConfigError
 from hrsnn.model.config import read_toml
+from hrsnn.provenance import provenance_line
 
 from .comparison import check_compare, compare_models, comparison_figure, comparison_table, summarize
 from .efficiency import _pm
@@ -148,7 +148,7 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
     w, c = spec["weights"], spec["compare"]
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# {spec['name']}: which operating point do the development tasks want?", "",
-             f"Made by `hrsnn operating-point {path}` on {now} ({platform.machine()}). Seeds {c['seeds']}; tasks "
+             f"Made by `hrsnn operating-point {path}` on {now} ({provenance_line()}). Seeds {c['seeds']}; tasks "
              "scored on a validation hold-out of their training data (the test splits are not touched); E on the "
              "memory protocol. Mean ± std over seeds, spikes per sample in brackets (per step for E and prediction, "
              "per sequence for classification).", "", "Candidates (updates of the shared [set]):", ""]

@@ -36,6 +36,7 @@ import numpy as np
 
 from hrsnn import ConfigError, ReservoirConfig
 from hrsnn.model.config import ABLATIONS, read_toml
+from hrsnn.provenance import provenance
 
 from .cache import cache_key, run_cached
 from .fronts import Front, compare_fronts, quality_shown, verdict
@@ -198,7 +199,8 @@ def run_plasticity(path: str | Path, studies_dir: str | Path = "studies", result
     out.mkdir(parents=True, exist_ok=True)
     executor, shutdown = _executor(spec["workers"], None)
     run = Evaluator(spec, executor, folder / "evaluations.jsonl", progress)
-    summary: dict[str, Any] = {"experiment": spec["name"], "source": str(path), "seeds": spec["seeds"],
+    summary: dict[str, Any] = {"experiment": spec["name"], "source": str(path), "provenance": provenance(),
+                               "seeds": spec["seeds"],
                                "ladder": spec["ladder"], "task_ladder": spec["task_ladder"], "rules": {}}
     try:
         for rule in spec["rules"]:

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from hrsnn import ConfigError, ReservoirConfig, evaluate
 from hrsnn.parallel import one_blas_thread
+from hrsnn.provenance import provenance
 
 from .objectives import front_point, score, task_trial
 from .parego import ParEGO
@@ -296,5 +297,6 @@ def save_outputs(run: StudyRun, out_dir: str | Path, with_baseline: bool = True)
             summary["comparison"] = baseline(run.study, best.params)
     summary["plots"] = [str(convergence_plot(run, folder / "convergence.png")),
                         str(objective_plot(run, folder / "objective.png"))]
+    summary["provenance"] = provenance()
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
     return summary

@@ -310,7 +310,8 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
                   initial_points=ints["initial_points"], surrogate=surrogate, acquisition=acquisition,
                   random_state=ints["random_state"], seeds=tuple(seeds), objective=objective,
                   min_mc=float(min_mc), penalty=penalty if penalty == "worst" else float(penalty),
-                  workers=ints["workers"], batch=ints["batch"], target=data.get("target", "auto"), arms=tuple(arms), repeats=repeats,
+                  workers=ints["workers"], batch=ints["batch"], target=data.get("target", "auto"), arms=tuple(arms),
+                  repeats=repeats,
                   eval_seeds=tuple(eval_seeds), task=task, model=model, source=data)
     from .arms import derive
     for arm in study.arms:                       # every arm's space must be derivable: refuse it here if not
