@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import HRSNNError
 from .model.config import ReservoirConfig, field_docs
 from .model.nirgraph import FORMS
+from .outputs import writable
 from .sim.targets import TARGETS
 
 
@@ -305,9 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="hrsnn", choices=("hrsnn", "rate", "rate-hom"),
                    help="the spiking reservoir, or reservoirpy's rate reservoir with its τ_m sample (rate) or mean "
                         "(rate-hom): MC only, a rate network has no spikes")
-    p.add_argument("--out", metavar="FILE", help="JSON result file (default results/evaluate_seed<N>.json)")
+    p.add_argument("--out", metavar="FILE", help="JSON result file (default results/evaluate_seed<N>.json)" + CREATED)
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
-    p.set_defaults(func=cmd_evaluate)
+    p.set_defaults(func=cmd_evaluate, writes={"out": "file"})
 
     p = sub.add_parser("compare", help="heterogeneous vs homogeneous (and ablations) over seeds, with a plot")
     _config_args(p)
@@ -316,8 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--models", nargs="+", default=["HRSNN", "MRSNN"],
                    help="any of HRSNN MRSNN HeNHoS HoNHeS (default: HRSNN MRSNN)")
     p.add_argument("--workers", type=int, help="parallel evaluations (default: all cores)")
-    p.add_argument("--out", default="results/compare", metavar="DIR")
-    p.set_defaults(func=cmd_compare)
+    p.add_argument("--out", default="results/compare", metavar="DIR", help="where the table and plot go" + CREATED)
+    p.set_defaults(func=cmd_compare, writes={"out": "dir"})
 
     p = sub.add_parser("config", help="'show' the (default) config in file format, or list 'fields'")
     p.add_argument("action", choices=("show", "fields"))
@@ -361,7 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--n-steps", type=int, default=3000, help="length of the input stream")
         p.add_argument("--families", nargs="+", choices=FAMILIES,
                        help="task families (default: all for battery, the i.i.d.-stream ones for sweep)")
-        p.add_argument("--out", default=out, metavar="DIR")
+        p.add_argument("--out", default=out, metavar="DIR", help="where the results go" + CREATED)
+        p.set_defaults(writes={"out": "dir"})
 
     p = sub.add_parser("battery", help="score a model (and its homogeneous twin) on 247 temporal tasks")
     battery_args(p, "results/battery")
@@ -380,13 +382,13 @@ def build_parser() -> argparse.ArgumentParser:
     _config_args(p)
     _run_args(p)
     p.add_argument("--quick", action="store_true", help="the small version (N = 60, fewer sizes, seeds and tasks)")
-    p.add_argument("--out", default="results/quenched", metavar="DIR")
-    p.set_defaults(func=cmd_quenched)
+    p.add_argument("--out", default="results/quenched", metavar="DIR", help="where the report goes" + CREATED)
+    p.set_defaults(func=cmd_quenched, writes={"out": "dir"})
 
     p = sub.add_parser("export-nir", help="write the drawn reservoir, after its unsupervised phase, as a NIR graph")
     _config_args(p)
     p.add_argument("--seed", type=int, help="seed of the reservoir (default: config.seed)")
-    p.add_argument("--out", required=True, metavar="FILE.nir")
+    p.add_argument("--out", required=True, metavar="FILE.nir", help="the NIR (HDF5) file to write" + CREATED)
     p.add_argument("--approximate", action="store_true",
                    help="drop what NIR cannot say (the refractory period), listed in the graph's metadata")
     p.add_argument("--delay-step", type=float, metavar="MS",
@@ -397,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--form", default="delays", choices=FORMS,
                    help="delays: LIF, LI synapse and Delay nodes (NIR's continuous time); cubalif: one CubaLIF with a "
                         "delay-free recurrent Linear, as snnTorch and Norse import (needs event input, delays = dt)")
-    p.set_defaults(func=cmd_export_nir)
+    p.set_defaults(func=cmd_export_nir, writes={"out": "file"})
 
     p = sub.add_parser("datasets", help="list the classification sets and prediction series available offline")
     p.set_defaults(func=cmd_datasets)
@@ -405,18 +407,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reproduce", help="run an experiment file (models × datasets × seeds) and write its report")
     p.add_argument("experiment", help="experiment TOML, e.g. experiments/reproduce.toml")
     p.add_argument("--part", nargs="+", default=["classify", "predict"], choices=("classify", "predict"))
-    p.add_argument("--out", default="results", metavar="DIR")
+    p.add_argument("--out", default="results", metavar="DIR", help="where the report goes" + CREATED)
     p.add_argument("--quiet", action="store_true")
-    p.set_defaults(func=cmd_reproduce)
+    p.set_defaults(func=cmd_reproduce, writes={"out": "dir"})
 
     for ep in entry_points(group="hrsnn.commands"):   # e.g. the optimize package's commands
         ep.load()(sub)
     return parser
 
 
+CREATED = " (missing folders are created)"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        for option, kind in getattr(args, "writes", {}).items():    # refused before any work is done
+            if getattr(args, option, None):
+                writable(getattr(args, option), f"--{option}", kind)
         return args.func(args)
     except HRSNNError as e:
         print(f"hrsnn: error: {e}", file=sys.stderr)

@@ -11,3 +11,7 @@ class ConfigError(HRSNNError, ValueError):
 
 class InputError(HRSNNError, ValueError):
     """Invalid data passed to a function (shape, NaN, length)."""
+
+
+class OutputError(HRSNNError, OSError):
+    """An output path that cannot be written; raised before any work is done."""

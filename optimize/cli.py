@@ -7,6 +7,8 @@ import math
 import sys
 from pathlib import Path
 
+from hrsnn.outputs import writable
+
 from .space import load_study
 from .store import TrialStore
 
@@ -18,10 +20,11 @@ def register(sub) -> None:
     p.add_argument("--workers", type=int, help="trials evaluated at a time (default: the study's 'workers')")
     p.add_argument("--calls", type=int, help="total trials (default: the study's 'calls')")
     p.add_argument("--scheduler", metavar="ADDRESS", help="send trials to this Dask scheduler (tcp://host:port)")
-    p.add_argument("--dir", default="studies", help="where studies are stored (default: studies/)")
+    p.add_argument("--dir", default="studies", help="where studies are stored (default: studies/; missing folders "
+                   "are created)")
     p.add_argument("--no-baseline", action="store_true", help="skip evaluating the best config's homogeneous twin")
     p.add_argument("--quiet", action="store_true")
-    p.set_defaults(func=cmd_optimize)
+    p.set_defaults(func=cmd_optimize, writes={"dir": "dir"})
 
     for name, text, func in (
             ("frontier", "two-objective studies (MC or a task score against spikes): each arm's front on fresh seeds, "
@@ -38,16 +41,18 @@ def register(sub) -> None:
         p = sub.add_parser(name, help=text)
         p.add_argument("experiment", metavar="FILE.toml")
         p.add_argument("--workers", type=int, help="trials evaluated at a time (default: the file's 'workers')")
-        p.add_argument("--dir", default="studies", help="where the studies are stored (default: studies/)")
-        p.add_argument("--out", default="results", help="where the report goes (default: results/)")
+        p.add_argument("--dir", default="studies", help="where the studies are stored (default: studies/; missing "
+                       "folders are created)")
+        p.add_argument("--out", default="results", help="where the report goes (default: results/; missing folders "
+                       "are created)")
         p.add_argument("--quiet", action="store_true")
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, writes={"dir": "dir", "out": "dir"})
 
     p = sub.add_parser("study", help="'show' a stored study's trials and best, or 'export' them as CSV")
     p.add_argument("action", choices=("show", "export"))
     p.add_argument("name")
     p.add_argument("--dir", default="studies")
-    p.add_argument("--out", help="CSV file for export (default: studies/<name>.csv)")
+    p.add_argument("--out", help="CSV file for export (default: studies/<name>.csv; missing folders are created)")
     p.set_defaults(func=cmd_study)
 
 
@@ -162,6 +167,8 @@ COLUMNS = ("id", "status", "objective", "E", "mc", "rate_hz", "spikes", "duratio
 
 def cmd_study(args) -> int:
     path = Path(args.dir) / f"{args.name}.sqlite"
+    if args.action == "export":                 # refused before the store is read
+        writable(args.out or Path(args.dir) / f"{args.name}.csv", "--out", "file")
     store = TrialStore(path)
     trials = store.trials()
     fields = sorted({k for t in trials for k in t.params})

@@ -6,7 +6,7 @@ import hrsnn
 
 ROOT = Path(hrsnn.__file__).parent
 # config → drawn parameters → simulation → states → measures → tasks; the CLI and the bench sit on top
-STAGE = {"errors": 0, "memo": 0, "parallel": 0, "provenance": 0, "model": 1, "sim": 2, "measure": 3, "tasks": 4,
+STAGE = {"errors": 0, "memo": 0, "parallel": 0, "provenance": 0, "outputs": 0, "model": 1, "sim": 2, "measure": 3, "tasks": 4,
          "cli": 5, "bench": 5, "__init__": 5, "__main__": 5}
 
 
