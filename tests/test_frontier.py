@@ -1,9 +1,11 @@
 """The frontier experiment end to end on an analytic trial: fronts re-evaluated on fresh seeds only, compared
 level by level, with a report, figures and picks; bad files refused with one line."""
 import json
+import math
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from optimize.frontier import load_frontier, run_frontier
@@ -17,6 +19,7 @@ FILE = {
     "name": "front-tiny", "arms": ["heterogeneous", "homogeneous", "random"], "repeats": 2, "calls": 10,
     "initial_points": 4, "seeds": [0, 1], "eval_seeds": [10, 11, 12], "objective": "front", "workers": 2,
     "trial_function": "tests.analytic:front", "front_points": 5,
+    "set": {"neuron.tau_m": {"dist": "gamma", "mean": 20.0, "cv": 1.0}},      # the grid's heterogeneous CV: 1
     "space": {"input.scale": {"low": 50.0, "high": 1200.0, "prior": "log-uniform"},
               "neuron.tau_m.cv": {"low": 0.0, "high": 1.5}},
     "study": [{"name": "memory", "levels": [2, 4, 6, 8],
@@ -44,9 +47,28 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
         assert len(s["rate"][arm]) == 4 and len(s["hypervolume"][arm]) == 3
         for p in s["arms"][arm]["points"]:
             assert [round((q - p["quality"][0]) / 0.01) for q in p["quality"]] == [0, 1, 2]   # seeds 10, 11, 12
-    # the analytic model: cv > 0 buys MC at no extra rate, so the heterogeneous grid front is never behind, and the
-    # heterogeneous search front (whose arm may choose cv) covers more area
-    assert all(x[0] >= 0 for x in s["grid"]["saving"]) and s["grid"]["saving"][-1][0] > 0.5
+    # every level's needed rate by hand: the analytic model's mean MC (fresh seeds 10–12 add 0.11) and rate at each
+    # front point's parameters, the cheapest point reaching the level
+    for arm in ("heterogeneous", "homogeneous", "random"):
+        points = [_analytic(p["params"]) for p in s["arms"][arm]["points"]]
+        for level, got in zip(s["levels"], s["rate"][arm]):
+            want = min((rate for mc, rate in points if mc >= level), default=None)
+            assert (got is None) if want is None else got == pytest.approx([want, 0.0], rel=1e-12, abs=1e-12)
+    # the grid (scales 100, 400, 1000; CV 1 vs 0 leave the rate at scale / 24 Hz): MC 2.94, 7.47, 9.75 (CV 0) and
+    # 3.51, 8.95, 11.68 (CV 1): both need 100/24 Hz at MC 2 and 400/24 at MC 4 and 6; at MC 8 the homogeneous
+    # grid needs 1000/24, the heterogeneous 400/24: a saving of 1 − 400/1000
+    g = s["grid"]
+    assert [r[0] for r in g["rate"]["homogeneous"]] == pytest.approx([100 / 24, 400 / 24, 400 / 24, 1000 / 24])
+    assert [r[0] for r in g["rate"]["heterogeneous"]] == pytest.approx([100 / 24, 400 / 24, 400 / 24, 400 / 24])
+    assert [x[0] for x in g["saving"]] == pytest.approx([0.0, 0.0, 0.0, 0.6]) and all(x[1] == 0 for x in g["saving"])
+    c_ref = g["c_ref"]
+    for arm, cv in (("homogeneous", 0.0), ("heterogeneous", 1.0)):   # area under c_ref of the three-step staircase
+        (m1, r1), (m2, r2), (m3, r3) = (_analytic({"input.scale": x, "neuron.tau_m.cv": cv}) for x in (100, 400, 1000))
+        hv = m1 * (c_ref - r1) + (m2 - m1) * (c_ref - r2) + (m3 - m2) * (c_ref - r3)
+        assert g["hypervolume"][arm][0] == pytest.approx(hv, rel=1e-12)
+    assert c_ref == pytest.approx(1.1 * max(np.mean(p["cost"]) for a in list(s["arms"].values()) + [
+        {"points": pts} for pts in g["points"].values()] for p in a["points"]), rel=1e-12)
+    # the heterogeneous search front (whose arm may choose cv) covers more area
     assert s["hypervolume"]["heterogeneous"][0] > s["hypervolume"]["homogeneous"][0]
     assert s["heterogeneous_ahead"] and "heterogeneous needs" in s["verdict"]
     assert len(s["E"]["heterogeneous"]) == 4
@@ -63,6 +85,12 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
                          progress=False)
     assert json.loads((again.parent / "summary.json").read_text())["studies"]["memory"]["rate"] == s["rate"]
     assert log.read_text() == log_before                       # resumed: stored trials, cached re-evaluations
+
+
+def _analytic(params: dict) -> tuple[float, float]:
+    """Mean MC over fresh seeds 10–12 and rate of ``tests.analytic.front`` at a point (CV 0 when not searched)."""
+    scale, cv = params["input.scale"], params.get("neuron.tau_m.cv", 0.0)
+    return (10 * (1 - math.exp(-scale / 300)) * (1 + 0.2 * cv) + 0.11, scale / 30 * (1 + 0.5 * abs(cv - 0.5)))
 
 
 @pytest.mark.parametrize("change, message", [

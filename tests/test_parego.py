@@ -8,11 +8,13 @@ from optimize.parego import RHO, ParEGO, scalarize
 
 
 def test_scalarize_by_hand():
-    # qualities 0, 1 and costs e^0, e^2: normalized f1 = (1, 0), f2 = (0, 1)
-    s = scalarize([(0.0, 1.0), (1.0, math.exp(2)), None], weight=0.25)
-    assert s[0] == pytest.approx(max(0.25, 0.0) + RHO * 0.25)
-    assert s[1] == pytest.approx(max(0.0, 0.75) + RHO * 0.75)
-    assert s[2] == max(s[:2])                                     # degenerate: the worst finished value
+    # qualities 0, 1, 3 and costs e^0, e^1, e^4: f1 = −quality normalized = (1, 2/3, 0); f2 = log cost normalized =
+    # (0, 1/4, 1) (on a linear scale the middle cost would be (e − 1)/(e⁴ − 1) = 0.032 instead)
+    s = scalarize([(0.0, 1.0), (1.0, math.e), (3.0, math.exp(4)), None], weight=0.25)
+    assert s[0] == pytest.approx(0.25 + RHO * 0.25, rel=1e-12)
+    assert s[1] == pytest.approx(0.75 * 0.25 + RHO * (0.25 * 2 / 3 + 0.75 * 0.25), rel=1e-12)   # 0.1875 > 0.1667
+    assert s[2] == pytest.approx(0.75 + RHO * 0.75, rel=1e-12)
+    assert s[3] == max(s[:3])                                     # degenerate: the worst finished value
 
 
 def _problem(x):

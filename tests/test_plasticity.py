@@ -62,3 +62,27 @@ def test_pair_comparison_matches_hand_computed_savings():
 def test_the_claim_needs_fewer_spikes_beyond_the_spread_at_kept_quality(cost, quality, kind, answer):
     pair = {"quality": kind, "at_scale": {"cost_change": cost, "quality_change": quality}}
     assert lowers_activity(pair) == answer
+
+
+def test_paired_change_at_the_regimes_scale_by_hand_and_the_claim_that_reads_it():
+    from optimize.plasticity import _paired
+    # seed by seed: het rate 3, 2, 5 Hz vs hom 4, 4, 0 Hz → cost change −25 %, −50 % (the third: hom paid nothing);
+    # MC 3, 4 and a degenerate run (no memory, whatever its readout said) vs 2, 3, 2 → +1, +1, −2
+    het = [{"memory_capacity": 3.0, "rate_hz": 3.0}, {"memory_capacity": 4.0, "rate_hz": 2.0},
+           {"memory_capacity": 9.0, "rate_hz": 5.0, "degenerate": True}]
+    hom = [{"memory_capacity": 2.0, "rate_hz": 4.0}, {"memory_capacity": 3.0, "rate_hz": 4.0},
+           {"memory_capacity": 2.0, "rate_hz": 0.0}]
+    at = _paired(het, hom, None)
+    assert at["cost_change"] == pytest.approx([-0.375, 0.125], rel=1e-12)
+    assert at["quality_change"] == pytest.approx([0.0, 2 ** 0.5], rel=1e-12)      # 1, 1, −2: variance 6 / 3
+    assert lowers_activity({"quality": "MC", "at_scale": at}) == "yes"
+    # a prediction task: quality is the NRMSE (lower is better), cost the spikes per sample
+    task = {"kind": "predict"}
+    het = [{"error": 0.2, "spikes_per_sample": 30.0}, {"error": 0.4, "spikes_per_sample": 10.0}]
+    hom = [{"error": 0.25, "spikes_per_sample": 20.0}, {"error": 0.25, "spikes_per_sample": 20.0}]
+    at = _paired(het, hom, task)
+    assert at["cost_change"] == pytest.approx([0.0, 0.5], rel=1e-12)          # +50 % and −50 %
+    assert at["quality_change"] == pytest.approx([0.05, 0.1], rel=1e-12)      # NRMSE −0.05 and +0.15
+    assert lowers_activity({"quality": "NRMSE", "at_scale": at}) == "no"
+    at["cost_change"] = [-0.3, 0.1]
+    assert lowers_activity({"quality": "NRMSE", "at_scale": at}) == "yes"      # error up by less than its spread

@@ -150,9 +150,9 @@ def test_bad_rule_settings_name_the_field(small_config, update, message):
         small_config.with_updates(update)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("updates", RULE_CONFIGS[1::2])
+@pytest.mark.parametrize("updates", [RULE_CONFIGS[3], pytest.param(RULE_CONFIGS[1], marks=pytest.mark.slow)])
 def test_cython_target_runs_every_rule_with_numpys_spikes(small_config, updates):
+    """The triplet rule (every trace) in CI, cold cache about a minute; the multiplicative rule with the slow tests."""
     cfg = small_config.with_updates({"stdp.a_plus.mean": 0.05, "stdp.a_minus": HET_LTD, "stdp.tau_minus": HET_TAU_MINUS, **updates})
     u_train, u_eval = memory_input(cfg, 3)
     runs = []
@@ -162,3 +162,12 @@ def test_cython_target_runs_every_rule_with_numpys_spikes(small_config, updates)
         runs.append((res.run(u_eval), res.params.w))
     assert np.array_equal(runs[0][0].spike_i, runs[1][0].spike_i)
     assert np.allclose(runs[0][1], runs[1][1], atol=1e-12)
+
+
+def test_triplet_all_to_all_sums_every_earlier_postsynaptic_spike():
+    # posts at 2 and 5 ms (no pre yet: no LTP), pre at 10 ms (LTD from both posts' fast traces), post at 15 ms (LTP
+    # from the pre trace, boosted by both earlier posts' slow traces, read before the third post's jump)
+    w = scripted_weight([10.0], [2.0, 5.0, 15.0], "triplet")
+    ltd = 0.0105 * 2.0 * (E(-8 / 20) + E(-5 / 20))
+    ltp = 2.0 * E(-5 / 20) * (0.01 + 0.02 * (E(-13 / 50) + E(-10 / 50)))
+    assert w == pytest.approx(1.0 - ltd + ltp, rel=1e-9)
