@@ -150,3 +150,32 @@ def test_event_input_reaches_the_synaptic_current_in_the_delays_form(tmp_path):
     ours = run_eventsim(cfg, 2, [], counts, params=trained_parameters(cfg, 2, n_channels=3))[1]
     again = run_eventsim(config, seed, [], counts, params=params)[1]
     assert ours.n_spikes > 0 and np.array_equal(ours.spike_i, again.spike_i)
+
+
+@pytest.mark.parametrize("form", ["delays", "cubalif"])
+def test_the_neuron_and_synapse_constants_are_the_configs_and_a_changed_one_is_refused(form, tmp_path):
+    import nir
+    from hrsnn.model.nirgraph import from_nir
+    cfg = _events_config()
+    if form == "delays":                                        # a reset apart from rest, so the two cannot swap
+        cfg = cfg.with_updates({"neuron.v_reset": cfg.neuron.v_rest - 5.0})
+    nc = cfg.neuron
+    graph = nir.read(export_nir(cfg, 2, tmp_path / "r.nir", form=form))
+    lif = graph.nodes["lif"]
+    tau_m = from_nir(graph)[1].tau_m
+    if form == "delays":
+        syn = graph.nodes["synapse"]
+        want = [(lif, "r", nc.resistance * 1e6), (lif, "v_leak", nc.v_rest * 1e-3), (lif, "v_reset", nc.v_reset * 1e-3),
+                (syn, "tau", nc.tau_syn * 1e-3), (syn, "r", nc.tau_syn * 1e-3), (syn, "v_leak", 0.0)]
+    else:
+        want = [(lif, "tau_syn", nc.tau_syn * 1e-3), (lif, "r", tau_m / cfg.dt), (lif, "v_leak", 0.0),
+                (lif, "v_reset", 0.0), (lif, "w_in", nc.tau_syn / cfg.dt)]
+    for node, field, value in want:
+        assert np.allclose(getattr(node, field), value, rtol=1e-12, atol=0), field
+    for node, field, _ in want:                                 # each one changed: refused, naming it
+        kept = getattr(node, field)
+        setattr(node, field, np.asarray(kept) * 1.1 + 1e-3)
+        with pytest.raises(HRSNNError, match=rf"nir graph: (lif|synapse)\.{field} differs from its hrsnn config"):
+            from_nir(graph)
+        setattr(node, field, kept)
+    from_nir(graph)

@@ -66,7 +66,15 @@ def test_node_takes_spike_counts_and_a_batch_of_sequences(small_config):
     node = HRSNNNode(cfg, seed=1)
     states = node.run(counts)
     assert states.shape == (3, 80, cfg.n_neurons)
-    again = node.run(counts[0])
+    # learned once: later runs start the frozen network from rest, so a sequence alone gives what it gives inside a
+    # batch, and the same again on a second run
+    batch = node.run(counts)
+    assert batch.shape == (3, 80, cfg.n_neurons) and batch.sum() > 0
+    for i in range(3):
+        assert np.array_equal(node.run(counts[i]), batch[i])
+    assert np.array_equal(node.run(counts[0]), batch[0])
+    frozen = HRSNNNode(cfg, seed=1, train=False)              # the drawn weights, not the learned ones
+    frozen.weights_, frozen.thresholds_ = node.weights_, node.thresholds_
+    assert np.array_equal(frozen.run(counts[2]), batch[2])
     clipped = HRSNNNode(cfg, seed=1, train=False).run(np.minimum(counts[0], 1.0))
     assert not np.allclose(HRSNNNode(cfg, seed=1, train=False).run(counts[0]), clipped)
-    assert again.shape == (80, cfg.n_neurons)

@@ -178,24 +178,41 @@ def to_nir_cubalif(config: ReservoirConfig, params: Parameters, seed: int, appro
     return nir.NIRGraph(nodes=nodes, edges=edges, metadata=_metadata(config, params, seed, "cubalif", dropped))
 
 
+def _expect(node, name: str, field: str, want) -> None:
+    """Refuse a graph whose ``name.field`` is not what its hrsnn config sets (the import would ignore it)."""
+    got = np.asarray(getattr(node, field), dtype=float)
+    if not np.allclose(got, np.broadcast_to(want, got.shape), rtol=1e-9, atol=0.0):
+        raise HRSNNError(f"nir graph: {name}.{field} differs from its hrsnn config ({np.ravel(got)[:3]} vs "
+                         f"{np.ravel(np.broadcast_to(want, got.shape))[:3]}); hrsnn imports only graphs whose values "
+                         "its config sets")
+
+
 def from_nir(graph) -> tuple[ReservoirConfig, Parameters, int]:
     """(config, frozen parameters, seed) of a graph written by ``to_nir`` or ``to_nir_cubalif`` (its metadata names
-    the config and the form)."""
+    the config and the form). The per-neuron time constants, thresholds and weights come from the graph; a graph
+    whose other neuron or synapse constants (r, v_leak, v_reset, τ_syn, w_in) differ from its config is refused."""
     meta = graph.metadata
     if meta.get("generator") != "hrsnn" or "hrsnn_config" not in meta:
         raise HRSNNError("nir graph: not written by hrsnn (its metadata has no hrsnn_config); only hrsnn's own "
                          "graphs can be imported")
     config = ReservoirConfig.from_dict(json.loads(str(meta["hrsnn_config"])))
-    nodes, n, n_exc, dt = graph.nodes, config.n_neurons, config.n_exc, config.dt
+    nodes, n, n_exc, dt, nc = graph.nodes, config.n_neurons, config.n_exc, config.dt, config.neuron
     lif = nodes["lif"]
     if meta.get("hrsnn_form", "delays") == "cubalif":
         tau_m = np.asarray(lif.tau_mem) * 1e3
+        for field, want in (("tau_syn", nc.tau_syn * 1e-3), ("r", tau_m / dt), ("v_leak", 0.0), ("v_reset", 0.0),
+                            ("w_in", nc.tau_syn / dt)):
+            _expect(lif, "lif", field, want)
         k = config.neuron.resistance * 1e6 * dt / tau_m
         v_th = np.asarray(lif.v_threshold) * 1e3 + config.neuron.v_rest
         matrices = [(np.asarray(nodes["recurrent"].weight) / k[:, None], dt)]
         w_in = np.asarray(nodes["input_weights"].weight) / k[:, None]
     else:
         tau_m, v_th = np.asarray(lif.tau) * 1e3, np.asarray(lif.v_threshold) * 1e3
+        for node, field, want in ((lif, "r", nc.resistance * 1e6), (lif, "v_leak", nc.v_rest * 1e-3),
+                                  (lif, "v_reset", nc.v_reset * 1e-3), (nodes["synapse"], "tau", nc.tau_syn * 1e-3),
+                                  (nodes["synapse"], "r", nc.tau_syn * 1e-3), (nodes["synapse"], "v_leak", 0.0)):
+            _expect(node, "lif" if node is lif else "synapse", field, want)
         matrices = [(np.asarray(node.weight), float(np.asarray(nodes["delay_" + name[10:]].delay).ravel()[0]) * 1e3)
                     for name, node in nodes.items() if name.startswith("recurrent_")]
         w_in = np.asarray(nodes["input_spikes" if "input_spikes" in nodes else "input_current"].weight)
