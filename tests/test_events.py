@@ -82,6 +82,41 @@ def test_an_shd_file_classifies_end_to_end(tmp_path):
     assert cell.config["input"]["encoding"] == "events"
 
 
+def test_shd_times_are_binned_and_samples_padded_by_hand(tmp_path):
+    from hrsnn.tasks.events import load_shd
+    # times exact in float32: 0, 3.9, 7.8 and 15.6 ms fall in 5 ms bins 0, 0, 1, 3; units 0, 1, 3, 699 pooled by 2
+    # are channels 0, 0, 1, 349; the second sample (1.95 ms, unit 5: bin 0, channel 2) is padded to 4 bins
+    times = [np.array([0.0, 2 ** -8, 2 ** -7, 2 ** -6]), np.array([2 ** -9])]
+    path = write_shd(tmp_path / "hand.h5", **{"spikes/times": times, "spikes/units": [np.array([0, 1, 3, 699]),
+                                                                                     np.array([5])],
+                                              "labels": np.array([1, 0])})
+    X, y = load_shd(path, step_ms=5.0, pool=2)
+    want = np.zeros((2, 4, 350))
+    want[0, 0, 0], want[0, 1, 1], want[0, 3, 349], want[1, 0, 2] = 2, 1, 1, 1
+    assert np.array_equal(X, want) and y.tolist() == [1, 0]
+
+
+def test_shd_classes_on_the_same_channels_told_apart_by_spike_order(tmp_path):
+    from hrsnn import ReservoirConfig
+    from hrsnn.tasks.cells import classify
+
+    def sample(rng, label):          # channels 100–139 then 300–339 (class 0) or the reverse (class 1), 75 spikes each
+        early, late = (rng.integers(100, 140, 75), rng.integers(300, 340, 75))[::1 if label == 0 else -1]
+        t = np.concatenate([np.sort(rng.uniform(0, 0.15, 75)), np.sort(rng.uniform(0.15, 0.3, 75))])
+        return t, np.concatenate([early, late])
+    for name, n, seed in (("order_train.h5", 12, 0), ("order_test.h5", 6, 1)):
+        rng = np.random.default_rng(seed)
+        labels = np.repeat([0, 1], n)
+        samples = [sample(rng, c) for c in labels]
+        write_shd(tmp_path / name, **{"spikes/times": [t for t, _ in samples], "spikes/units": [u for _, u in samples],
+                                      "labels": labels})
+    per_class = [np.bincount(sample(np.random.default_rng(9), c)[1], minlength=700) > 0 for c in (0, 1)]
+    assert np.array_equal(*per_class)                               # the same channels, in another order
+    cfg = ReservoirConfig().with_updates({"n_neurons": 150, "input.step": 10.0, "input.scale": 200.0})
+    cell = classify(str(tmp_path / "order_train.h5"), config=cfg, seed=0, pool=4, n_bins=3)
+    assert cell.n_test == 12 and cell.score > 0.8                  # chance is 1/2
+
+
 def test_tonic_event_arrays_fold_y_and_polarity_into_channels():
     from hrsnn.tasks.events import from_tonic
     ev = np.zeros(4, dtype=[("t", "<i8"), ("x", "<i2"), ("y", "<i2"), ("p", "<i1")])

@@ -109,14 +109,26 @@ def test_wide_states_use_the_dual_form_with_the_same_result():
     grid = list(10.0 ** np.arange(-2, 5.5, 0.5))
     lam = select_ridge(Xr[:split], Y[:split], grid)                  # primal: eigendecomposition of XcᵀXc
     assert select_ridge(Xr[:split], Y[:split], grid, gram=Xr[:split] @ Xr[:split].T) == lam
-    expected = squared_correlation(Y[split:], RidgeReadout(lam).fit(Xr[:split], Y[:split]).predict(Xr[split:]))
+    expected = squared_correlation(Y[split:], _primal(Xr[:split], Y[:split], lam, Xr[split:]))
     mc = memory_capacity(X, u, k_max, ridge=grid, test_size=60, washout=washout)
     assert mc.ridge == lam and np.allclose(mc.per_delay, expected, atol=1e-9) and mc.total > 2
     gram = Xr @ Xr.T
     for ridges in ([0.0], [1e-3, 10.0]):                            # λ = 0: the minimum-norm solution
         predicted = dual_ridge_predict(gram, Y, slice(0, split), slice(split, None), ridges)
         for lam, p in zip(ridges, predicted):
-            assert np.allclose(p, RidgeReadout(lam).fit(Xr[:split], Y[:split]).predict(Xr[split:]), atol=1e-6)
+            assert np.allclose(p, _primal(Xr[:split], Y[:split], lam, Xr[split:]), rtol=0, atol=1e-9)
+
+
+def _primal(X, Y, lam, X_new):
+    """Ridge predictions by the primal normal equations (XcᵀXc + λI) W = XcᵀYc — the minimum-norm least-squares
+    solution for λ = 0 — on every column, constant ones included: an independent reference for the dual form."""
+    x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
+    Xc, Yc = X - x_mean, Y - y_mean
+    if lam > 0:
+        W = np.linalg.solve(Xc.T @ Xc + lam * np.eye(X.shape[1]), Xc.T @ Yc)
+    else:
+        W = np.linalg.lstsq(Xc, Yc, rcond=None)[0]
+    return (X_new - x_mean) @ W + y_mean
 
 
 def test_efficiency():
