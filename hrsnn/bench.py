@@ -50,6 +50,14 @@ def bench_config(n: int):
         "n_neurons": n, "task.train_steps": 100, "task.eval_steps": 400, "task.washout": 20, "task.k_max": 20})
 
 
+def protocol(config) -> str:
+    """The protocol a config runs, as the bench prints it (from its task, input step and dt)."""
+    t = config.task
+    simulated = (t.train_steps + t.eval_steps) * config.input.step * 1e-3
+    return (f"{t.train_steps} STDP + {t.eval_steps} evaluation steps of {config.input.step:g} ms "
+            f"({simulated:g} s simulated), dt {config.dt:g} ms")
+
+
 LAYER = 2500
 """Neurons per SC-ML layer in ``large_config``: layers are added as N grows, so synapses grow as N."""
 SYNAPSE_BYTES = {"ee": 4 + 4 + 6 * 8 + 64 + 8 + 4, "static": 4 + 4 + 8 + 8 + 8 + 4}
@@ -61,7 +69,7 @@ GOALS = {"exponent": 1.05, "eval_s_at_100000": 60.0, "memory_over_synapses": 3.0
 
 def large_config(n: int):
     """The large-size protocol: SC-ML layers of ``LAYER`` neurons in motifs of 25 (≈ 110 synapses per neuron),
-    STDP on, the default task (500 STDP + 2000 evaluation steps of 5 ms)."""
+    STDP on, the default task."""
     from .model.config import ReservoirConfig
     return ReservoirConfig().with_updates({"n_neurons": n, "topology.kind": "scml",
                                            "topology.layers": max(1, n // LAYER), "topology.motif_size": 25})
@@ -173,8 +181,8 @@ def large_rows(raw: list[dict]) -> dict:
 
 
 def print_large(large: dict) -> None:
-    print(f"\nlarge sizes, fast path, SC-ML (layers of {LAYER}, motifs of 25), STDP on, default protocol (500 + 2000 "
-          f"steps of 5 ms, 12.5 s simulated); memory added = peak − resident size after a tiny warm-up; synapse MB "
+    print(f"\nlarge sizes, fast path, SC-ML (layers of {LAYER}, motifs of 25), STDP on, default protocol "
+          f"({protocol(large_config(LAYER))}); memory added = peak − resident size after a tiny warm-up; synapse MB "
           f"= {SYNAPSE_BYTES['ee']} B per E→E + {SYNAPSE_BYTES['static']} B per other synapse")
     head = (f"{'N':>6} {'synapses':>9} {'eval s':>7} {'sim s':>6} {'kernel s':>8} {'events/s':>9} "
             f"{'synapse MB':>10} {'base MB':>7} {'peak MB':>7} {'added/synapse':>13}")
@@ -297,7 +305,7 @@ def main(argv=None) -> int:
     large = large_rows([x for x in raw if x.get("large")])
     report = {"machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
                           "cores": __import__("os").cpu_count()},
-              "protocol": "100 STDP + 400 evaluation steps of 5 ms (2.5 s simulated), dt 0.1 ms, default config",
+              "protocol": protocol(bench_config(500)) + ", default config otherwise",
               "reference": "the fast path's simulation kernel alone (no parameter draw, synapse layout, states or "
                            "readout); ref/x sim = over x's simulation, ref/fast eval = over its whole evaluation",
               "kernel_first_s": warm["first_s"],

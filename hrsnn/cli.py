@@ -262,7 +262,10 @@ def _cell_args(p: argparse.ArgumentParser) -> None:
                    help="hrsnn (the config), mrsnn/henhos/honhes (its ablations), esn (reservoirpy), rate/rate-hom "
                         "(reservoirpy rate reservoirs with the config's τ_m sample / its mean), rpy-lif "
                         "(reservoirpy's LIF node), linear; "
-                        "hrsnn-bo/mrsnn-bo: the heterogeneous / homogeneous front knees of make frontier")
+                        "hrsnn-bo/mrsnn-bo: the heterogeneous / homogeneous front knees of make frontier, the data "
+                        "set's own front where make frontier has one (its six development tasks), else the memory "
+                        "protocol's (N = 1000, chosen on no task, so no other set's test data steers it; it fires "
+                        "more than the default: scale it with --set)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-e", action="store_true", help="skip the memory-protocol E evaluation")
     p.add_argument("--no-input-features", action="store_true",

@@ -46,3 +46,11 @@ def test_bench_refuses_bad_sizes_and_evaluation_counts(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_:
         bench.main(argv)
     assert exit_.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_the_protocol_text_is_the_configs():
+    cfg = bench.bench_config(50).with_updates({"task.train_steps": 10, "task.eval_steps": 60, "input.step": 2.0,
+                                               "task.washout": 5, "task.k_max": 5})
+    assert bench.protocol(cfg) == "10 STDP + 60 evaluation steps of 2 ms (0.14 s simulated), dt 0.1 ms"
+    large = bench.large_config(bench.LAYER).task
+    assert bench.protocol(bench.large_config(bench.LAYER)).startswith(f"{large.train_steps} STDP + {large.eval_steps}")

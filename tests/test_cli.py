@@ -101,3 +101,8 @@ def _run_env(env, *args):
     import os
     return subprocess.run([sys.executable, "-m", "hrsnn", *args], capture_output=True, text=True, timeout=300,
                           env={**os.environ, **env})
+
+
+def test_the_picks_help_says_which_pick_a_set_without_a_front_gets():
+    out = subprocess.run([sys.executable, "-m", "hrsnn", "classify", "--help"], capture_output=True, text=True)
+    assert "else the memory protocol's" in " ".join(out.stdout.split())
