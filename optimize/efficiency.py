@@ -80,20 +80,7 @@ def run_efficiency(path: str | Path, studies_dir: str | Path = "studies", result
     out = Path(results_dir) / name
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summaries, indent=2, default=str))
-    write_picks(summaries, out / "picks")
     return write_report(name, str(path), summaries, out)
-
-
-def write_picks(summaries: list[dict], folder: Path) -> None:
-    """Each study's heterogeneous and homogeneous picks as ``<folder>/<study>/hrsnn-bo.toml`` and ``mrsnn-bo.toml``
-    (the harness models of ``hrsnn.tasks.picks``; copy the folder to ``experiments/picks`` to ship them)."""
-    from hrsnn.tasks.picks import PICKS
-    for s in summaries:
-        for model, arm in PICKS.items():
-            source = s["arms"].get(arm, {}).get("config")
-            if source:
-                (folder / s["study"]).mkdir(parents=True, exist_ok=True)
-                (folder / s["study"] / f"{model}.toml").write_text(Path(source).read_text())
 
 
 def _pm(stat, fmt: str = ".3g") -> str:
@@ -115,7 +102,7 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
     lines = [f"# {name}: optimized heterogeneous vs optimized homogeneous reservoirs", "",
              f"Made by `hrsnn efficiency {source}` on {now} ({provenance_line()}). Every arm of a study searched "
              "with the same budget, seeds and evaluation; its best was re-evaluated on fresh seeds the search "
-             "never saw (a task's score there is on its test split, used only for these picks). Mean ± std over "
+             "never saw (a task's score there is on its test split, used only for these bests; the shipped `hrsnn-bo` / `mrsnn-bo` picks come from `hrsnn frontier` alone). Mean ± std over "
              "repeats (search best) and over repeats × fresh seeds (the rest).", "",
              f"![arms]({figure.name})", ""]
     verdicts = []

@@ -36,7 +36,7 @@ from hrsnn.provenance import provenance
 from .arms import derive
 from .cache import cache_key, run_cached
 from .efficiency import load_experiment
-from .fronts import Front, compare_fronts, cost_at, pareto_mask, quality_shown, verdict
+from .fronts import Front, compare_fronts, cost_at, fresh_values, pareto_mask, quality_shown, verdict
 from .objectives import front_point, score_on_test
 from .runner import _executor, run_study, trial_function
 from .space import Study, StudyError, _at_least, _seeds
@@ -139,15 +139,6 @@ def knee(points: list[dict]) -> dict | None:
     return points[int(np.argmax(dist))]
 
 
-def _fresh_values(study: Study, results: list[dict]) -> tuple[list[float], list[float]]:
-    """Per fresh seed (quality, cost) of one point's results: (MC, rate) or (−error, spikes per sample)."""
-    def num(x, default=0.0):
-        return default if x is None or not math.isfinite(float(x)) else float(x)
-    if study.task is None:
-        return [num(r.get("memory_capacity")) for r in results], [num(r.get("rate_hz")) for r in results]
-    return [-num(r.get("error"), 1.0) for r in results], [num(r.get("spikes_per_sample")) for r in results]
-
-
 def _evaluate(study: Study, configs: list[dict], seeds, executor, label: str, progress: bool,
               cache: Path | None = None) -> list:
     """Each config's fresh results on ``seeds``: the study's trial (the memory protocol), or a task's test split.
@@ -225,7 +216,7 @@ def run_grid(study: Study, executor, progress: bool, cache: Path | None = None) 
         results = _evaluate(study, configs, seeds, executor, f"{study.name} grid {arm}", progress, cache)
         points = []
         for combo, config, res in zip(combos, configs, results):
-            q, c = _fresh_values(study, res)
+            q, c = fresh_values(res, study.task)
             points.append({"params": combo, "config": config, "search": [float(np.mean(q)), float(np.mean(c))]})
         out[arm] = _reevaluate(study, front_of(points, study.source.get("front_points", 12)), executor,
                                f"{study.name} grid {arm} front on fresh seeds", progress, cache)
@@ -237,7 +228,7 @@ def _reevaluate(study: Study, points: list[dict], executor, label: str, progress
     """``points`` with their per-fresh-seed ``quality`` and ``cost``."""
     results = _evaluate(study, [p["config"] for p in points], study.eval_seeds, executor, label, progress, cache)
     for p, res in zip(points, results):
-        p["quality"], p["cost"] = _fresh_values(study, res)
+        p["quality"], p["cost"] = fresh_values(res, study.task)
     return points
 
 

@@ -25,6 +25,18 @@ def quality_shown(task: dict | None, q: float) -> float:
     return q if task is None else 1.0 + q if task["kind"] == "classify" else -q
 
 
+def fresh_values(results: list[dict], task: dict | None) -> tuple[list[float], list[float]]:
+    """Per seed (quality, cost) of one point's results: (MC, rate in Hz), or (−error, spikes per sample) of a
+    ``task``. A degenerate run (silent, runaway, memoryless) has no memory, whatever its readout reported: MC 0; a
+    missing error counts as 1, a missing cost as 0."""
+    def num(x, default=0.0):
+        return default if x is None or not math.isfinite(float(x)) else float(x)
+    if task is None:
+        return ([0.0 if r.get("degenerate") else num(r.get("memory_capacity")) for r in results],
+                [num(r.get("rate_hz")) for r in results])
+    return [-num(r.get("error"), 1.0) for r in results], [num(r.get("spikes_per_sample")) for r in results]
+
+
 def pareto_mask(quality: np.ndarray, cost: np.ndarray) -> np.ndarray:
     """True for the points no other point dominates (at least as good on both, better on one)."""
     q, c = np.asarray(quality, dtype=float), np.asarray(cost, dtype=float)

@@ -13,6 +13,7 @@ An operating-point file holds::
     [candidates]                                # name = dotted updates of [set]
     default = {}
     driven = {"input.scale" = 800.0, "input.bias" = 50.0}
+    previous = {config = "previous-default.toml"}   # a config file's operating point (its fields outside stdp)
     [compare]                                   # optimize.comparison; split = "validation" (the only choice)
     seeds = [0, 1, 2]
     classify = ["GunPoint"]
@@ -40,7 +41,7 @@ from hrsnn.provenance import provenance_line
 
 from .comparison import check_compare, compare_models, comparison_figure, comparison_table, summarize
 from .efficiency import _pm
-from .space import StudyError, _at_least
+from .space import StudyError, _at_least, with_config
 
 KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "references", "compare"}
 DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
@@ -72,6 +73,7 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
     if not isinstance(table, dict) or len(table) < 2:
         raise StudyError("candidates: a table of at least two named candidates (name = {dotted updates})")
     candidates = {}
+    table = {name: with_config(updates, path.parent, f"candidates.{name}") for name, updates in table.items()}
     for name, updates in table.items():
         if not isinstance(updates, dict):
             raise StudyError(f"candidates.{name}: a table of dotted updates, e.g. {{\"input.scale\" = 800.0}}")

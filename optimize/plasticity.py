@@ -20,6 +20,8 @@ records the rate, MC and weight distribution after the plastic phase (mean, spre
     [rules.triplet]                           # a rule's name sets stdp.rule unless its table does
     "stdp.a_plus.mean" = 0.003
     [regimes.default]
+    [regimes.input-driven]                    # a config file's operating point (its fields outside stdp)
+    config = "previous-default.toml"
     [[task]]
     kind = "predict"
     dataset = "narma10"
@@ -39,10 +41,10 @@ from hrsnn.model.config import ABLATIONS, read_toml
 from hrsnn.provenance import provenance
 
 from .cache import cache_key, run_cached
-from .fronts import Front, compare_fronts, quality_shown, verdict
+from .fronts import Front, compare_fronts, fresh_values, quality_shown, verdict
 from .objectives import check_task, score_on_test
 from .runner import _executor, evaluate_trial
-from .space import StudyError, _seeds
+from .space import StudyError, _seeds, with_config
 
 PAIRS = (("HRSNN", "HeNHoS"), ("HoNHeS", "MRSNN"))   # (heterogeneous STDP, homogeneous STDP) on the same neurons
 KEYS = {"name", "seeds", "workers", "target", "ladder", "task_ladder", "cvs", "sweep", "set", "task_set", "rules",
@@ -79,6 +81,7 @@ def load_plasticity(path: str | Path, overrides: dict[str, Any] | None = None) -
     for key, table in (("rules", rules), ("regimes", regimes)):
         if not isinstance(table, dict) or not table:
             raise StudyError(f"{key}: at least one [{key}.<name>] table")
+    regimes = {name: with_config(t, Path(path).parent, f"regimes.{name}") for name, t in regimes.items()}
     configs = {(rule, regime): _updated(_updated(base, {"stdp.rule": rule, **ru}, f"rules.{rule}"), re,
                                         f"regimes.{regime}")
                for rule, ru in rules.items() for regime, re in regimes.items()}
@@ -119,16 +122,6 @@ class Evaluator:
                            for c, t in jobs], self.executor, self.cache, label, self.progress)
 
 
-def _values(results: list[dict], task: dict | None) -> tuple[list[float], list[float]]:
-    """Per seed (quality, cost): (MC, rate) or (−error, spikes per sample); degenerate → (0, its cost)."""
-    def num(x, default=0.0):
-        return default if x is None or not math.isfinite(float(x)) else float(x)
-    if task is None:
-        return ([0.0 if r.get("degenerate") else num(r.get("memory_capacity")) for r in results],
-                [num(r.get("rate_hz")) for r in results])
-    return [-num(r.get("error"), 1.0) for r in results], [num(r.get("spikes_per_sample")) for r in results]
-
-
 def _levels(fronts: list[Front], task: dict | None) -> list[float]:
     """Compared levels (internal units): MC 1, 2, … up to what every front reaches; a task: 6 levels from the
     lowest to the highest quality every front reaches."""
@@ -148,7 +141,7 @@ def compare_pair(het: list[list[dict]], hom: list[list[dict]], task: dict | None
     """The heterogeneous-STDP twin's curve against the homogeneous-STDP twin's: levels, costs, savings, HV."""
     fronts = []
     for res in (het, hom):
-        q, c = zip(*(_values(r, task) for r in res))
+        q, c = zip(*(fresh_values(r, task) for r in res))
         fronts.append(Front(np.array(q, dtype=float), np.array(c, dtype=float)))
     levels = _levels(fronts, task)
     q_ref = 0.0 if task is None else min(levels)
@@ -167,14 +160,14 @@ def compare_pair(het: list[list[dict]], hom: list[list[dict]], task: dict | None
 
 def _at_scale(results: list[dict], task: dict | None) -> dict:
     """Quality and cost at the regime's own input scale: mean and std over the seeds."""
-    q, c = _values(results, task)
+    q, c = fresh_values(results, task)
     return {"quality": [float(np.mean(q)), float(np.std(q))], "cost": [float(np.mean(c)), float(np.std(c))]}
 
 
 def _paired(het: list[dict], hom: list[dict], task: dict | None) -> dict:
     """At the regime's own scale, seed by seed: the relative change in cost (het / hom − 1) and the change in
     quality (het − hom, in the user's units), mean and std over the seeds."""
-    (qa, ca), (qb, cb) = _values(het, task), _values(hom, task)
+    (qa, ca), (qb, cb) = fresh_values(het, task), fresh_values(hom, task)
     ca, cb = np.array(ca), np.array(cb)
     paid = cb > 0
     cost = ca[paid] / cb[paid] - 1.0

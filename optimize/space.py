@@ -186,6 +186,20 @@ def canonical(v: Any) -> Any:
     return float(f"{v:.{DIGITS}g}") if isinstance(v, float) and math.isfinite(v) else v
 
 
+def with_config(table: Any, folder: Path, where: str) -> Any:
+    """A table of dotted updates whose ``config = "file.toml"`` key (relative to ``folder``) stands for that file's
+    operating point (``hrsnn.model.config.operating_point``: every field it sets outside stdp), the table's other
+    keys on top."""
+    if not isinstance(table, dict) or "config" not in table:
+        return table
+    from hrsnn.model.config import operating_point
+    rest = {k: v for k, v in table.items() if k != "config"}
+    try:
+        return {**operating_point(Path(folder) / table["config"]), **rest}
+    except ConfigError as e:
+        raise StudyError(f"{where}.config: {e}") from None
+
+
 def _need(cond: bool, message: str) -> None:
     if not cond:
         raise StudyError(message)

@@ -8,6 +8,9 @@ import tomli_w
 os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="hrsnn-mpl-"))
 
 from hrsnn import ReservoirConfig  # noqa: E402
+from hrsnn.model.config import operating_point  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Tests use Brian2's numpy target: no compilation, so a cold machine runs them in seconds.
 TARGET = "numpy"
@@ -20,13 +23,13 @@ HET_TAU_MINUS = {"dist": "gamma", "mean": 20.0, "cv": 0.5}
 
 @pytest.fixture
 def small_config() -> ReservoirConfig:
-    """A 60-neuron reservoir with a short protocol (about 2 s simulated), input-driven (subthreshold bias, τ_m
-    Gamma(40 ms, CV 1)) whatever the default operating point."""
+    """A 60-neuron reservoir with a short protocol (about 2 s simulated) at the previous default's operating point
+    (experiments/previous-default.toml: input-driven, subthreshold bias, τ_m Gamma(40 ms, CV 1)), whatever the
+    default operating point."""
     return ReservoirConfig().with_updates({
         "n_neurons": 60, "dt": 0.25,
         "task.train_steps": 60, "task.eval_steps": 300, "task.washout": 20, "task.k_max": 10,
-        "input.scale": 300.0, "input.bias": 100.0, "neuron.tau_m": {"dist": "gamma", "mean": 40.0, "cv": 1.0},
-        "neuron.v_th": -50.0, "synapses.j_ee": 20.0, "synapses.j_ie": 80.0,
+        **operating_point(ROOT / "experiments" / "previous-default.toml"),
     })
 
 

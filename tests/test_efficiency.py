@@ -52,9 +52,7 @@ def test_efficiency_end_to_end(tmp_path):
     assert report.count("| heterogeneous |") == 2 and report.count("| random |") == 2
     assert (tmp_path / "results" / "tinyeff" / "arms.png").stat().st_size > 10_000
     assert (tmp_path / "studies" / "tinyeff" / "GunPoint" / "pareto.png").exists()
-    for study in ("memory", "GunPoint"):                      # the picks, ready to ship as harness models
-        assert (tmp_path / "results" / "tinyeff" / "picks" / study / "hrsnn-bo.toml").exists()
-        assert (tmp_path / "results" / "tinyeff" / "picks" / study / "mrsnn-bo.toml").exists()
+    assert not (tmp_path / "results" / "tinyeff" / "picks").exists()     # the shipped picks: hrsnn frontier's only
     again = subprocess.run([sys.executable, "-m", "hrsnn", "efficiency", str(tmp_path / "e.toml"), "--dir",
                             str(tmp_path / "studies"), "--out", str(tmp_path / "results"), "--quiet"],
                            capture_output=True, text=True, timeout=600)

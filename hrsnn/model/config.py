@@ -425,6 +425,16 @@ def read_toml(path: str | Path, kind: str, error: type[ConfigError] = ConfigErro
         raise error(f"{kind} file {path}: not valid TOML: {e}") from None
 
 
+def operating_point(path: str | Path) -> dict[str, Any]:
+    """The dotted updates a config file makes outside its ``stdp`` section: the operating point it sets (input,
+    neurons, synapses, …), for a study whose plasticity is its own lever (a ``config = "…toml"`` key in a table)."""
+    ReservoirConfig.load(path)                               # the file must be a valid config
+    data = read_toml(path, "config")
+    return {f"{section}.{key}" if isinstance(table, dict) else section: value
+            for section, table in data.items() if section != "stdp"
+            for key, value in (table.items() if isinstance(table, dict) else [(None, table)])}
+
+
 def field_docs(cls=ReservoirConfig, prefix: str = "") -> list[tuple[str, str, str, str]]:
     """(dotted name, unit, allowed range or choices, description) for every field, for docs and --help."""
     rows = []
