@@ -25,7 +25,8 @@ from typing import Any
 
 from hrsnn import ReservoirConfig
 from hrsnn.model.config import read_toml
-from hrsnn.model.parameters import Parameters, seed_streams
+from hrsnn.model.parameters import Parameters
+from hrsnn.model.seeds import seed_streams
 from hrsnn.model.topology import matched_random
 from hrsnn.provenance import provenance_line
 

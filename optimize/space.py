@@ -52,7 +52,7 @@ from typing import Any
 
 from hrsnn import ConfigError, ReservoirConfig
 from hrsnn.model.config import STDPConfig, read_toml
-from hrsnn.model.parameters import SEED_MAX
+from hrsnn.model.seeds import SEED_MAX
 
 OBJECTIVES = ("E", "neg_mc", "rate_at_mc", "task", "front")
 ARMS = ("heterogeneous", "homogeneous", "random", "HeNHoS", "HoNHeS")

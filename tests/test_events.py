@@ -5,8 +5,7 @@ import pytest
 from hrsnn import InputError, Reservoir
 from hrsnn.sim.eventsim import run_eventsim
 
-from .conftest import TARGET
-from .conftest import HET_LTD, HET_TAU_MINUS
+from .conftest import HET_LTD, HET_TAU_MINUS, TARGET
 
 
 def _counts(seed, steps, channels=3, rate=0.4):
@@ -70,8 +69,8 @@ def write_shd(path, n_per_class=12, classes=3, seed=0, **override):
 
 
 def test_an_shd_file_classifies_end_to_end(tmp_path):
-    from hrsnn.tasks.cells import classify
     from hrsnn import ReservoirConfig
+    from hrsnn.tasks.cells import classify
     train = write_shd(tmp_path / "mini_train.h5", seed=0)
     write_shd(tmp_path / "mini_test.h5", n_per_class=6, seed=1)
     cfg = ReservoirConfig().with_updates({"n_neurons": 150, "input.step": 10.0, "input.scale": 200.0})

@@ -10,14 +10,14 @@ from hrsnn import Reservoir, evaluate, evaluate_many
 from hrsnn.errors import HRSNNError, InputError
 from hrsnn.measure.evaluate import memory_input
 from hrsnn.model.config import ReservoirConfig
-from hrsnn.model.parameters import WIRING, Parameters, seed_streams
+from hrsnn.model.parameters import WIRING, Parameters
+from hrsnn.model.seeds import seed_streams
 from hrsnn.parallel import share_cores
 from hrsnn.sim.drive import drive
 from hrsnn.sim.eventsim import LAYOUTS, PAD, _run_parts, default_threads, run_eventsim, wait_all
 from hrsnn.sim.targets import resolve_target
 
-from .conftest import TARGET
-from .conftest import HET_LTD, HET_TAU_MINUS
+from .conftest import HET_LTD, HET_TAU_MINUS, TARGET
 
 
 def test_eventsim_reproduces_brian2_spikes_and_weights_on_any_number_of_threads(small_config):

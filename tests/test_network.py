@@ -7,8 +7,7 @@ import pytest
 from hrsnn import InputError, Reservoir, evaluate
 from hrsnn.measure.evaluate import EfficiencyResult
 
-from .conftest import TARGET
-from .conftest import HET_LTD, HET_TAU_MINUS
+from .conftest import HET_LTD, HET_TAU_MINUS, TARGET
 
 
 def test_same_seed_same_spikes(small_config):

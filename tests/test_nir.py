@@ -9,6 +9,7 @@ from hrsnn import ReservoirConfig
 from hrsnn.errors import HRSNNError
 from hrsnn.sim.eventsim import run_eventsim
 from hrsnn.tasks.export import export_nir, import_nir, trained_parameters
+
 from .conftest import HET_LTD, HET_TAU_MINUS
 
 
@@ -155,6 +156,7 @@ def test_event_input_reaches_the_synaptic_current_in_the_delays_form(tmp_path):
 @pytest.mark.parametrize("form", ["delays", "cubalif"])
 def test_the_neuron_and_synapse_constants_are_the_configs_and_a_changed_one_is_refused(form, tmp_path):
     import nir
+
     from hrsnn.model.nirgraph import from_nir
     cfg = _events_config()
     if form == "delays":                                        # a reset apart from rest, so the two cannot swap

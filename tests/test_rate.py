@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from hrsnn import HRSNNRegressor, ReservoirConfig
-from hrsnn.model.parameters import Parameters, seed_streams
+from hrsnn.model.parameters import Parameters
+from hrsnn.model.seeds import seed_streams
 from hrsnn.sim.rate import RATE_PARAMS, leak_rates
 
 CFG = ReservoirConfig(n_neurons=80)

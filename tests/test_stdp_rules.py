@@ -10,8 +10,7 @@ from hrsnn.measure.evaluate import memory_input
 from hrsnn.sim.eventsim import run_eventsim
 from hrsnn.sim.network import stdp_equations
 
-from .conftest import TARGET
-from .conftest import HET_LTD, HET_TAU_MINUS
+from .conftest import HET_LTD, HET_TAU_MINUS, TARGET
 
 E = math.exp
 RATES = dict(a_plus=0.01, a_minus=0.0105, a_plus3=0.02, tau=20.0, tau_y=50.0)

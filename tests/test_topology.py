@@ -4,13 +4,13 @@ import pytest
 
 from hrsnn import Reservoir, ReservoirConfig
 from hrsnn.measure.evaluate import memory_input
-from hrsnn.model.parameters import Parameters, seed_streams
+from hrsnn.model.parameters import Parameters
+from hrsnn.model.seeds import seed_streams
 from hrsnn.model.topology import bernoulli_pairs, matched_random
 from hrsnn.sim.drive import drive
 from hrsnn.sim.eventsim import run_eventsim
 
-from .conftest import TARGET
-from .conftest import HET_LTD, HET_TAU_MINUS
+from .conftest import HET_LTD, HET_TAU_MINUS, TARGET
 
 SCML_IP = {"topology.kind": "scml", "topology.motif_size": 10, "topology.layers": 2, "topology.p_inter": 0.1,
            "topology.p_ff": 0.1, "topology.p_fb": 0.05, "ip.enabled": True, "ip.eta": 1.0,

@@ -12,7 +12,8 @@ import numpy as np
 
 from ..errors import InputError
 from ..model.config import RIDGE_GRID, ReservoirConfig
-from ..model.parameters import Parameters, check_seed
+from ..model.parameters import Parameters
+from ..model.seeds import check_seed
 from ..parallel import cores, process_pool
 from ..sim.drive import drive
 from ..sim.states import RunResult

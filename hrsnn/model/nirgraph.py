@@ -66,6 +66,13 @@ def _synapses(config: ReservoirConfig, params: Parameters) -> tuple[np.ndarray, 
             np.concatenate([params.ee_delay, params.st_delay]))
 
 
+def _dense(n: int, post: np.ndarray, pre: np.ndarray, jump: np.ndarray) -> np.ndarray:
+    """The (n, n) matrix [post, pre] of the summed current jumps of these synapses."""
+    weight = np.zeros((n, n))
+    np.add.at(weight, (post, pre), jump)
+    return weight
+
+
 def _metadata(config: ReservoirConfig, params: Parameters, seed: int, form: str, dropped: list[str]) -> dict:
     return {"generator": "hrsnn", "hrsnn_form": form, "hrsnn_config": json.dumps(config.to_dict()),
             "hrsnn_seed": int(seed), "hrsnn_v0": params.v0 * 1e-3, "hrsnn_t_ref": params.t_ref * 1e-3,
@@ -115,10 +122,8 @@ def to_nir(config: ReservoirConfig, params: Parameters, seed: int, approximate: 
     edges += [("synapse", "lif"), ("lif", "output")]
     for k in groups:
         sel = steps == k
-        weight = np.zeros((n, n))
-        np.add.at(weight, (post[sel], pre[sel]), jump[sel])
         nodes[f"delay_{k}"] = nir.Delay(delay=np.full(n, k * dt * 1e-3))
-        nodes[f"recurrent_{k}"] = nir.Linear(weight=weight)
+        nodes[f"recurrent_{k}"] = nir.Linear(weight=_dense(n, post[sel], pre[sel], jump[sel]))
         edges += [("lif", f"delay_{k}"), (f"delay_{k}", f"recurrent_{k}"), (f"recurrent_{k}", "synapse")]
     if readout is not None:
         if config.states.kind != "trace":
@@ -160,8 +165,6 @@ def to_nir_cubalif(config: ReservoirConfig, params: Parameters, seed: int, appro
                                  "to write it anyway (recorded in the graph's metadata) or use the delays form")
             dropped.append(f"{what}: {why} (written as if so)")
     k = nc.resistance * 1e6 * dt / params.tau_m                 # V per A: one step's potential change per current
-    weight = np.zeros((n, n))
-    np.add.at(weight, (post, pre), jump)
     tau_syn = np.full(n, nc.tau_syn * 1e-3)
     nodes = {
         "input": nir.Input({"input": np.array([params.w_in.shape[1]])}),
@@ -170,7 +173,7 @@ def to_nir_cubalif(config: ReservoirConfig, params: Parameters, seed: int, appro
         "lif": nir.CubaLIF(tau_syn=tau_syn, tau_mem=params.tau_m * 1e-3, r=params.tau_m / dt, v_leak=np.zeros(n),
                            v_threshold=(params.v_th - nc.v_rest) * 1e-3, v_reset=np.zeros(n),
                            w_in=tau_syn / (dt * 1e-3)),
-        "recurrent": nir.Linear(weight=k[:, None] * weight),
+        "recurrent": nir.Linear(weight=k[:, None] * _dense(n, post, pre, jump)),
         "output": nir.Output({"output": np.array([n])}),
     }
     edges = [("input", "input_weights"), ("input_weights", "lif"), ("lif", "recurrent"), ("recurrent", "lif"),

@@ -14,21 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import parallel
-from ..errors import ConfigError
 from ..memo import Memo
 from . import encoding
 from .config import ReservoirConfig
+from .seeds import STREAMS
 from .topology import scml_pairs
-
-SEED_MAX = 2**32 - 1
-
-
-def check_seed(seed, name: str = "seed") -> int:
-    """``seed`` as an int, or a ConfigError naming ``name`` and the allowed range (integers 0 … 2³² − 1, as
-    ``ReservoirConfig.seed``)."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= SEED_MAX:
-        raise ConfigError(f"{name}: {seed!r} is not an integer in the allowed range [0, {SEED_MAX}]")
-    return int(seed)
 
 
 def connect(n_pre: int, n_post: int, p: float, rng: np.random.Generator, same: bool):
@@ -107,22 +97,13 @@ class Parameters:
     v0: np.ndarray                # initial membrane potentials, U(v_reset, v_th)
     ip_rate: np.ndarray           # intrinsic plasticity's target rate per neuron, Hz
 
-    STREAMS = ("wiring", "tau_m", "v_th", "t_ref", "delay", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_in",
-               "v0", "ip_rate", "tau_y", "a_plus3")
-
-    @classmethod
-    def stream(cls, seed: int, name: str) -> np.random.Generator:
-        """The generator ``draw`` uses for the quantity ``name`` of the reservoir of ``seed`` (so another model can
-        share, say, the spiking reservoir's τ_m sample)."""
-        return np.random.default_rng(seed_streams(seed)[0].spawn(len(cls.STREAMS))[cls.STREAMS.index(name)])
-
     @classmethod
     def draw(cls, cfg: ReservoirConfig, n_channels: int, seed: np.random.SeedSequence) -> Parameters:
         """Draw everything; each quantity has its own random stream, so the homogeneous twin of a config
         (same seed) has the same wiring, delays and input weights, and differs only where it is constant.
         The wiring and delays are drawn once per structure and seed in a process, the per-synapse STDP
         parameters once per distribution and seed (both kept as read-only arrays)."""
-        seqs = dict(zip(cls.STREAMS, seed.spawn(len(cls.STREAMS))))
+        seqs = dict(zip(STREAMS, seed.spawn(len(STREAMS))))
         rng = {name: np.random.default_rng(s) for name, s in seqs.items()}
         n, nc, st = cfg.n_neurons, cfg.neuron, cfg.stdp
         key = (n, cfg.n_exc, json.dumps([cfg.synapses.to_dict(), cfg.topology.to_dict()], sort_keys=True),
@@ -161,6 +142,3 @@ def ip_drift(cfg: ReservoirConfig, p: Parameters) -> np.ndarray:
     return cfg.ip.eta * p.ip_rate * cfg.dt * 1e-3
 
 
-def seed_streams(seed: int) -> list[np.random.SeedSequence]:
-    """Independent seed sequences (parameters, Poisson input, input wiring) derived from one seed."""
-    return np.random.SeedSequence(check_seed(seed)).spawn(3)

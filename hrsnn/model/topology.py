@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .config import ReservoirConfig
+from .seeds import stream
 
 
 def bernoulli_pairs(n_pre: int, n_post: int, p: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -59,10 +60,9 @@ def scml_pairs(cfg: ReservoirConfig, rng: np.random.Generator) -> tuple[np.ndarr
 def matched_random(config: ReservoirConfig, seed: int) -> ReservoirConfig:
     """The ``random``-topology config whose expected synapse count per population pair (E→E, E→I, I→E, I→I)
     equals the count in the SC-ML wiring of ``(config, seed)``; everything else unchanged."""
-    from .parameters import Parameters
     if config.topology.kind != "scml":
         return config
-    pre, post = scml_pairs(config, Parameters.stream(seed, "wiring"))
+    pre, post = scml_pairs(config, stream(seed, "wiring"))
     n, ne = config.n_neurons, config.n_exc
     size = {"e": ne, "i": n - ne}
     is_e = {"pre": pre < ne, "post": post < ne}

@@ -14,7 +14,8 @@ import numpy as np
 from ..errors import InputError
 from ..model import encoding
 from ..model.config import ReservoirConfig
-from ..model.parameters import Parameters, seed_streams
+from ..model.parameters import Parameters
+from ..model.seeds import seed_streams
 from .network import Reservoir
 from .states import RunResult
 from .targets import ENGINES, resolve_target

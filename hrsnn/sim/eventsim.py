@@ -35,7 +35,8 @@ from ..errors import HRSNNError
 from ..memo import Memo
 from ..model import encoding
 from ..model.config import ReservoirConfig
-from ..model.parameters import Parameters, ip_drift, seed_streams
+from ..model.parameters import Parameters, ip_drift
+from ..model.seeds import seed_streams
 from .states import RunResult, StateSpec
 
 SYNAPSE = np.dtype([("w", "f8"), ("apre", "f8"), ("apost", "f8"), ("tau_plus", "f8"), ("tau_minus", "f8"),

@@ -11,7 +11,8 @@ import numpy as np
 
 from ..model import encoding
 from ..model.config import ReservoirConfig
-from ..model.parameters import Parameters, check_seed, connect, ip_drift, seed_streams
+from ..model.parameters import Parameters, connect, ip_drift
+from ..model.seeds import check_seed, seed_streams
 from .states import RunResult, StateSpec
 
 # Leaky integrate-and-fire neuron with an exponential synaptic current:

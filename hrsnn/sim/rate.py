@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..model.config import ReservoirConfig
-from ..model.parameters import Parameters
+from ..model.seeds import stream
 from .states import exponential_filter
 
 RATE_PARAMS = dict(sr=0.9, input_scaling=1.0, rc_connectivity=0.1, input_connectivity=0.5)
@@ -21,7 +21,7 @@ RATE_PARAMS = dict(sr=0.9, input_scaling=1.0, rc_connectivity=0.1, input_connect
 def leak_rates(config: ReservoirConfig, seed: int, heterogeneous: bool = True) -> np.ndarray:
     """(N,) leak rates dt/τ in (0, 1]: τ the τ_m sample ``Parameters.draw`` makes for ``seed``, or its mean."""
     if heterogeneous:
-        tau = config.neuron.draw("tau_m", config.n_neurons, Parameters.stream(seed, "tau_m"))
+        tau = config.neuron.draw("tau_m", config.n_neurons, stream(seed, "tau_m"))
     else:
         tau = np.full(config.n_neurons, config.neuron.tau_m.mean)
     return np.minimum(1.0, config.input.step / tau)

@@ -26,7 +26,8 @@ import numpy as np
 from ..errors import HRSNNError
 from ..model import encoding
 from ..model.config import ReservoirConfig
-from ..model.parameters import Parameters, seed_streams
+from ..model.parameters import Parameters
+from ..model.seeds import seed_streams
 from .network import LIF_MODEL, LIF_RESET, LIF_STEP, stdp_equations
 from .states import RunResult, StateSpec
 

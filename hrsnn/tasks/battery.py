@@ -155,7 +155,7 @@ def run_battery(model: str, config, seeds, n_steps: int = 3000, families=FAMILIE
     reservoir's states only (no input beside them), so a task scores what the reservoir itself holds;
     ``recurrent_scale`` multiplies the recurrent weights (``HRSNNRegressor``); the stream and chaos readouts fit on
     the first ``train_fraction`` of their training steps (the classification sets keep all their data)."""
-    from ..model.parameters import check_seed
+    from ..model.seeds import check_seed
     from .estimators import MODELS, HRSNNRegressor
     if model not in MODELS:
         raise InputError(f"model: {model!r} is not one of {', '.join(MODELS)}")

@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import InputError
 from ..measure.metrics import nrmse
 from ..model.config import ReservoirConfig
-from ..model.parameters import check_seed
+from ..model.seeds import check_seed
 from .datasets import classification_split, load_series
 from .estimators import MODELS, HRSNNClassifier, HRSNNRegressor, as_sequences
 

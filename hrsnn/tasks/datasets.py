@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..model.parameters import check_seed
+from ..model.seeds import check_seed
 
 # reservoirpy generators that need more than a length, or download: not offered as forecasting series
 _NOT_SERIES = {"japanese_vowels", "mso", "set_seed", "get_seed", "to_forecasting", "from_aeon_classification",

@@ -39,7 +39,7 @@ from ..measure.metrics import nrmse
 from ..measure.readouts import FeatureScaler
 from ..model import encoding
 from ..model.config import ABLATIONS, ReservoirConfig
-from ..model.parameters import check_seed
+from ..model.seeds import check_seed
 from ..sim.drive import drive
 from ..sim.states import BLOCK_BYTES
 

@@ -9,7 +9,8 @@ from ..errors import HRSNNError
 from ..measure.evaluate import memory_input
 from ..model.config import ReservoirConfig
 from ..model.nirgraph import FORMS, from_nir, to_nir, to_nir_cubalif
-from ..model.parameters import Parameters, seed_streams
+from ..model.parameters import Parameters
+from ..model.seeds import seed_streams
 from ..sim.drive import drive
 from .estimators import SPIKING
 

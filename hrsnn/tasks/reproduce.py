@@ -30,7 +30,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..model.config import ReservoirConfig, read_toml
-from ..model.parameters import SEED_MAX, check_seed
+from ..model.seeds import SEED_MAX, check_seed
 from .estimators import MODELS, SPIKING, model_config
 
 _KEYS = {"name", "seeds", "models", "bo_study", "workers", "target", "set", "classify", "predict"}
