@@ -9,8 +9,8 @@ from pathlib import Path
 
 from hrsnn.outputs import writable
 
-from .space import load_study
-from .store import TrialStore
+from .run.store import TrialStore
+from .search.study import load_study
 
 
 def register(sub) -> None:
@@ -57,7 +57,8 @@ def register(sub) -> None:
 
 
 def cmd_optimize(args) -> int:
-    from .runner import run_study, save_outputs
+    from .run.loop import run_study
+    from .studies.optimize import save_outputs
     study = load_study(args.study, {"workers": args.workers, "calls": args.calls})
     if study.matched:
         return _optimize_matched(args, study)
@@ -92,27 +93,27 @@ def cmd_optimize(args) -> int:
 
 
 def cmd_frontier(args) -> int:
-    from .frontier import run_frontier
+    from .studies.frontier import run_frontier
     return _report(args, run_frontier, "frontier")
 
 
 def cmd_efficiency(args) -> int:
-    from .efficiency import run_efficiency
+    from .studies.efficiency import run_efficiency
     return _report(args, run_efficiency, "efficiency")
 
 
 def cmd_architecture(args) -> int:
-    from .architecture import run_architecture
+    from .studies.architecture import run_architecture
     return _report(args, run_architecture, "architecture")
 
 
 def cmd_operating(args) -> int:
-    from .operating import run_operating
+    from .studies.operating import run_operating
     return _report(args, run_operating, "operating-point")
 
 
 def cmd_stdp(args) -> int:
-    from .plasticity import run_plasticity
+    from .studies.stdp import run_plasticity
     return _report(args, run_plasticity, "stdp")
 
 
@@ -129,7 +130,8 @@ def _report(args, run, command: str) -> int:
 
 
 def _optimize_matched(args, study) -> int:
-    from .matched import run_matched, save_matched, table
+    from .report.matched import table
+    from .studies.matched import run_matched, save_matched
     try:
         matched = run_matched(study, resume=args.resume, out_dir=args.dir, scheduler=args.scheduler,
                               progress=not args.quiet)

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from optimize.architecture import MODELS, load_search, run_architecture
-from optimize.space import StudyError
+from optimize.search.checks import StudyError
+from optimize.studies.architecture import LABELS as MODELS
+from optimize.studies.architecture import load_search, run_architecture
 
 from .conftest import write_toml
 

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from optimize import StudyError
-from optimize.efficiency import load_experiment
+from optimize.search.study import load_studies as load_experiment
 
 TINY = """
 name = "tinyeff"

@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 
 from hrsnn.tasks.reproduce import load_experiment
-from optimize.architecture import load_search
-from optimize.efficiency import load_experiment as load_efficiency
-from optimize.frontier import load_frontier
-from optimize.operating import load_operating
-from optimize.plasticity import load_plasticity
-from optimize.space import load_study
+from optimize.search.study import load_studies as load_efficiency
+from optimize.search.study import load_study
+from optimize.studies.architecture import load_search
+from optimize.studies.frontier import load_frontier
+from optimize.studies.operating import load_operating
+from optimize.studies.stdp import load_plasticity
 
 ROOT = Path(__file__).resolve().parents[1]
 MAKE_FILES = sorted(set(re.findall(r"experiments/\S+\.toml", (ROOT / "Makefile").read_text())))

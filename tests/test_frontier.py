@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from optimize.frontier import load_frontier, run_frontier
-from optimize.space import StudyError
+from optimize.search.checks import StudyError
+from optimize.studies.frontier import load_frontier, run_frontier
 
 from .conftest import write_toml
 
@@ -76,7 +76,7 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
     text = report.read_text()
     assert "Grid check" in text and "agrees on the sign of the saving" in text and (report.parent / "memory.png").exists()
     from hrsnn import ReservoirConfig
-    from optimize.frontier import knee
+    from optimize.analysis.fronts import knee
     for model, arm in (("hrsnn-bo", "heterogeneous"), ("mrsnn-bo", "homogeneous")):
         shipped = ReservoirConfig.load(report.parent / "picks" / "memory" / f"{model}.toml")
         assert shipped == ReservoirConfig.from_dict(knee(s["arms"][arm]["points"])["config"])
@@ -113,14 +113,14 @@ def test_shipped_frontier_files_load(name):
     _, studies = load_frontier(ROOT / "experiments" / f"{name}.toml")
     assert studies and all(s.objective == "front" for s in studies)
     for s in studies:                                # fair arms: only spreads differ between the two spaces
-        from optimize.arms import derive
+        from optimize.search.arms import derive
         het = {d.field for d in derive(s, "heterogeneous", 0).space}
         hom = {d.field.removesuffix(".mean") for d in derive(s, "homogeneous", 0).space}
         assert {f.removesuffix(".mean") for f in het if not f.endswith((".cv", ".std"))} == hom
 
 
 def test_front_points_are_chosen_evenly_over_the_quality_range():
-    from optimize.frontier import front_of, knee
+    from optimize.analysis.fronts import front_of, knee
     points = [{"search": [q, c]} for q, c in ((0, 1), (1, 2), (1.5, 3), (2, 4), (5, 5), (10, 6), (1, 10))]
     assert [p["search"][0] for p in front_of(points, 3)] == [0, 5, 10]          # (1, 10) is dominated
     assert len(front_of(points, 20)) == 6
@@ -130,7 +130,7 @@ def test_front_points_are_chosen_evenly_over_the_quality_range():
 
 
 def test_the_grid_check_weighs_each_disagreement_against_the_methods_gap():
-    from optimize.frontier_report import _grid_agreement
+    from optimize.report.frontier import _grid_agreement
     rate = {"heterogeneous": [[1.0, 0], [2.0, 0], [3.0, 0]], "homogeneous": [[1.2, 0], [1.8, 0], [2.0, 0]]}
     grid_rate = {"heterogeneous": [[1.0, 0], [2.0, 0], [1.0, 0]], "homogeneous": [[1.25, 0], [2.25, 0], [2.0, 0]]}
     s = {"task": None, "quality": "MC", "levels": [1, 2, 3], "rate": rate,

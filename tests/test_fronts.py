@@ -4,7 +4,9 @@ import math
 import numpy as np
 import pytest
 
-from optimize.fronts import Front, compare_fronts, cost_at, hypervolume, pareto_mask, saving_text, verdict
+from optimize.analysis.fronts import Front, compare_fronts, cost_at, hypervolume, pareto_mask
+from optimize.report.text import front_verdict as verdict
+from optimize.report.text import saving_text
 
 # Arm A: (quality, cost) = (1, 1), (2, 2), (4, 5); arm B: (1, 2), (3, 4), (5, 8). Two seeds whose quality is
 # ±0.1 around those values and whose cost is exact: means are the values above, per-seed savings have no spread.

@@ -68,3 +68,97 @@ def test_stage_check_catches_a_backward_import():
     finally:
         fake.unlink()
     assert mods == ["sim"] and _stage(mods[0]) > _stage("model._layout_probe")
+
+
+# optimize/: search (what to ask) → run (how trials run) → studies (one per command) → cli; analysis (pure numpy) and
+# report (figures and Markdown from summaries) beside them. Each layer may import these parts of optimize:
+OPTIMIZE_LAYERS = {"analysis": {"analysis"}, "search": {"search", "analysis"}, "run": {"run", "search", "analysis"},
+                   "report": {"report", "analysis"}, "studies": {"studies", "run", "search", "analysis", "report"}}
+
+
+def _graph() -> dict[str, set[str]]:
+    """Module → the modules of hrsnn and optimize it imports (from any depth; not under ``if TYPE_CHECKING``)."""
+    top = ROOT.parent
+    files = {".".join(p.relative_to(top).with_suffix("").parts).removesuffix(".__init__"): p
+             for pkg in ("hrsnn", "optimize") for p in (top / pkg).rglob("*.py")}
+    graph = {}
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        tree = ast.parse(path.read_text())
+        skip = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+                for n in ast.walk(node)}
+        out = set()
+        for node in ast.walk(tree):
+            if id(node) in skip:
+                continue
+            if isinstance(node, ast.ImportFrom):
+                base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+                mod = ".".join(base + ([node.module] if node.module else []))
+                targets = [f"{mod}.{a.name}" if f"{mod}.{a.name}" in files else mod for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            out |= {t for t in targets if t in files and t != name}
+        graph[name] = out
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_cycle_in_hrsnn_or_optimize():
+    graph = _graph()
+    assert len(graph) > 60 and "optimize.search.study" in graph
+    assert not _cycles(graph), _cycles(graph)
+
+
+def test_optimize_imports_follow_its_layers():
+    bad = []
+    for name, targets in _graph().items():
+        parts = name.split(".")
+        if parts[0] != "optimize" or len(parts) < 3:          # the package itself and cli.py sit on top
+            continue
+        for t in targets:
+            if t.startswith("optimize.") and t.split(".")[1] not in OPTIMIZE_LAYERS[parts[1]]:
+                bad.append(f"{name} imports {t}")
+    assert not bad, "\n".join(bad)
+
+
+def test_the_graph_checks_catch_a_cycle_and_a_backward_arrow():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    probe = ROOT.parent / "optimize" / "report" / "_layout_probe.py"
+    probe.write_text("from ..studies import frontier\n")
+    try:
+        graph = _graph()
+    finally:
+        probe.unlink()
+    assert graph["optimize.report._layout_probe"] == {"optimize.studies.frontier"}
+    assert "studies" not in OPTIMIZE_LAYERS["report"]

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from optimize import StudyError, load_study
-from optimize.arms import derive
-from optimize.matched import best_so_far, run_matched, save_matched, summarize
-from optimize.plots import pareto_front
-from optimize.store import TrialStore
+from optimize.analysis.stats import best_so_far
+from optimize.run.store import TrialStore
+from optimize.search.arms import derive
+from optimize.studies.matched import finished, run_matched, save_matched, summarize
 
 from .killing import kill_after_trials
 
@@ -88,7 +88,7 @@ def test_matched_study_end_to_end(tmp_path):
     trials = [t for runs in matched.runs.values() for r in runs for t in r.trials]
     bad = [t for t in trials if t.status == "degenerate"]
     assert bad and all(t.objective < 20 for t in bad)
-    curve = best_so_far(matched.runs["heterogeneous"][0])
+    curve = best_so_far(finished(matched.runs["heterogeneous"][0]))
     assert np.all(np.diff(curve[np.isfinite(curve)]) <= 0)
 
 
@@ -142,9 +142,10 @@ def test_bad_matched_study_files(tmp_path, top, tables, message):
         load_study(tmp_path / "bad.toml")
 
 
-def test_pareto_front():
-    pts = np.array([[10, 0.5], [20, 0.3], [15, 0.6], [30, 0.3], [5, 0.9], [25, 0.1]])
-    np.testing.assert_array_equal(pareto_front(pts), [[5, 0.9], [10, 0.5], [20, 0.3], [25, 0.1]])
+def test_the_pareto_plots_front_of_spikes_and_error():
+    from optimize.analysis.fronts import pareto_mask
+    pts = np.array([[10, 0.5], [20, 0.3], [15, 0.6], [30, 0.3], [5, 0.9], [25, 0.1]])    # (spikes, error)
+    np.testing.assert_array_equal(pts[pareto_mask(-pts[:, 1], pts[:, 0])], [[10, 0.5], [20, 0.3], [5, 0.9], [25, 0.1]])
 
 
 TASK = """
@@ -230,7 +231,7 @@ def test_memory_study_on_the_rate_reservoir_maximizes_mc(tmp_path):
 def test_the_random_arm_asks_the_same_points_whatever_its_number_of_calls():
     from skopt.space import Real
 
-    from optimize.arms import RandomSearch
+    from optimize.search.samplers import RandomSearch
     dims = [Real(0.0, 1.0), Real(5.0, 80.0, prior="log-uniform")]
     short, longer = RandomSearch(dims, 3), RandomSearch(dims, 3)
     first = short.ask(n_points=4)

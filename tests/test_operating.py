@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from optimize.operating import load_operating, rank, run_operating
-from optimize.space import StudyError
+from optimize.search.checks import StudyError
+from optimize.studies.operating import load_operating, rank, run_operating
 
 from .conftest import write_toml
 
@@ -20,7 +20,8 @@ TINY = {
 
 
 def test_candidates_are_scored_on_validation_hold_outs_and_the_lowest_mean_rank_is_picked(tmp_path):
-    from optimize.objectives import check_task, task_trial
+    from optimize.run.trials import task_trial
+    from optimize.search.objectives import check_task
     report = run_operating(write_toml(tmp_path / "op.toml", TINY), results_dir=tmp_path, progress=False)
     out = json.loads((report.parent / "comparison.json").read_text())
     assert len(out["rows"]) == 2 * 3 and all(r["seed"] == 20 for r in out["rows"])
@@ -36,7 +37,7 @@ def test_candidates_are_scored_on_validation_hold_outs_and_the_lowest_mean_rank_
 
 
 def test_a_rerun_reuses_the_stored_cells_and_scores_only_a_new_candidate(tmp_path, monkeypatch):
-    import optimize.comparison as comparison
+    import optimize.studies.comparison as comparison
     first = run_operating(write_toml(tmp_path / "op.toml", TINY), results_dir=tmp_path, progress=False).read_text()
     ran = []
     monkeypatch.setattr(comparison, "_cell", lambda job: ran.append(job[0]) or {

@@ -186,7 +186,7 @@ def test_dask_local_cluster(tmp_path):
 
 def test_fingerprints_leave_out_later_fields_at_their_defaults_but_see_them_changed():
     from hrsnn import ReservoirConfig
-    from optimize.space import _fingerprint_base
+    from optimize.search.study import _fingerprint_base
     base = _fingerprint_base(ReservoirConfig())
     assert "topology" not in base and "ip" not in base and "capacity" not in base["task"]
     changed = _fingerprint_base(ReservoirConfig().with_updates({"topology.kind": "scml", "task.capacity": "ipc"}))

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from optimize.parego import RHO, ParEGO, scalarize
+from optimize.search.parego import RHO, ParEGO, scalarize
 
 
 def test_scalarize_by_hand():

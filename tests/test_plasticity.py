@@ -1,9 +1,9 @@
 """The heterogeneous-STDP study: its file is checked, its comparison is the frontier's, its claim test is strict."""
 import pytest
 
-from optimize.plasticity import compare_pair, load_plasticity, models
-from optimize.plasticity_report import lowers_activity
-from optimize.space import StudyError
+from optimize.report.stdp import lowers_activity
+from optimize.search.checks import StudyError
+from optimize.studies.stdp import compare_pair, load_plasticity, models
 
 from .conftest import write_toml
 
@@ -65,7 +65,7 @@ def test_the_claim_needs_fewer_spikes_beyond_the_spread_at_kept_quality(cost, qu
 
 
 def test_paired_change_at_the_regimes_scale_by_hand_and_the_claim_that_reads_it():
-    from optimize.plasticity import _paired
+    from optimize.studies.stdp import _paired
     # seed by seed: het rate 3, 2, 5 Hz vs hom 4, 4, 0 Hz → cost change −25 %, −50 % (the third: hom paid nothing);
     # MC 3, 4 and a degenerate run (no memory, whatever its readout said) vs 2, 3, 2 → +1, +1, −2
     het = [{"memory_capacity": 3.0, "rate_hz": 3.0}, {"memory_capacity": 4.0, "rate_hz": 2.0},

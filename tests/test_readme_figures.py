@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from optimize.frontier import run_frontier
+from optimize.studies.frontier import run_frontier
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -70,7 +70,7 @@ def test_bo_config_takes_searched_fields_from_the_study_and_the_rest_from_the_ex
     study_best = ReservoirConfig().with_updates({
         "n_neurons": 1000, "task.eval_steps": 999, "neuron.tau_m.cv": 1.2,
         "neuron.v_th": {"dist": "normal", "loc": -50.0, "std": 0.6}})    # the study made v_th a normal law
-    summary = tmp_path / "summary.json"                       # as optimize.runner.save_outputs writes it
+    summary = tmp_path / "summary.json"                       # as optimize.studies.optimize.save_outputs writes it
     study_best.save(tmp_path / "best.toml")
     summary.write_text(json.dumps({"best": {"params": {"neuron.v_th.std": 0.6, "neuron.tau_m.cv": 1.2}},
                                    "best_config": "studies/x/best.toml"}))

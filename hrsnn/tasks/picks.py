@@ -1,7 +1,7 @@
 """Shipped picks: the configs ``make frontier`` chose, as harness models ``hrsnn-bo`` and ``mrsnn-bo``.
 
 ``hrsnn-bo`` is the knee of the heterogeneous arm's search front and ``mrsnn-bo`` that of the homogeneous arm, in
-one frontier study (chosen on the search seeds or validation splits only; ``optimize.frontier``).
+one frontier study (chosen on the search seeds or validation splits only; ``optimize.studies.frontier``).
 ``experiments/picks/<study>/<model>.toml`` holds them, one folder per study of ``experiments/frontier.toml``
 (``memory`` and the development tasks); a dataset or series without a study of its own gets the memory-protocol
 picks, which no task selected.

@@ -12,16 +12,21 @@ works per arm) and the random state ``random_state + repeat``.
 from __future__ import annotations
 
 import dataclasses
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from hrsnn import ConfigError
 
-from .space import Dimension, Study, StudyError
+from .checks import StudyError
+from .space import Dimension
 
-# which distribution groups each arm makes homogeneous
+if TYPE_CHECKING:
+    from .study import Study
+
+
 _FLAT = {"heterogeneous": (), "random": (), "homogeneous": ("neuron", "stdp"), "HeNHoS": ("stdp",),
          "HoNHeS": ("neuron",)}
+
+
 MEANS, SPREADS = ("mean", "loc"), ("cv", "std")
 
 
@@ -60,30 +65,3 @@ def derive(study: Study, arm: str, repeat: int) -> Study:
     return dataclasses.replace(study, name=f"{study.name}-{arm}-r{repeat}", space=space, base=base,
                                random_state=study.random_state + repeat, arm=arm,
                                surrogate="random" if arm == "random" else study.surrogate)
-
-
-class RandomSearch:
-    """Random sampling with skopt's ask/tell interface (skopt's ``dummy`` surrogate is broken with current
-    scikit-learn): the i-th point asked is drawn from (``random_state``, i) alone, so a resumed search asks the points
-    an uninterrupted one would, whatever its number of calls."""
-
-    pure_ask = True                              # a replay's tell sets the ask position: it need not ask
-
-    def __init__(self, dimensions, random_state: int):
-        from skopt.space import Space
-        self.space, self.random_state = Space(dimensions), random_state
-        self.asked = 0
-        self.Xi: list[list] = []
-        self.yi: list[float] = []
-
-    def tell(self, xs: list[list], ys: list[float]) -> None:
-        self.Xi += xs
-        self.yi += ys
-        self.asked = max(self.asked, len(self.yi))
-
-    def ask(self, n_points: int | None = None):
-        n = n_points or 1
-        out = [self.space.rvs(1, random_state=np.random.RandomState([self.random_state, i]))[0]
-               for i in range(self.asked, self.asked + n)]
-        self.asked += n
-        return out if n_points else out[0]

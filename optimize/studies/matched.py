@@ -17,10 +17,13 @@ import numpy as np
 
 from hrsnn.provenance import provenance
 
-from .arms import derive
-from .objectives import score, score_on_test
-from .runner import StudyRun, _executor, run_study, trial_function
-from .space import Study
+from ..analysis.stats import best_so_far, stat
+from ..run.arms import run_arms
+from ..run.executors import executor_for
+from ..run.loop import StudyRun
+from ..run.trials import score_on_test, trial_function
+from ..search.objectives import score
+from ..search.study import Study
 
 
 @dataclass
@@ -33,11 +36,10 @@ class MatchedRun:
 def run_matched(study: Study, resume: bool = False, out_dir: str | Path = "studies", scheduler: str | None = None,
                 progress: bool = True) -> MatchedRun:
     """Run (or resume) every arm × repeat on one pool of workers, then re-evaluate each best on ``eval_seeds``."""
-    executor, shutdown = _executor(study.workers, scheduler)
+    executor, shutdown = executor_for(study.workers, scheduler)
     out = Path(out_dir) / study.name
     try:
-        runs = {arm: [run_study(derive(study, arm, r), resume, out, scheduler, progress, executor=executor)
-                      for r in range(study.repeats)] for arm in study.arms}
+        runs = run_arms(study, out, executor, progress, resume, scheduler)
         matched = MatchedRun(study, runs)
         reevaluate(matched, executor)
     finally:
@@ -75,37 +77,32 @@ def reevaluate(matched: MatchedRun, executor) -> None:
             matched.fresh[arm].append(entry)
 
 
-def _stat(values) -> tuple[float, float, int]:
-    v = np.array([x for x in values if x is not None and math.isfinite(x)], dtype=float)
-    return (float(v.mean()), float(v.std()), len(v)) if len(v) else (math.inf, 0.0, 0)
-
-
 def summarize(matched: MatchedRun) -> dict[str, Any]:
     """Per arm: search best and fresh-seed objective (mean ± std), activity, and the verdict."""
     study = matched.study
     arms = {}
     for arm, runs in matched.runs.items():
         fresh = matched.fresh.get(arm, [])
-        row = {"search_best": _stat([r.best.objective if r.best else math.inf for r in runs]),
-               "fresh": _stat([e["objective"] for e in fresh]),
+        row = {"search_best": stat([r.best.objective if r.best else math.inf for r in runs]),
+               "fresh": stat([e["objective"] for e in fresh]),
                "degenerate_fresh": sum(e["status"] != "ok" for e in fresh),
                "best_params": [e["params"] for e in fresh]}
         per_seed = [x for e in fresh for x in e.get("results", [])]
         if study.objective == "task":
-            row["validation_error"] = _stat([x.get("error") for x in per_seed])
+            row["validation_error"] = stat([x.get("error") for x in per_seed])
             tests = [x for e in fresh for x in e.get("test", [])]
-            row["test_score"] = _stat([x["score"] for x in tests])
-            row["test_spikes_per_sample"] = _stat([x["spikes_per_sample"] for x in tests])
+            row["test_score"] = stat([x["score"] for x in tests])
+            row["test_spikes_per_sample"] = stat([x["spikes_per_sample"] for x in tests])
         else:
             for key in ("E", "memory_capacity", "rate_hz"):
-                row[key] = _stat([x.get(key) for x in per_seed])
+                row[key] = stat([x.get(key) for x in per_seed])
         arms[arm] = row
     return {"study": study.name, "objective": study.objective, "task": study.task, "calls": study.calls,
             "repeats": study.repeats, "seeds": list(study.seeds), "eval_seeds": list(study.eval_seeds),
-            "arms": arms, "verdict": verdict(study, arms), "search": search_quality(matched)}
+            "arms": arms, "verdict": matched_verdict(study, arms), "search": search_quality(matched)}
 
 
-def verdict(study: Study, arms: dict) -> str:
+def matched_verdict(study: Study, arms: dict) -> str:
     """Heterogeneous vs homogeneous on the fresh seeds; a difference within the pooled spread is a tie."""
     if "heterogeneous" not in arms or "homogeneous" not in arms:
         return "no verdict: the study has no heterogeneous and homogeneous arms"
@@ -133,10 +130,9 @@ def verdict(study: Study, arms: dict) -> str:
             f"({gain:+.0%} for heterogeneity): {word} the homogeneous optimum's")
 
 
-def best_so_far(run: StudyRun) -> np.ndarray:
-    """Best finished objective after each trial (∞ before the first finished one)."""
-    y = np.array([t.objective if t.status == "ok" else math.inf for t in run.trials], dtype=float)
-    return np.minimum.accumulate(y) if len(y) else y
+def finished(run: StudyRun) -> list[float | None]:
+    """Each trial's objective, ``None`` where it did not finish ok (degenerate or failed)."""
+    return [t.objective if t.status == "ok" else None for t in run.trials]
 
 
 def search_quality(matched: MatchedRun) -> dict[str, Any]:
@@ -145,7 +141,7 @@ def search_quality(matched: MatchedRun) -> dict[str, Any]:
     study = matched.study
     if "heterogeneous" not in matched.runs or "random" not in matched.runs:
         return {}
-    curves = {arm: np.median(np.vstack([best_so_far(r)[:study.calls] for r in matched.runs[arm]]), axis=0)
+    curves = {arm: np.median(np.vstack([best_so_far(finished(r))[:study.calls] for r in matched.runs[arm]]), axis=0)
               for arm in ("heterogeneous", "random")}
     k = study.initial_points
     gp, rnd = curves["heterogeneous"][k:], curves["random"][k:]
@@ -156,7 +152,7 @@ def search_quality(matched: MatchedRun) -> dict[str, Any]:
 
 def save_matched(matched: MatchedRun, out_dir: str | Path) -> dict[str, Any]:
     """``summary.json``, per-arm best configs, the best-so-far plot and (task studies) the Pareto plot."""
-    from .plots import arms_convergence_plot, pareto_plot
+    from ..report.plots import arms_convergence_plot, pareto_plot
     folder = Path(out_dir) / matched.study.name
     folder.mkdir(parents=True, exist_ok=True)
     summary = summarize(matched)
@@ -173,22 +169,3 @@ def save_matched(matched: MatchedRun, out_dir: str | Path) -> dict[str, Any]:
     summary["provenance"] = provenance()
     (folder / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
     return summary
-
-
-def table(summary: dict[str, Any]) -> str:
-    """The arms side by side, as printed by ``hrsnn optimize``."""
-    task = summary["objective"] == "task"
-    cols = (["validation error", "test score", "spikes/sample"] if task else ["E", "MC", "rate (Hz)"])
-    head = (f"{'arm':<14} {'search best':>17} {'fresh seeds':>17} {'ok':>5} "
-            + " ".join(f"{c:>17}" for c in cols))
-    lines = [head, "-" * len(head)]
-    for arm, row in summary["arms"].items():
-        def pm(stat, fmt=".3g"):
-            m, s, n = stat
-            return f"{m:{fmt}} ± {s:{fmt}}" if n else "–"
-        keys = (["validation_error", "test_score", "test_spikes_per_sample"] if task
-                else ["E", "memory_capacity", "rate_hz"])
-        ok = f"{row['fresh'][2]}/{len(row['best_params'])}"
-        lines.append(f"{arm:<14} {pm(row['search_best']):>17} {pm(row['fresh']):>17} {ok:>5} "
-                     + " ".join(f"{pm(row[k]):>17}" for k in keys))
-    return "\n".join(lines)

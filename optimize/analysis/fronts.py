@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+COMPARED = ("heterogeneous", "homogeneous")          # compared: a = heterogeneous, b = homogeneous
+
 
 def quality_shown(task: dict | None, q: float) -> float:
     """A quality as the user reads it, from its internal value ``q`` (MC, or −error of a ``task``): MC, accuracy
@@ -146,45 +148,28 @@ def compare_fronts(a: Front, b: Front, levels, q_ref: float, c_ref: float | None
     return rows
 
 
-TIMES = 9.0
-"""A saving below −TIMES (the arm needs 1 + TIMES times the other's cost or more) is written as a ratio."""
+def front_of(points: list[dict], k: int) -> list[dict]:
+    """The non-dominated ``points`` (by their ``search`` (quality, cost)); when more than ``k``, the cheapest point
+    reaching each of ``k`` qualities evenly spaced over the front's range."""
+    if not points:
+        return []
+    q, c = np.array([p["search"] for p in points]).T
+    front = sorted((p for p, keep in zip(points, pareto_mask(q, c)) if keep), key=lambda p: p["search"][0])
+    if len(front) <= k:
+        return front
+    qs = np.array([p["search"][0] for p in front])
+    take = np.unique(np.searchsorted(qs, np.linspace(qs[0], qs[-1], k)))
+    return [front[i] for i in take]
 
 
-def _times(r: float) -> str:
-    return f"{r:.3g}×" if r < 1000 else f"{r:,.0f}×".replace(",", " ")
-
-
-def saving_text(x: float, sd: float | None = None) -> str:
-    """A saving as a user reads it: ``+21%`` (with ``± sd`` if given), or ``106 217× the cost`` below −TIMES."""
-    if x < -TIMES:
-        return f"{_times(1 - x)} the cost"
-    return f"{x:+.0%}" + ("" if sd is None else f" ± {sd:.0%}")
-
-
-def verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str, fmt=lambda x: f"{x:g}") -> str:
-    """One sentence a user can quote: arm a's saving over arm b at the middle level both fronts reach and the
-    range of savings over all such levels, the level ranges where each is ahead (and where beyond the seed spread),
-    and the two hypervolumes."""
-    a, b = names
-    span = lambda rs: ", ".join(fmt(x) if x == y else f"{fmt(x)}–{fmt(y)}" for x, y in rs)  # noqa: E731
-    parts = []
-    shared = [(lv, s) for lv, s in zip(cmp["levels"], cmp["saving"]) if s is not None]
-    if shared:
-        lv, (m, sd) = shared[(len(shared) - 1) // 2]
-        lo, hi = min(s[0] for _, s in shared), max(s[0] for _, s in shared)
-        if m < -TIMES:                               # ten times the cost or more: a ratio reads better
-            need = f"{_times(1 - m)} the {cost_name} of {b}"
-        else:
-            need = f"{abs(m):.0%} ± {sd:.0%} {'fewer' if m >= 0 else 'more'} {cost_name} than {b}"
-        parts.append(f"{a} needs {need} at {level_name} {fmt(lv)} (saving {saving_text(lo)} to {saving_text(hi)} over the "
-                     f"{len(shared)} levels both reach)")
-    for who, key in ((a, "a"), (b, "b")):
-        if cmp[f"{key}_ahead"]:
-            clear = span(cmp[f"{key}_clear"]) if cmp[f"{key}_clear"] else "none"
-            parts.append(f"{who} is ahead for {level_name} {span(cmp[f'{key}_ahead'])} (beyond the seed spread: "
-                         f"{clear})")
-    if not parts:
-        parts.append(f"neither front reaches the {level_name} levels compared")
-    (ha, la, ua), (hb, lb, ub) = cmp["hypervolume"]["a"], cmp["hypervolume"]["b"]
-    parts.append(f"hypervolume {ha:.3g} [{la:.3g}, {ua:.3g}] vs {hb:.3g} [{lb:.3g}, {ub:.3g}]")
-    return "; ".join(parts) + "."
+def knee(points: list[dict]) -> dict | None:
+    """The front point farthest from the chord between its ends (quality and cost scaled to [0, 1]): where the
+    cost of more quality starts to climb."""
+    if not points:
+        return None
+    xy = np.array([p["search"] for p in points], dtype=float)
+    xy = (xy - xy.min(axis=0)) / np.where(np.ptp(xy, axis=0) > 0, np.ptp(xy, axis=0), 1.0)
+    a, b = xy[0], xy[-1]
+    d = b - a
+    dist = np.abs(d[0] * (xy[:, 1] - a[1]) - d[1] * (xy[:, 0] - a[0])) / max(np.hypot(*d), 1e-12)
+    return points[int(np.argmax(dist))]

@@ -4,7 +4,7 @@ For each STDP rule (``[rules.<name>]``: config updates) and operating regime (``
 twins differ only in the heterogeneity of their STDP: HRSNN vs HeNHoS (heterogeneous neurons) and HoNHeS vs MRSNN
 (homogeneous neurons). Each model's quality-vs-cost curve is traced by a fixed ladder of input scales around the
 regime (nothing is searched or selected), measured on the file's seeds, and the heterogeneous-STDP twin is compared
-with its homogeneous-STDP twin as the frontier compares arms (``optimize.fronts``): the rate (or spikes per
+with its homogeneous-STDP twin as the frontier compares arms (``optimize.analysis.fronts``): the rate (or spikes per
 sample) each needs at each MC (or score) level, the saving seed by seed, the hypervolumes. The memory protocol runs
 in every regime, the development tasks (``[[task]]``, on their test splits) in the first. A CV sweep then gives one
 STDP parameter at a time a CV (the others constant) on heterogeneous neurons at the first regime's scale, and
@@ -40,15 +40,20 @@ from hrsnn import ConfigError, ReservoirConfig
 from hrsnn.model.config import ABLATIONS, read_toml
 from hrsnn.provenance import provenance
 
-from .cache import cache_key, run_cached
-from .fronts import Front, compare_fronts, fresh_values, quality_shown, verdict
-from .objectives import check_task, score_on_test
-from .runner import _executor, evaluate_trial
-from .space import StudyError, _seeds, with_config
+from ..analysis.fronts import Front, compare_fronts, fresh_values, quality_shown
+from ..report.text import front_verdict
+from ..run.cache import cache_key, run_cached
+from ..run.executors import executor_for
+from ..run.trials import evaluate_trial, score_on_test
+from ..search.checks import StudyError, seeds_of, with_config
+from ..search.objectives import check_task
 
 PAIRS = (("HRSNN", "HeNHoS"), ("HoNHeS", "MRSNN"))   # (heterogeneous STDP, homogeneous STDP) on the same neurons
+
 KEYS = {"name", "seeds", "workers", "target", "ladder", "task_ladder", "cvs", "sweep", "set", "task_set", "rules",
         "regimes", "task"}
+
+
 SWEEPABLE = ("tau_plus", "tau_minus", "a_plus", "a_minus", "tau_y", "a_plus3")
 
 
@@ -95,7 +100,7 @@ def load_plasticity(path: str | Path, overrides: dict[str, Any] | None = None) -
     workers = data.get("workers", 2)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise StudyError(f"workers: an integer ≥ 1, got {workers!r}")
-    return {"name": str(data.get("name", Path(path).stem)), "seeds": _seeds(data, "seeds", [10, 11, 12, 13, 14]),
+    return {"name": str(data.get("name", Path(path).stem)), "seeds": seeds_of(data, "seeds", [10, 11, 12, 13, 14]),
             "workers": workers, "target": data.get("target", "auto"), "configs": configs,
             "ladder": _factors(data, "ladder", [0.5, 0.7, 1.0, 1.4, 2.0]),
             "task_ladder": _factors(data, "task_ladder", [0.7, 1.0, 1.4]),
@@ -153,7 +158,7 @@ def compare_pair(het: list[list[dict]], hom: list[list[dict]], task: dict | None
     quality = "MC" if task is None else "accuracy" if task["kind"] == "classify" else "NRMSE"
     out = {k: cmp[k] for k in ("a", "b", "saving", "ahead", "hypervolume")}
     out.update(levels=display["levels"], names=list(names), quality=quality,
-               verdict=verdict(display, names, quality, "spikes (rate)" if task is None else "spikes", fmt),
+               verdict=front_verdict(display, names, quality, "spikes (rate)" if task is None else "spikes", fmt),
                curves={n: {"quality": f.quality.tolist(), "cost": f.cost.tolist()} for n, f in zip(names, fronts)})
     return out
 
@@ -185,12 +190,12 @@ def _weights(results: list[dict]) -> dict:
 def run_plasticity(path: str | Path, studies_dir: str | Path = "studies", results_dir: str | Path = "results",
                    progress: bool = True, overrides: dict[str, Any] | None = None) -> Path:
     """Run (or resume) the study; write ``summary.json``, figures and ``report.md``; returns the report's path."""
-    from .plasticity_report import write_report
+    from ..report.stdp import write_report
     spec = load_plasticity(path, overrides)
     folder, out = Path(studies_dir) / spec["name"], Path(results_dir) / spec["name"]
     folder.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
-    executor, shutdown = _executor(spec["workers"], None)
+    executor, shutdown = executor_for(spec["workers"], None)
     run = Evaluator(spec, executor, folder / "evaluations.jsonl", progress)
     summary: dict[str, Any] = {"experiment": spec["name"], "source": str(path), "provenance": provenance(),
                                "seeds": spec["seeds"],

@@ -11,7 +11,7 @@ fitted to the scalarized values and asked for one point, once per point of a bat
 pull toward different parts of the front. Degenerate trials are told the worst scalarized value.
 The initial points are a maximin Latin hypercube drawn up front and the weights come from ``random_state`` and the
 number of trials told, so ``ask`` changes no state: what it asks is a function of the trials told. The scalarized
-values are rounded (``optimize.space.canonical``) before the surrogate sees them.
+values are rounded (``optimize.search.space.canonical``) before the surrogate sees them.
 """
 from __future__ import annotations
 

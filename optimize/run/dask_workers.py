@@ -1,4 +1,4 @@
-"""Dask distributed support: Brian2 must be imported on a worker's main thread (it installs a SIGINT handler)."""
+"""Dask workers ready for trials: Brian2 must be imported on a worker's main thread (it installs a SIGINT handler)."""
 from distributed.diagnostics.plugin import WorkerPlugin
 
 

@@ -10,12 +10,8 @@ import numpy as np
 
 from hrsnn.provenance import provenance_line
 
-from .frontier import ARMS, shown_of
-from .fronts import saving_text
-
-
-def _pm(row, fmt: str = ".3g") -> str:
-    return "–" if row is None else f"{row[0]:{fmt}} ± {row[1]:{fmt}}"
+from ..analysis.fronts import COMPARED, quality_shown
+from .text import pm, saving_text
 
 
 def level_table(s: dict) -> str:
@@ -30,7 +26,7 @@ def level_table(s: dict) -> str:
     lines = [head]
     for i, level in enumerate(s["levels"]):
         save = s["saving"][i]
-        lines.append(f"{level:<10g}" + "".join(f" {_pm(s[key][a][i]):>17}" for a in arms)
+        lines.append(f"{level:<10g}" + "".join(f" {pm(s[key][a][i]):>17}" for a in arms)
                      + f"{'–' if save is None else saving_text(*save):>18}")
     hv = s["hypervolume"]
     lines.append("hypervolume: " + ", ".join(f"{a} {v[0]:.3g} [{v[1]:.3g}, {v[2]:.3g}]" for a, v in hv.items()))
@@ -49,7 +45,7 @@ def _grid_agreement(s: dict) -> str:
     if not differ:
         return text
     pairs = [(max(abs(s["saving"][i][0]), abs(g["saving"][i][0])),
-              max(abs(s[key][a][i][0] / g[key][a][i][0] - 1) for a in ARMS)) for i in differ]
+              max(abs(s[key][a][i][0] / g[key][a][i][0] - 1) for a in COMPARED)) for i in differ]
     within = sum(save <= gap for save, gap in pairs)
     detail = ", ".join(f"{s['levels'][i]:g}: {save:.0%} vs {gap:.0%}" for i, (save, gap) in zip(differ, pairs))
     return text + (f" Where the signs differ, the larger of the two savings against the larger gap between one "
@@ -61,7 +57,7 @@ def _grid_agreement(s: dict) -> str:
 def _levers_table(s: dict) -> list[str]:
     """Per level and arm: the rate the grid's front needs and the rate the search's front needs (same seeds)."""
     key = "rate" if s["task"] is None else "spikes"
-    arms = [a for a in ARMS if a in s["grid"][key]]
+    arms = [a for a in COMPARED if a in s["grid"][key]]
     rows = ["What the searched levers buy over the grid's (needed " + s["cost"] + ", grid → search):", "",
             f"| {s['quality']} ≥ | " + " | ".join(arms) + " |", "|---" * (len(arms) + 1) + "|"]
     for i, level in enumerate(s["levels"]):
@@ -84,7 +80,7 @@ def _points_tables(s: dict) -> list[str]:
                 f"| {s['quality']} | {s['cost']} | " + " | ".join(fields) + " |", "|---" * (len(fields) + 2) + "|"]
         for p in a["points"]:
             vals = [f"{v:.3g}" if isinstance(v, float) else str(v) for v in p["params"].values()]
-            out.append(f"| {shown_of(s, float(np.mean(p['quality']))):.3g} | {np.mean(p['cost']):.3g} | "
+            out.append(f"| {quality_shown(s['task'], float(np.mean(p['quality']))):.3g} | {np.mean(p['cost']):.3g} | "
                        + " | ".join(vals) + " |")
         out += ["", "</details>", ""]
     return out
@@ -113,7 +109,7 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
                   f"{', '.join(s['space']['heterogeneous'])}; homogeneous {', '.join(s['space']['homogeneous'])}.",
                   "", "```", level_table(s), "```", ""]
         ref = s["reference"]
-        (qm, qs), (cm, cs) = ((shown_of(s, np.mean(ref["quality"])), np.std(ref["quality"])),
+        (qm, qs), (cm, cs) = ((quality_shown(s['task'], np.mean(ref["quality"])), np.std(ref["quality"])),
                               (np.mean(ref["cost"]), np.std(ref["cost"])))
         needs = ", ".join(f"{a} {v:.3g}" for a, v in ref["needs"].items() if math.isfinite(v))
         lines += [f"The study's base config (the default with the study's `[set]`) on the fresh seeds: {s['quality']} "
@@ -122,7 +118,7 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
         if "E" in s:
             lines += ["E = rate / MC at matched MC (the chosen points):", "",
                       "| MC ≥ | " + " | ".join(s["E"]) + " |", "|---" * (len(s["E"]) + 1) + "|"]
-            lines += [f"| {lv:g} | " + " | ".join(_pm(s["E"][a][i]) for a in s["E"]) + " |"
+            lines += [f"| {lv:g} | " + " | ".join(pm(s["E"][a][i]) for a in s["E"]) + " |"
                       for i, lv in enumerate(s["levels"])]
             lines.append("")
         if "grid" in s:

@@ -1,23 +1,26 @@
-"""What a trial is scored on: the memory protocol (E, −MC, rate at a minimum MC) or a task's validation split.
+"""What a trial's results score: the memory protocol (E, −MC, rate at a minimum MC) or a task's validation error,
+folded into the value the optimizer minimizes; a front study's two objectives; the ``[task]`` table that says how.
 
-A task objective never sees test data: a classification trial fits on part of the set's *training* split and
-scores accuracy on the rest of it (a stratified hold-out of ``validation``, drawn from the trial's seed); a
-prediction trial fits on the first part of the series' training steps and scores NRMSE on their last
-``validation`` share. The test split is used once, on the configs a study finally picks (``score_on_test``). Every
-trial records its error (1 − accuracy, or NRMSE) and its spikes per sample; ``scalar`` turns the two into the
-value the optimizer minimizes.
+A task objective never sees test data (``optimize.run.trials``); every trial records its error (1 − accuracy, or
+NRMSE) and its spikes per sample, and ``scalar`` turns the two into the value the optimizer minimizes.
 """
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .space import Study, StudyError
+from .checks import StudyError
+
+if TYPE_CHECKING:
+    from .study import Study
+
 
 TASK_KEYS = {"kind", "dataset", "validation", "scalar", "weight", "min_accuracy", "max_nrmse", "max_train",
              "n_steps", "horizon", "washout", "n_bins"}
+
+
 SCALARS = ("error", "tradeoff", "min_spikes")
 
 
@@ -87,70 +90,8 @@ def scalarize(task: dict, error: float, spikes: float) -> tuple[float, str]:
     return spikes, ""
 
 
-def _activity(config, seed: int, score: float, error: float, activity, spiking: bool = True) -> dict:
-    rate = activity.rate_hz
-    reason = ("silent: no spikes" if spiking and activity.spikes == 0 else
-              f"runaway: mean rate {rate:.1f} Hz > task.max_rate {config.task.max_rate:g} Hz"
-              if rate > config.task.max_rate else "")
-    return {"seed": seed, "score": score, "error": error, "spikes_per_sample": activity.spikes_per_sample,
-            "rate_hz": rate, "spikes": activity.spikes, "E": None, "memory_capacity": None,
-            "degenerate": bool(reason), "reason": reason}
-
-
-def task_trial(config: dict, seeds: list[int], target: str = "auto", task: dict | None = None) -> list[dict]:
-    """A trial scored on ``task``'s validation split (runs in a worker process): one dict per seed."""
-    from hrsnn import HRSNNClassifier, HRSNNRegressor, ReservoirConfig, nrmse
-    from hrsnn.tasks.cells import prediction_split, split_series, subset
-    from hrsnn.tasks.datasets import classification_split, holdout
-    from hrsnn.tasks.estimators import as_sequences
-    cfg = ReservoirConfig.from_dict(config)
-    model = task.get("model", "hrsnn")
-    out = []
-    for seed in seeds:
-        if task["kind"] == "classify":
-            X, y, _, _, _ = classification_split(task["dataset"], seed=0)
-            X = as_sequences(X)
-            Xf, yf, Xv, yv, _ = holdout(X, np.asarray(y), seed, task["validation"], task["dataset"])
-            keep = subset(len(Xf), task["max_train"], seed)
-            Xf, yf = [Xf[i] for i in keep], yf[keep]
-            clf = HRSNNClassifier(cfg, model=model, seed=seed, n_bins=task["n_bins"], target=target).fit(Xf, yf)
-            features, activity = clf.run(Xv)
-            accuracy = float((clf.readout_.predict(features) == yv).mean())
-            out.append(_activity(cfg, seed, accuracy, 1.0 - accuracy, activity, model == "hrsnn"))
-        else:
-            w = task["washout"]
-            X, y, _, _ = prediction_split(task["dataset"], task["n_steps"], task["horizon"], washout=w, seed=seed)
-            Xf, yf, Xv, yv = split_series(X, y, task["validation"], w, "task.n_steps")
-            reg = HRSNNRegressor(cfg, model=model, seed=seed, washout=w, target=target).fit(Xf, yf)
-            prediction, activity = reg.predict_run(Xv)
-            error = nrmse(yv, prediction[w:])
-            out.append(_activity(cfg, seed, error, error, activity, model == "hrsnn"))
-    return out
-
-
-def score_on_test(config: dict, seeds: list[int], target: str = "auto", task: dict | None = None) -> list[dict]:
-    """The test split, used once, for a config a study picked: one dict per seed (score, error, spikes)."""
-    from hrsnn import ReservoirConfig
-    from hrsnn.tasks.cells import classify, predict
-    cfg = ReservoirConfig.from_dict(config)
-    model = task.get("model", "hrsnn")
-    out = []
-    for seed in seeds:
-        if task["kind"] == "classify":
-            cell = classify(task["dataset"], model, cfg, seed=seed, with_e=False, max_train=task["max_train"],
-                            n_bins=task["n_bins"], target=target)
-            error = 1.0 - cell.score
-        else:
-            cell = predict(task["dataset"], model, cfg, seed=seed, n_steps=task["n_steps"], horizon=task["horizon"],
-                           washout=task["washout"], with_e=False, target=target)
-            error = cell.score
-        out.append({"seed": seed, "score": cell.score, "error": error, "spikes_per_sample": cell.spikes_per_sample,
-                    "rate_hz": cell.rate_hz, "split": cell.split})
-    return out
-
-
 def score(study: Study, results: list[dict]) -> tuple[float, dict, str, str]:
-    """(objective, means, status, reason) of one trial's per-seed results; degenerate → ``math.inf`` (the runner
+    """(objective, means, status, reason) of one trial's per-seed results; degenerate → ``math.inf`` (the study loop
     tells the optimizer the study's penalty instead). A front study's objective is its quality side (−MC, or the
     validation error); ``front_point`` gives both sides."""
     def mean(key):

@@ -30,11 +30,14 @@ from hrsnn.model.seeds import seed_streams
 from hrsnn.model.topology import matched_random
 from hrsnn.provenance import provenance_line
 
-from .comparison import check_compare, compare_models, comparison_figure, comparison_table, summarize
-from .matched import run_matched, save_matched, table
-from .space import Study, StudyError, parse_study
+from ..report.comparison import comparison_figure, comparison_table
+from ..report.matched import table
+from ..search.checks import StudyError
+from ..search.study import Study, parse_study
+from .comparison import check_compare, compare_models, summarize_cells
+from .matched import run_matched, save_matched
 
-MODELS = ("scml (searched)", "random (same synapses)")
+LABELS = ("scml (searched)", "random (same synapses)")
 
 
 def load_search(path: str | Path, overrides: dict[str, Any] | None = None) -> tuple[Study, dict]:
@@ -88,9 +91,9 @@ def run_architecture(path: str | Path, studies_dir: str | Path = "studies", resu
             print(f"verdict: no finite pick (every pick went degenerate on a fresh seed); written: {report}")
         return report
     best = ReservoirConfig.load(pick)
-    configs = dict(zip(MODELS, (best, matched_random(best, compare["seeds"][0]))))
+    configs = dict(zip(LABELS, (best, matched_random(best, compare["seeds"][0]))))
     rows = compare_models(configs, compare, study.workers, progress)
-    summary = summarize(rows)
+    summary = summarize_cells(rows)
     best.save(out / "pick.toml")
     synapses = {label: Parameters.draw(cfg, 1, seed_streams(compare["seeds"][0])[0]).n_synapses
                 for label, cfg in configs.items()}

@@ -1,58 +1,26 @@
-"""The Bayesian-optimization loop: scikit-optimize ask/tell, parallel trials, a resumable trial store."""
+"""The Bayesian-optimization loop: scikit-optimize ask/tell, parallel trials, a resumable trial store.
+"""
 from __future__ import annotations
 
-import importlib
 import json
 import math
 import time
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-from hrsnn import ConfigError, ReservoirConfig, evaluate
+from hrsnn import ConfigError
 from hrsnn.parallel import one_blas_thread
-from hrsnn.provenance import provenance
 
-from .objectives import front_point, score, task_trial
-from .parego import ParEGO
-from .space import Study, StudyError, canonical
+from ..search.objectives import front_point, score
+from ..search.parego import ParEGO
+from ..search.samplers import optimizer
+from ..search.space import canonical
+from ..search.study import Study
+from .executors import executor_for
 from .store import Trial, TrialStore, now
-
-
-def evaluate_trial(config: dict, seeds: list[int], target: str = "auto") -> list[dict]:
-    """The default trial: ``hrsnn.evaluate`` on every seed (runs in a worker process)."""
-    cfg = ReservoirConfig.from_dict(config)
-    out = []
-    for seed in seeds:
-        d = evaluate(cfg, seed=seed, target=target).to_dict()
-        d.pop("config")
-        out.append(d)
-    return out
-
-
-def rate_trial(config: dict, seeds: list[int], target: str = "auto", heterogeneous: bool = True) -> list[dict]:
-    """The memory protocol on the rate reservoir (``hrsnn.evaluate_rate``) on every seed: MC, no spikes."""
-    from hrsnn import evaluate_rate
-    cfg = ReservoirConfig.from_dict(config)
-    return [{k: v for k, v in evaluate_rate(cfg, seed, heterogeneous).to_dict().items() if k != "config"}
-            for seed in seeds]
-
-
-def trial_function(study: Study) -> Callable:
-    """``evaluate_trial`` (``rate_trial`` for a rate ``model``), the task trial of a ``[task]`` study, or the
-    ``module:function`` named by the study's ``trial_function`` key."""
-    spec = study.source.get("trial_function")
-    if not spec:
-        if study.task is not None:
-            return partial(task_trial, task=study.task)
-        return partial(rate_trial, heterogeneous=study.model == "rate") if study.model != "hrsnn" else evaluate_trial
-    module, _, name = spec.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as e:
-        raise StudyError(f"trial_function: cannot load {spec!r} ({type(e).__name__}: {e})") from None
+from .trials import evaluate_trial, trial_function
 
 
 @dataclass
@@ -65,20 +33,6 @@ class StudyRun:
     def best(self) -> Trial | None:
         ok = [t for t in self.trials if t.status == "ok"]
         return min(ok, key=lambda t: t.objective) if ok else None
-
-
-def _executor(workers: int, scheduler: str | None) -> tuple[Executor, Callable[[], None]]:
-    """A local process pool, or the executor of an existing Dask cluster at ``scheduler``."""
-    if scheduler:
-        from distributed import Client
-
-        from .dask import ImportBrian2
-        client = Client(scheduler)
-        client.register_plugin(ImportBrian2(), name="hrsnn-import-brian2")
-        return client.get_executor(), client.close
-    from hrsnn.parallel import process_pool
-    pool = process_pool(workers)
-    return pool, lambda: pool.shutdown(cancel_futures=True)
 
 
 class Penalty:
@@ -122,21 +76,6 @@ class Penalty:
             self.opt.tell(xs, ys)
 
 
-def optimizer(study: Study):
-    """skopt's ``Optimizer`` for the study's surrogate, ParEGO for a front study, or random search for a ``random``
-    arm."""
-    from skopt import Optimizer
-
-    from .arms import RandomSearch
-    dims = [d.to_skopt() for d in study.space]
-    if study.surrogate == "random":
-        return RandomSearch(dims, study.random_state)
-    if study.objective == "front":
-        return ParEGO(dims, study.initial_points, study.random_state, study.acquisition, study.surrogate)
-    return Optimizer(dims, base_estimator=study.surrogate, n_initial_points=study.initial_points,
-                     acq_func=study.acquisition, random_state=study.random_state)
-
-
 def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies", scheduler: str | None = None,
               progress: bool = True, executor: Executor | None = None) -> StudyRun:
     """Run (or resume) a study until ``study.calls`` trials are stored; every trial is committed when it ends.
@@ -145,7 +84,7 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
 
     The optimizer is asked ``study.batch`` points at a time and told each batch in the order it was asked, so the
     trials depend on the study's seeds and settings only: not on the number of workers, the order trials finish in
-    or an interruption. Asked values and the objectives told are rounded (``optimize.space.canonical``), so that
+    or an interruption. Asked values and the objectives told are rounded (``optimize.search.space.canonical``), so that
     the last bits a processor or library leaves do not steer the search."""
     from tqdm.auto import tqdm
 
@@ -157,7 +96,7 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
     fn = trial_function(study)
     _prebuild(study, fn, scheduler)
     if executor is None:
-        executor, shutdown = _executor(study.workers, scheduler)
+        executor, shutdown = executor_for(study.workers, scheduler)
     else:
         shutdown = lambda: None                 # noqa: E731 — the caller's executor outlives this study
     bar = tqdm(total=study.calls, initial=len(stored), desc=study.name, unit="trial", disable=not progress)
@@ -262,41 +201,3 @@ def _prebuild(study: Study, fn: Callable, scheduler: str | None) -> None:
     base = study.base
     for seed in study.seeds:
         default_engine().project(base, seed, base.task.train_steps, base.task.eval_steps, progress=True)
-
-
-def baseline(study: Study, params: dict, progress: bool = False) -> dict[str, dict]:
-    """The best config and its homogeneous twin (same means), evaluated on the study's seeds."""
-    from hrsnn import evaluate_many
-    config = study.config_for(params)
-    out = {}
-    for name, cfg in (("optimized", config), ("homogeneous twin", config.homogeneous())):
-        res = evaluate_many([cfg] * len(study.seeds), list(study.seeds), target=study.target, progress=progress)
-        dicts = [r.to_dict() for r in res]
-        _, summary, status, reason = score(study, dicts)
-        out[name] = {**summary, "status": status, "reason": reason}
-    return out
-
-
-def save_outputs(run: StudyRun, out_dir: str | Path, with_baseline: bool = True) -> dict[str, Any]:
-    """Best config (TOML), convergence and objective plots, and a JSON summary under ``out_dir/<name>/``."""
-    from .plots import convergence_plot, objective_plot
-    folder = Path(out_dir) / run.study.name
-    folder.mkdir(parents=True, exist_ok=True)
-    best = run.best
-    summary: dict[str, Any] = {"study": run.study.name, "trials": len(run.trials),
-                               "ok": sum(t.status == "ok" for t in run.trials),
-                               "degenerate": sum(t.status == "degenerate" for t in run.trials),
-                               "failed": sum(t.status == "failed" for t in run.trials),
-                               "objective": run.study.objective, "seeds": list(run.study.seeds)}
-    if best is not None:
-        summary["best"] = {"trial": best.id, "params": best.params, "objective": best.objective, "E": best.E,
-                           "mc": best.mc, "rate_hz": best.rate_hz}
-        run.study.config_for(best.params).save(folder / "best.toml")
-        summary["best_config"] = str(folder / "best.toml")
-        if with_baseline:
-            summary["comparison"] = baseline(run.study, best.params)
-    summary["plots"] = [str(convergence_plot(run, folder / "convergence.png")),
-                        str(objective_plot(run, folder / "objective.png"))]
-    summary["provenance"] = provenance()
-    (folder / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
-    return summary

@@ -7,8 +7,10 @@ import numpy as np
 
 from hrsnn.measure.plots import _pyplot, panels
 
+from ..analysis.fronts import pareto_mask, quality_shown
 
-def _save(plt, fig, path: str | Path) -> Path:
+
+def save_figure(plt, fig, path: str | Path) -> Path:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return Path(path)
@@ -35,7 +37,7 @@ def convergence_plot(run, path: str | Path) -> Path:
     ax.set(xlabel="trial", ylabel=f"objective ({run.study.objective})", title=f"{run.study.name}: convergence")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def objective_plot(run, path: str | Path) -> Path:
@@ -58,19 +60,20 @@ def objective_plot(run, path: str | Path) -> Path:
     if ok:
         fig.colorbar(sc, ax=axes[0].tolist(), label="trial order")
     fig.suptitle(f"{run.study.name}: objective vs parameters (degenerate trials omitted)")
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def arms_convergence_plot(matched, path: str | Path) -> Path:
     """Best-so-far objective per arm against the trial count: median over repeats, band from min to max."""
-    from .matched import best_so_far
+    from ..analysis.stats import best_so_far
     plt = _pyplot()
     study = matched.study
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
     k = np.arange(1, study.calls + 1)
     finite = []
     for i, (arm, runs) in enumerate(matched.runs.items()):
-        curves = np.vstack([np.pad(best_so_far(r)[:study.calls], (0, max(0, study.calls - len(r.trials))),
+        curves = np.vstack([np.pad(best_so_far([t.objective if t.status == "ok" else None for t in r.trials])
+                                   [:study.calls], (0, max(0, study.calls - len(r.trials))),
                                    constant_values=np.inf) for r in runs])
         med = np.median(curves, axis=0)
         ax.step(k, med, where="post", color=f"C{i}", label=f"{arm} (median of {len(runs)})")
@@ -84,18 +87,7 @@ def arms_convergence_plot(matched, path: str | Path) -> Path:
            title=f"{study.name}: best so far per arm (band: min–max over repeats)")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _save(plt, fig, path)
-
-
-def pareto_front(points: np.ndarray) -> np.ndarray:
-    """Rows of (spikes, error) not dominated by another row (both lower is better), sorted by spikes."""
-    order = np.lexsort((points[:, 1], points[:, 0]))
-    front, best = [], np.inf
-    for i in order:
-        if points[i, 1] < best:
-            front.append(i)
-            best = points[i, 1]
-    return points[front]
+    return save_figure(plt, fig, path)
 
 
 def pareto_plot(matched, path: str | Path) -> Path:
@@ -109,7 +101,8 @@ def pareto_plot(matched, path: str | Path) -> Path:
         if not len(pts):
             continue
         ax.scatter(pts[:, 0], pts[:, 1], s=12, alpha=0.35, color=f"C{i}")
-        front = pareto_front(pts)
+        front = pts[pareto_mask(-pts[:, 1], pts[:, 0])]
+        front = front[np.argsort(front[:, 0])]
         ax.step(front[:, 0], front[:, 1], where="post", color=f"C{i}", lw=2, label=f"{arm} front")
     task = matched.study.task
     ax.set(xlabel=f"spikes per {'sequence' if task['kind'] == 'classify' else 'step'} (validation)",
@@ -117,7 +110,7 @@ def pareto_plot(matched, path: str | Path) -> Path:
            title=f"{matched.study.name}: error vs spikes, all trials")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def arms_figure(summaries: list[dict], path: str | Path) -> Path:
@@ -141,19 +134,18 @@ def arms_figure(summaries: list[dict], path: str | Path) -> Path:
             ax.set(title="memory protocol", xlabel="mean rate (Hz)", ylabel="MC ↑ (fresh seeds)")
         ax.legend(fontsize=7)
     fig.tight_layout()
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)
 
 
 def front_figure(summary: dict, path: str | Path) -> Path:
     """Every arm's re-evaluated front points (mean ± std over the fresh seeds, both axes) with its attainment
     curve — the lowest cost reaching each quality — and, when run, the grid check's curves (dashed)."""
-    from .frontier import shown_of
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
     task = summary["task"]
 
     def show(q):
-        return shown_of(summary, q)
+        return quality_shown(summary["task"], q)
 
     def curve(ax, quality, cost, **kw):
         order = np.argsort(quality)[::-1]
@@ -189,4 +181,4 @@ def front_figure(summary: dict, path: str | Path) -> Path:
            ylabel=summary["cost"] + " (log)", title=f"{summary['study']}: cost needed per quality level")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    return _save(plt, fig, path)
+    return save_figure(plt, fig, path)

@@ -43,6 +43,7 @@ type = "integer"            # real (default) | integer; or categories = [...] fo
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -52,39 +53,26 @@ from typing import Any
 
 from hrsnn import ConfigError, ReservoirConfig
 from hrsnn.model.config import STDPConfig, read_toml
-from hrsnn.model.seeds import SEED_MAX
+
+from .checks import StudyError, need, seeds_of
+from .space import Dimension, parse_dimension, plain
 
 OBJECTIVES = ("E", "neg_mc", "rate_at_mc", "task", "front")
+
 ARMS = ("heterogeneous", "homogeneous", "random", "HeNHoS", "HoNHeS")
+
 SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken with scikit-learn >= 1.7
+
 ACQUISITIONS = ("EI", "PI", "LCB", "gp_hedge")
+
 _KEYS = {"name", "calls", "initial_points", "surrogate", "acquisition", "random_state", "seeds", "objective",
          "min_mc", "penalty", "workers", "config", "set", "space", "target", "trial_function", "arms", "repeats",
          "eval_seeds", "task", "model", "batch"}
+
+
 MODELS = ("hrsnn", "rate", "rate-hom")
+
 DEFAULT_EVAL_SEEDS = (1000, 1001, 1002)
-
-
-class StudyError(ConfigError):
-    """A bad study file or trial store; the message names the key and what is allowed."""
-
-
-@dataclass(frozen=True)
-class Dimension:
-    field: str
-    kind: str                     # real | integer | categorical
-    low: float | None = None
-    high: float | None = None
-    prior: str = "uniform"
-    categories: tuple = ()
-
-    def to_skopt(self):
-        from skopt.space import Categorical, Integer, Real
-        if self.kind == "categorical":
-            return Categorical(list(self.categories), name=self.field)
-        if self.kind == "integer":
-            return Integer(int(self.low), int(self.high), prior=self.prior, name=self.field)
-        return Real(self.low, self.high, prior=self.prior, name=self.field)
 
 
 @dataclass(frozen=True)
@@ -109,17 +97,17 @@ class Study:
     eval_seeds: tuple[int, ...] = DEFAULT_EVAL_SEEDS
     task: dict | None = None
     model: str = "hrsnn"
-    arm: str = "heterogeneous"     # the arm this study is (a matched study's arms are derived by optimize.arms)
+    arm: str = "heterogeneous"     # the arm this study is (a matched study's arms are derived by optimize.search.arms)
     source: dict = field(default_factory=dict, compare=False)
 
     @property
     def matched(self) -> bool:
-        """Run as a matched study (``optimize.matched``): several arms, repeats, or a task objective."""
+        """Run as a matched study (``optimize.studies.matched``): several arms, repeats, or a task objective."""
         return len(self.arms) > 1 or self.repeats > 1 or self.objective == "task"
 
     def config_for(self, params: dict[str, Any]) -> ReservoirConfig:
         """The base config with one trial's parameter values applied (validated)."""
-        return self.base.with_updates({k: _plain(v) for k, v in params.items()})
+        return self.base.with_updates({k: plain(v) for k, v in params.items()})
 
     @property
     def fingerprint(self) -> str:
@@ -170,91 +158,6 @@ def _fingerprint_base(config: ReservoirConfig) -> dict[str, Any]:
     return base
 
 
-def _plain(v):
-    """numpy scalars (from skopt) to Python numbers."""
-    return v.item() if hasattr(v, "item") else v
-
-
-DIGITS = 10
-"""Significant digits of the values a search asks and is told (``canonical``)."""
-
-
-def canonical(v: Any) -> Any:
-    """A value as the search sees it: a float rounded to ``DIGITS`` significant digits, so that the last bits a
-    processor or library leaves in a point or an objective do not steer the search (numpy scalars to Python)."""
-    v = _plain(v)
-    return float(f"{v:.{DIGITS}g}") if isinstance(v, float) and math.isfinite(v) else v
-
-
-def with_config(table: Any, folder: Path, where: str) -> Any:
-    """A table of dotted updates whose ``config = "file.toml"`` key (relative to ``folder``) stands for that file's
-    operating point (``hrsnn.model.config.operating_point``: every field it sets outside stdp), the table's other
-    keys on top."""
-    if not isinstance(table, dict) or "config" not in table:
-        return table
-    from hrsnn.model.config import operating_point
-    rest = {k: v for k, v in table.items() if k != "config"}
-    try:
-        return {**operating_point(Path(folder) / table["config"]), **rest}
-    except ConfigError as e:
-        raise StudyError(f"{where}.config: {e}") from None
-
-
-def _need(cond: bool, message: str) -> None:
-    if not cond:
-        raise StudyError(message)
-
-
-def _at_least(value, lo: float, field: str, integer: bool = False):
-    """``value`` if it is a finite number (an integer with ``integer``) ≥ ``lo``, else one line naming ``field``."""
-    kinds = int if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or not lo <= value < math.inf:
-        raise StudyError(f"{field}: {value!r} outside the allowed range [{lo:g}, inf)")
-    return value
-
-
-def _seeds(data: dict[str, Any], key: str, default: list[int]) -> list[int]:
-    seeds = data.get(key, default)
-    _need(isinstance(seeds, list) and seeds and all(isinstance(s, int) and not isinstance(s, bool)
-                                                    and 0 <= s <= SEED_MAX for s in seeds),
-          f"{key}: a non-empty list of integers in [0, {SEED_MAX}]")
-    return seeds
-
-
-def parse_dimension(name: str, spec: Any, base: ReservoirConfig) -> Dimension:
-    where = f"space.{name}"
-    _need(isinstance(spec, dict), f"{where}: expected a table with low/high or categories")
-    unknown = set(spec) - {"low", "high", "prior", "type", "categories"}
-    _need(not unknown, f"{where}: unknown keys {sorted(unknown)}; allowed: low, high, prior, type, categories")
-    if "categories" in spec:
-        cats = spec["categories"]
-        _need(isinstance(cats, list) and len(cats) >= 2, f"{where}.categories: need a list of at least 2 values")
-        dim = Dimension(name, "categorical", categories=tuple(cats))
-        probes = cats
-    else:
-        _need("low" in spec and "high" in spec, f"{where}: needs low and high (or categories)")
-        kind = spec.get("type", "real")
-        _need(kind in ("real", "integer"), f"{where}.type: {kind!r} is not one of real, integer")
-        prior = spec.get("prior", "uniform")
-        _need(prior in ("uniform", "log-uniform"), f"{where}.prior: {prior!r} is not uniform or log-uniform")
-        low, high = spec["low"], spec["high"]
-        _need(all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (low, high)),
-              f"{where}: low and high must be finite numbers")
-        _need(low < high, f"{where}: empty range [{low}, {high}] (need low < high)")
-        _need(prior == "uniform" or low > 0, f"{where}: log-uniform needs low > 0, got {low}")
-        if kind == "integer":
-            _need(float(low).is_integer() and float(high).is_integer(), f"{where}: integer bounds must be whole")
-        dim = Dimension(name, kind, float(low) if kind == "real" else int(low),
-                        float(high) if kind == "real" else int(high), prior)
-        probes = [low, high]
-    for value in probes:                          # the field must exist and accept the range's ends
-        try:
-            base.with_updates({name: value})
-        except ConfigError as e:
-            raise StudyError(f"{where}: {e}") from None
-    return dim
-
-
 def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Study:
     """Read and validate a study file; ``overrides`` replace top-level keys (e.g. workers from the CLI)."""
     path = Path(path)
@@ -266,8 +169,8 @@ def load_study(path: str | Path, overrides: dict[str, Any] | None = None) -> Stu
 def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     """Validate a study's table (as read from a study file); ``config`` paths are relative to ``folder``."""
     unknown = set(data) - _KEYS
-    _need(not unknown, f"{sorted(unknown)[0] if unknown else ''}: unknown study key; allowed: {', '.join(sorted(_KEYS))}")
-    _need(isinstance(data.get("name"), str) and data["name"].replace("-", "").replace("_", "").isalnum(),
+    need(not unknown, f"{sorted(unknown)[0] if unknown else ''}: unknown study key; allowed: {', '.join(sorted(_KEYS))}")
+    need(isinstance(data.get("name"), str) and data["name"].replace("-", "").replace("_", "").isalnum(),
           "name: a study name of letters, digits, - and _ is required")
     try:
         base = ReservoirConfig.load(Path(folder) / data["config"]) if "config" in data else ReservoirConfig()
@@ -276,44 +179,44 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     except ConfigError as e:
         raise StudyError(f"config: {e}") from None
     space = data.get("space")
-    _need(isinstance(space, dict) and space, "space: at least one dimension is required")
+    need(isinstance(space, dict) and space, "space: at least one dimension is required")
     dims = tuple(parse_dimension(k, v, base) for k, v in space.items())
     objective = data.get("objective", "E")
-    _need(objective in OBJECTIVES, f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
+    need(objective in OBJECTIVES, f"objective: {objective!r} is not one of {', '.join(OBJECTIVES)}")
     surrogate = data.get("surrogate", "GP")
-    _need(surrogate in SURROGATES, f"surrogate: {surrogate!r} is not one of {', '.join(SURROGATES)}")
+    need(surrogate in SURROGATES, f"surrogate: {surrogate!r} is not one of {', '.join(SURROGATES)}")
     acquisition = data.get("acquisition", "EI")
-    _need(acquisition in ACQUISITIONS, f"acquisition: {acquisition!r} is not one of {', '.join(ACQUISITIONS)}")
-    seeds = _seeds(data, "seeds", [0])
+    need(acquisition in ACQUISITIONS, f"acquisition: {acquisition!r} is not one of {', '.join(ACQUISITIONS)}")
+    seeds = seeds_of(data, "seeds", [0])
     ints = {k: data.get(k, d) for k, d in (("calls", 30), ("initial_points", 10), ("workers", 1),
                                              ("random_state", 0), ("batch", 1))}
     for k, v in ints.items():
         lo = 0 if k == "random_state" else 1
-        _need(isinstance(v, int) and not isinstance(v, bool) and v >= lo, f"{k}: expected an integer >= {lo}, got {v!r}")
-    _need(ints["initial_points"] <= ints["calls"], "initial_points: must be <= calls")
+        need(isinstance(v, int) and not isinstance(v, bool) and v >= lo, f"{k}: expected an integer >= {lo}, got {v!r}")
+    need(ints["initial_points"] <= ints["calls"], "initial_points: must be <= calls")
     min_mc = data.get("min_mc", 5.0)
-    _need(isinstance(min_mc, (int, float)) and math.isfinite(min_mc), "min_mc: expected a finite number")
+    need(isinstance(min_mc, (int, float)) and math.isfinite(min_mc), "min_mc: expected a finite number")
     penalty = data.get("penalty", 20.0)
-    _need(penalty == "worst" or (isinstance(penalty, (int, float)) and not isinstance(penalty, bool)
+    need(penalty == "worst" or (isinstance(penalty, (int, float)) and not isinstance(penalty, bool)
                                  and math.isfinite(penalty)), f"penalty: expected a finite number or \"worst\", got {penalty!r}")
     arms = data.get("arms", ["heterogeneous"])
-    _need(isinstance(arms, list) and arms and len(set(arms)) == len(arms),
+    need(isinstance(arms, list) and arms and len(set(arms)) == len(arms),
           f"arms: a non-empty list of distinct arms from {', '.join(ARMS)}")
     bad = [a for a in arms if a not in ARMS]
-    _need(not bad, f"arms: unknown arm {bad[0] if bad else ''!r}; allowed: {', '.join(ARMS)}")
+    need(not bad, f"arms: unknown arm {bad[0] if bad else ''!r}; allowed: {', '.join(ARMS)}")
     repeats = data.get("repeats", 1)
-    _need(isinstance(repeats, int) and not isinstance(repeats, bool) and repeats >= 1,
+    need(isinstance(repeats, int) and not isinstance(repeats, bool) and repeats >= 1,
           f"repeats: expected an integer >= 1, got {repeats!r}")
-    eval_seeds = _seeds(data, "eval_seeds", list(DEFAULT_EVAL_SEEDS))
-    _need(not set(eval_seeds) & set(seeds), f"eval_seeds: {sorted(set(eval_seeds) & set(seeds))} are also search "
+    eval_seeds = seeds_of(data, "eval_seeds", list(DEFAULT_EVAL_SEEDS))
+    need(not set(eval_seeds) & set(seeds), f"eval_seeds: {sorted(set(eval_seeds) & set(seeds))} are also search "
           "seeds; the re-evaluation needs seeds the search never saw")
     task = data.get("task")
-    _need(objective != "task" or task is not None, "task: objective = \"task\" needs a [task] table")
-    _need(task is None or objective in ("task", "front"),
+    need(objective != "task" or task is not None, "task: objective = \"task\" needs a [task] table")
+    need(task is None or objective in ("task", "front"),
           "task: a [task] table needs objective = \"task\" or \"front\"")
     model = data.get("model", "hrsnn")
-    _need(model in MODELS, f"model: {model!r} is not one of {', '.join(MODELS)}")
-    _need(model == "hrsnn" or objective in ("neg_mc", "task"),
+    need(model in MODELS, f"model: {model!r} is not one of {', '.join(MODELS)}")
+    need(model == "hrsnn" or objective in ("neg_mc", "task"),
           f"model: {model!r} has no spikes; its objective must be neg_mc or task, not {objective!r}")
     if task is not None:
         from .objectives import check_task
@@ -331,3 +234,30 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     for arm in study.arms:                       # every arm's space must be derivable: refuse it here if not
         derive(study, arm, 0)
     return study
+
+
+def load_studies(path: str | Path, overrides: dict[str, Any] | None = None,
+                    extra: tuple[str, ...] = ()) -> tuple[str, list[Study]]:
+    """(experiment name, its studies) from an experiment file; ``extra`` keys (not study keys) are kept in each
+    study's ``source`` for the caller."""
+    path = Path(path)
+    raw = read_toml(path, "experiment", StudyError)
+    raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    entries = raw.pop("study", None)
+    if not isinstance(entries, list) or not entries:
+        raise StudyError("study: an experiment needs at least one [[study]] table")
+    name = raw.pop("name", path.stem)
+    studies = []
+    for k, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "name" not in entry:
+            raise StudyError(f"study[{k}]: a table with a name is required")
+        data = {**raw, **entry}
+        kept = {k: data.pop(k) for k in extra if k in data}
+        try:
+            study = parse_study(data, path.parent)
+            studies.append(dataclasses.replace(study, source={**study.source, **kept}))
+        except StudyError as e:
+            raise StudyError(f"study[{k}] ({entry['name']}): {e}") from None
+    if len({s.name for s in studies}) != len(studies):
+        raise StudyError("study: names must be distinct")
+    return name, studies

@@ -1,4 +1,4 @@
-"""The heterogeneous-STDP study's report (Markdown) and figures, from its summary (``optimize.plasticity``)."""
+"""The heterogeneous-STDP study's report (Markdown) and figures, from its summary (``optimize.studies.stdp``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,19 +7,13 @@ import numpy as np
 
 from hrsnn.measure.plots import panels
 
-from .plots import _save
-from .fronts import quality_shown as shown
-from .plasticity import PAIRS
+from ..analysis.fronts import quality_shown as shown
+from .plots import save_figure
+from .text import pm
 
 COLORS = {"HRSNN": "C0", "HeNHoS": "C1", "HoNHeS": "C2", "MRSNN": "C3"}
 MIN_CHANGE = 0.02
 """Smallest relative change in spikes the report calls a change (2 %)."""
-
-
-def _pm(v, fmt: str = ".3g", pct: bool = False) -> str:
-    if v is None:
-        return "–"
-    return f"{v[0]:+.0%} ± {v[1]:.0%}" if pct else f"{v[0]:{fmt}} ± {v[1]:{fmt.lstrip('+')}}"
 
 
 def lowers_activity(pair: dict) -> str:
@@ -44,14 +38,16 @@ def clear_levels(pair: dict) -> tuple[int, int, int]:
 
 
 def answer(rule: str, entry: dict) -> str:
-    """One line per rule: HRSNN against HeNHoS at matched quality, memory in each regime and the tasks."""
-    pair = f"{PAIRS[0][0]} vs {PAIRS[0][1]}"
+    """One line per rule: its first pair (HRSNN against HeNHoS) at matched quality, memory in each regime and the
+    tasks."""
+    def first(study: dict) -> dict:
+        return next(iter(study["pairs"].values()))
     parts, holds = [], True
     for regime, s in entry["regimes"].items():
-        n, fewer, more = clear_levels(s["pairs"][pair])
+        n, fewer, more = clear_levels(first(s))
         holds &= fewer > more and 2 * fewer >= n > 0
         parts.append(f"{regime}: fewer spikes at {fewer}, more at {more} of {n} MC levels")
-    tasks = [clear_levels(s["pairs"][pair]) for s in entry["tasks"].values()]
+    tasks = [clear_levels(first(s)) for s in entry["tasks"].values()]
     if tasks:
         parts.append(f"tasks: fewer spikes on {sum(f > m for _, f, m in tasks)}, more on "
                      f"{sum(m > f for _, f, m in tasks)} of {len(tasks)} (by levels beyond the spread)")
@@ -79,7 +75,7 @@ def _curves_figure(rule: str, entry: dict, out: Path) -> Path:
         ax.legend(fontsize=7)
     fig.suptitle(f"STDP rule '{rule}': cost against quality along the input-scale ladder (mean ± std over seeds)")
     fig.tight_layout()
-    return _save(plt, fig, out / f"{rule}.png")
+    return save_figure(plt, fig, out / f"{rule}.png")
 
 
 def _sweep_figure(summary: dict, out: Path) -> Path:
@@ -94,7 +90,7 @@ def _sweep_figure(summary: dict, out: Path) -> Path:
             ax.set(xlabel="CV of the swept STDP parameter", ylabel=label, title=f"{rule}: {label} after STDP")
             ax.legend(fontsize=7)
     fig.tight_layout()
-    return _save(plt, fig, out / "cv-sweep.png")
+    return save_figure(plt, fig, out / "cv-sweep.png")
 
 
 def _claim_rows(rule: str, where: str, study: dict, fmt: str) -> list[str]:
@@ -103,8 +99,8 @@ def _claim_rows(rule: str, where: str, study: dict, fmt: str) -> list[str]:
     for name, pair in study["pairs"].items():
         at = pair.get("at_scale") or {}
         quality = f" ({pair['quality']})" if pair["quality"] != "MC" else ""
-        rows.append(f"| {rule} | {where} | {name} | {_pm(at.get('cost_change'), pct=True)} | "
-                    f"{_pm(at.get('quality_change'), fmt)}{quality} | {lowers_activity(pair)} | {pair['verdict']} |")
+        rows.append(f"| {rule} | {where} | {name} | {pm(at.get('cost_change'), pct=True)} | "
+                    f"{pm(at.get('quality_change'), fmt)}{quality} | {lowers_activity(pair)} | {pair['verdict']} |")
     return rows
 
 
@@ -146,8 +142,8 @@ def write_report(summary: dict, out: Path) -> Path:
                   "|---|---|---|---|---|---|---|---|"]
         for p, rows in sw["params"].items():
             for cv, r in zip(sw["cvs"], rows):
-                lines.append(f"| {p} | {cv:g} | {_pm(r['rate_hz'])} | {_pm(r['memory_capacity'])} | "
-                             f"{_pm(r['weight_mean'])} | {_pm(r['weight_std'])} | {r['weight_low'][0]:.1%} | "
+                lines.append(f"| {p} | {cv:g} | {pm(r['rate_hz'])} | {pm(r['memory_capacity'])} | "
+                             f"{pm(r['weight_mean'])} | {pm(r['weight_std'])} | {r['weight_low'][0]:.1%} | "
                              f"{r['weight_high'][0]:.1%} |")
         lines.append("")
     lines += ["## Weights at each regime's own scale", "",
@@ -156,8 +152,8 @@ def write_report(summary: dict, out: Path) -> Path:
     for rule, e in rules.items():
         for regime, s in e["regimes"].items():
             for model, r in (s.get("weights") or {}).items():
-                lines.append(f"| {rule} | {regime} | {model} | {_pm(r['rate_hz'])} | {_pm(r['memory_capacity'])} | "
-                             f"{_pm(r['weight_mean'])} | {_pm(r['weight_std'])} | {r['weight_low'][0]:.1%} | "
+                lines.append(f"| {rule} | {regime} | {model} | {pm(r['rate_hz'])} | {pm(r['memory_capacity'])} | "
+                             f"{pm(r['weight_mean'])} | {pm(r['weight_std'])} | {r['weight_low'][0]:.1%} | "
                              f"{r['weight_high'][0]:.1%} |")
     lines += ["", "## Figures", ""]
     for rule, e in rules.items():

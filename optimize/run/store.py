@@ -9,7 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .space import Study, StudyError
+from ..search.checks import StudyError
+from ..search.study import Study
 
 FORMAT = "hrsnn-study/1"
 SCHEMA = """

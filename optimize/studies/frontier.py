@@ -1,9 +1,9 @@
 """The spike-efficiency frontier: per study, every arm searches two objectives (ParEGO), its front is re-evaluated
 on fresh seeds, and the heterogeneous front is compared with the homogeneous one level by level.
 
-A frontier file is an experiment file (``optimize.efficiency``) whose studies have ``objective = "front"`` — the
-memory protocol (MC ↑, rate ↓) or, with a ``[task]`` table, a development task (validation error ↓, spikes per
-sample ↓) — plus these keys, shared or per study::
+A frontier file is an experiment file (``optimize.search.study.load_studies``) whose studies have
+``objective = "front"`` — the memory protocol (MC ↑, rate ↓) or, with a ``[task]`` table, a development task
+(validation error ↓, spikes per sample ↓) — plus these keys, shared or per study::
 
     levels = [1, 2, 3, 4, 5]     # quality levels compared: MC, accuracy or NRMSE (default: MC 1, 2, …; a task:
                                  # 8 levels across the fronts' range)
@@ -33,32 +33,34 @@ import numpy as np
 from hrsnn import ConfigError
 from hrsnn.provenance import provenance
 
-from .arms import derive
-from .cache import cache_key, run_cached
-from .efficiency import load_experiment
-from .fronts import Front, compare_fronts, cost_at, fresh_values, pareto_mask, quality_shown, verdict
-from .objectives import front_point, score_on_test
-from .runner import _executor, run_study, trial_function
-from .space import Study, StudyError, _at_least, _seeds
+from ..analysis.fronts import COMPARED, Front, compare_fronts, cost_at, fresh_values, front_of, knee, quality_shown
+from ..report.text import front_verdict
+from ..run.arms import run_arms
+from ..run.cache import cache_key, run_cached
+from ..run.executors import executor_for
+from ..run.trials import score_on_test, trial_function
+from ..search.arms import derive
+from ..search.checks import StudyError, at_least, seeds_of
+from ..search.objectives import front_point
+from ..search.study import Study, load_studies
 
 EXTRA = ("levels", "front_points", "grid", "grid_seeds")
-ARMS = ("heterogeneous", "homogeneous")          # compared: a = heterogeneous, b = homogeneous
 
 
 def load_frontier(path: str | Path, overrides: dict[str, Any] | None = None) -> tuple[str, list[Study]]:
     """(experiment name, its front studies), every extra key checked."""
-    name, studies = load_experiment(path, overrides, EXTRA)
+    name, studies = load_studies(path, overrides, EXTRA)
     for s in studies:
         where = f"study {s.name}"
         if s.objective != "front":
             raise StudyError(f"{where}: objective: a frontier study needs \"front\", got {s.objective!r}")
-        if not set(ARMS) <= set(s.arms):
+        if not set(COMPARED) <= set(s.arms):
             raise StudyError(f"{where}: arms: a frontier compares the heterogeneous and homogeneous arms")
         levels = s.source.get("levels")
         if levels is not None and not (isinstance(levels, list) and levels and all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in levels)):
             raise StudyError(f"{where}: levels: a non-empty list of finite numbers")
-        _at_least(s.source.get("front_points", 12), 2, f"{where}: front_points", integer=True)
+        at_least(s.source.get("front_points", 12), 2, f"{where}: front_points", integer=True)
         grid = s.source.get("grid")
         if grid is not None:
             if s.task is not None:
@@ -71,7 +73,7 @@ def load_frontier(path: str | Path, overrides: dict[str, Any] | None = None) -> 
                         s.base.with_updates({field: v})
                     except ConfigError as e:
                         raise StudyError(f"{where}: grid.{field}: {e}") from None
-            grid_seeds = _seeds(s.source, "grid_seeds", list(s.seeds))
+            grid_seeds = seeds_of(s.source, "grid_seeds", list(s.seeds))
             if set(grid_seeds) & set(s.eval_seeds):
                 raise StudyError(f"{where}: grid_seeds: {sorted(set(grid_seeds) & set(s.eval_seeds))} are also "
                                  "eval_seeds; the grid's fronts are selected on grid_seeds and measured on eval_seeds")
@@ -88,12 +90,7 @@ def cost_name(study: Study) -> str:
 
 def shown(study: Study, q: float) -> float:
     """A quality as the user reads it: MC, accuracy (1 − error) or NRMSE (error); ``q`` is MC or −error."""
-    return shown_of({"task": study.task}, q)
-
-
-def shown_of(summary: dict, q: float) -> float:
-    """``shown`` for a study's summary (its ``task`` table)."""
-    return quality_shown(summary["task"], q)
+    return quality_shown(study.task, q)
 
 
 def from_shown(study: Study, level: float) -> float:
@@ -110,33 +107,6 @@ def search_front(runs, k: int) -> list[dict]:
                 points.append({"repeat": r, "trial": t.id, "params": t.params, "search": list(p),
                                "config": run.study.config_for(t.params).to_dict()})
     return front_of(points, k)
-
-
-def front_of(points: list[dict], k: int) -> list[dict]:
-    """The non-dominated ``points`` (by their ``search`` (quality, cost)); when more than ``k``, the cheapest point
-    reaching each of ``k`` qualities evenly spaced over the front's range."""
-    if not points:
-        return []
-    q, c = np.array([p["search"] for p in points]).T
-    front = sorted((p for p, keep in zip(points, pareto_mask(q, c)) if keep), key=lambda p: p["search"][0])
-    if len(front) <= k:
-        return front
-    qs = np.array([p["search"][0] for p in front])
-    take = np.unique(np.searchsorted(qs, np.linspace(qs[0], qs[-1], k)))
-    return [front[i] for i in take]
-
-
-def knee(points: list[dict]) -> dict | None:
-    """The front point farthest from the chord between its ends (quality and cost scaled to [0, 1]): where the
-    cost of more quality starts to climb."""
-    if not points:
-        return None
-    xy = np.array([p["search"] for p in points], dtype=float)
-    xy = (xy - xy.min(axis=0)) / np.where(np.ptp(xy, axis=0) > 0, np.ptp(xy, axis=0), 1.0)
-    a, b = xy[0], xy[-1]
-    d = b - a
-    dist = np.abs(d[0] * (xy[:, 1] - a[1]) - d[1] * (xy[:, 0] - a[0])) / max(np.hypot(*d), 1e-12)
-    return points[int(np.argmax(dist))]
 
 
 def _evaluate(study: Study, configs: list[dict], seeds, executor, label: str, progress: bool,
@@ -181,7 +151,7 @@ def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref:
            "heterogeneous_clear": [[shown(study, x), shown(study, y)] for x, y in cmp["a_clear"]],
            "homogeneous_clear": [[shown(study, x), shown(study, y)] for x, y in cmp["b_clear"]]}
     for arm, f in fronts.items():
-        if arm in ARMS:
+        if arm in COMPARED:
             continue
         other = compare_fronts(f, fronts["homogeneous"], inner, q_ref, c_ref)
         out[key][arm] = other["a"]
@@ -198,7 +168,7 @@ def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref:
     fmt = (lambda x: f"{x:g}") if study.task is None else (lambda x: f"{x:.3g}")
     display = dict(cmp, levels=levels, **{k: [[shown(study, x), shown(study, y)] for x, y in cmp[k]]
                                           for k in ("a_ahead", "b_ahead", "a_clear", "b_clear")})
-    out["verdict"] = verdict(display, ("heterogeneous", "homogeneous"), quality_name(study),
+    out["verdict"] = front_verdict(display, ("heterogeneous", "homogeneous"), quality_name(study),
                              "spikes" if study.task else "spikes (rate)", fmt)
     return out
 
@@ -234,8 +204,7 @@ def _reevaluate(study: Study, points: list[dict], executor, label: str, progress
 
 def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dict[str, Any]:
     """Search every arm × repeat, re-evaluate each arm's front on the fresh seeds, compare; the study's summary."""
-    runs = {arm: [run_study(derive(study, arm, r), True, folder, None, progress, executor=executor)
-                  for r in range(study.repeats)] for arm in study.arms}
+    runs = run_arms(study, folder, executor, progress)
     k = study.source.get("front_points", 12)
     cache = folder / study.name / "evaluations.jsonl"
     cache.parent.mkdir(parents=True, exist_ok=True)
@@ -245,7 +214,7 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
                              progress, cache)
         pick = knee(points)
         arms[arm] = {"points": points, "pick": None if pick is None else points.index(pick)}   # a point's index
-    if not all(arms[a]["points"] for a in ARMS):
+    if not all(arms[a]["points"] for a in COMPARED):
         return {"study": study.name, "arms": arms, "verdict": "no front: an arm had no non-degenerate trial"}
     fronts = {arm: _front(a["points"]) for arm, a in arms.items() if a["points"]}
     grid = run_grid(study, executor, progress, cache) if study.source.get("grid") else None
@@ -272,11 +241,11 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
 def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_dir: str | Path = "results",
                  progress: bool = True, overrides: dict[str, Any] | None = None) -> Path:
     """Run (or resume) every study of a frontier file; write ``summary.json``, figures, picks and ``report.md``."""
-    from .frontier_report import level_table, write_report
+    from ..report.frontier import level_table, write_report
     name, studies = load_frontier(path, overrides)
     folder, out = Path(studies_dir) / name, Path(results_dir) / name
     out.mkdir(parents=True, exist_ok=True)
-    executor, shutdown = _executor(max(s.workers for s in studies), None)
+    executor, shutdown = executor_for(max(s.workers for s in studies), None)
     summaries = []
     try:
         for study in studies:

@@ -14,7 +14,7 @@ An operating-point file holds::
     default = {}
     driven = {"input.scale" = 800.0, "input.bias" = 50.0}
     previous = {config = "previous-default.toml"}   # a config file's operating point (its fields outside stdp)
-    [compare]                                   # optimize.comparison; split = "validation" (the only choice)
+    [compare]                                   # optimize.studies.comparison; split = "validation" (the only choice)
     seeds = [0, 1, 2]
     classify = ["GunPoint"]
     predict = ["mackey_glass"]
@@ -39,11 +39,13 @@ from hrsnn.errors import ConfigError
 from hrsnn.model.config import read_toml
 from hrsnn.provenance import provenance_line
 
-from .comparison import check_compare, compare_models, comparison_figure, comparison_table, summarize
-from .efficiency import _pm
-from .space import StudyError, _at_least, with_config
+from ..report.comparison import comparison_figure, comparison_table
+from ..report.text import pm
+from ..search.checks import StudyError, at_least, with_config
+from .comparison import check_compare, compare_models, summarize_cells
 
 KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "references", "compare"}
+
 DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
 
 
@@ -62,9 +64,9 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
     for kind, w in weights.items():
         if kind not in DEFAULT_WEIGHTS:
             raise StudyError(f"weights.{kind}: unknown key; allowed: {', '.join(DEFAULT_WEIGHTS)}")
-        _at_least(w, 0.0, f"weights.{kind}")
-    min_mc = _at_least(raw.get("min_mc", 0.0), 0.0, "min_mc")
-    workers = _at_least(raw.get("workers", 1), 1, "workers", integer=True)
+        at_least(w, 0.0, f"weights.{kind}")
+    min_mc = at_least(raw.get("min_mc", 0.0), 0.0, "min_mc")
+    workers = at_least(raw.get("workers", 1), 1, "workers", integer=True)
     try:
         base = ReservoirConfig().with_updates(raw.get("set", {}))
     except ConfigError as e:
@@ -132,7 +134,7 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
     out = Path(results_dir) / spec["name"]
     out.mkdir(parents=True, exist_ok=True)
     rows = compare_models(spec["candidates"], spec["compare"], spec["workers"], progress, out / "cells.jsonl")
-    summary = summarize(rows)
+    summary = summarize_cells(rows)
     memory = next(e["models"] for e in summary if e["kind"] == "memory")
     eligible = [m for m, v in memory.items() if v["memory_capacity"][0] >= spec["min_mc"]]
     kept = [r for r in rows if r["model"] in eligible]
@@ -156,7 +158,7 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
              "per sequence for classification).", "", "Candidates (updates of the shared [set]):", ""]
     lines += [f"- **{m}**: {_updates(spec['updates'][m])}" for m in memory]
     lines += ["", comparison_table(summary), "", "Memory capacity and mean rate (memory protocol): " + "; ".join(
-        f"{m} MC {_pm(v['memory_capacity'])}, {_pm(v['rate_hz'])} Hz" for m, v in memory.items()) + ".", "",
+        f"{m} MC {pm(v['memory_capacity'])}, {pm(v['rate_hz'])} Hz" for m, v in memory.items()) + ".", "",
         f"![comparison]({figure.name})", "", "## Ranking", "",
         f"Candidates with a mean MC below min_mc = {spec['min_mc']:g} are not ranked (E rewards near-silence: "
         f"{', '.join(m for m in memory if m not in eligible) or 'none'}). Per task the value minimized is E, or "
