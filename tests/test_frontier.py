@@ -34,7 +34,12 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
                           progress=False)
     s = json.loads((report.parent / "summary.json").read_text())["studies"]["memory"]
     calls = Counter(log.read_text().splitlines())
-    n_points = sum(len(a["points"]) for a in s["arms"].values())
+    fresh = {json.dumps(p["config"], sort_keys=True) for a in s["arms"].values()   # pooled and per-repeat fronts,
+             for p in a["points"] + [q for r in a["repeats"] for q in r]}         # each config evaluated once
+    n_points = len(fresh)
+    assert all(len(s["arms"][a]["repeats"]) == 2 and all(p["repeat"] == r for r, ps in
+               enumerate(s["arms"][a]["repeats"]) for p in ps) for a in ("heterogeneous", "homogeneous"))
+    assert s["arms"]["random"]["repeats"] == []                  # a baseline: its pooled front only
     n_grid = sum(len(points) for points in s["grid"]["points"].values())
     assert calls["0 1"] == 3 * 2 * 10                            # every search trial, and nothing else, on 0 1
     assert calls["20 21"] == 2 * 3                               # the grid, selected on its own seeds
@@ -70,7 +75,14 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
         {"points": pts} for pts in g["points"].values()] for p in a["points"]), rel=1e-12)
     # the heterogeneous search front (whose arm may choose cv) covers more area
     assert s["hypervolume"]["heterogeneous"][0] > s["hypervolume"]["homogeneous"][0]
-    assert s["heterogeneous_ahead"] and "heterogeneous needs" in s["verdict"]
+    assert s["heterogeneous_ahead"] and "heterogeneous needs" in s["pooled_verdict"]
+    # across searches: each repeat's own front, the headline verdict, and the convergence of every arm
+    r = s["by_repeat"]
+    assert r["repeats"] == 2 and r["seeds"] == 3 and r["levels"] == [2, 4, 6, 8]
+    assert s["verdict"] == r["verdict"] and s["verdict"].startswith("Over 2 searches × 3 fresh seeds")
+    assert set(s["convergence"]["arms"]) == {"heterogeneous", "homogeneous", "random"}
+    assert all(len(a["mean"]) == 10 and np.all(np.diff(a["mean"]) >= 0) for a in s["convergence"]["arms"].values())
+    assert (report.parent / "memory-convergence.png").exists() and "Across searches" in report.read_text()
     assert len(s["E"]["heterogeneous"]) == 4
     assert s["grid"]["levels"] == [2, 4, 6, 8] and "saving" in s["grid"]
     text = report.read_text()

@@ -88,7 +88,7 @@ class Front:
         return self.cost.mean(axis=1)
 
 
-def _runs(levels: list[float], labels: list[str], want: str) -> list[list[float]]:
+def level_runs(levels: list[float], labels: list[str], want: str) -> list[list[float]]:
     """Contiguous [first, last] level ranges whose label is ``want``."""
     out: list[list[float]] = []
     prev = None
@@ -143,8 +143,8 @@ def compare_fronts(a: Front, b: Front, levels, q_ref: float, c_ref: float | None
     clear = ["a" if s is not None and s[0] > s[1] else "b" if s is not None and -s[0] > s[1] else "" if s else a
              for s, a in zip(rows["saving"], rows["ahead"])]
     rows.update(hypervolume=hv, q_ref=q_ref, c_ref=c_ref, bootstrap=bootstrap, bootstrap_seed=seed,
-                a_ahead=_runs(levels, rows["ahead"], "a"), b_ahead=_runs(levels, rows["ahead"], "b"),
-                a_clear=_runs(levels, clear, "a"), b_clear=_runs(levels, clear, "b"))
+                a_ahead=level_runs(levels, rows["ahead"], "a"), b_ahead=level_runs(levels, rows["ahead"], "b"),
+                a_clear=level_runs(levels, clear, "a"), b_clear=level_runs(levels, clear, "b"))
     return rows
 
 

@@ -86,6 +86,31 @@ def _points_tables(s: dict) -> list[str]:
     return out
 
 
+def _repeats_table(s: dict) -> list[str]:
+    """Per level: the winner across searches, the heterogeneous saving over repeats × seeds with its interval, and
+    each repeat's saving."""
+    r = s["by_repeat"]
+    rows = [f"Across searches ({r['repeats']} repeats × {r['seeds']} fresh seeds; 95 % bootstrap interval):", "",
+            f"| {s['quality']} | winner | heterogeneous saving [interval] | per repeat |", "|---|---|---|---|"]
+    for lv, w, sv, per in zip(r["levels"], r["winner"], r["saving"], r["per_repeat"]):
+        cell = "–" if sv is None else f"{saving_text(sv[0])} [{saving_text(sv[1])}, {saving_text(sv[2])}]"
+        rows.append(f"| {lv:g} | {w} | {cell} | {'–' if per is None else ', '.join(saving_text(x) for x in per)} |")
+    return rows
+
+
+def _convergence_lines(s: dict, out: Path) -> list[str]:
+    """The convergence figure and whether the last quarter of the budget still moved each arm's hypervolume."""
+    from .plots import convergence_figure
+    c = s.get("convergence") or {}
+    if not c.get("arms"):
+        return []
+    moved = ", ".join(f"{arm} {a['last_quarter']:+.1%}" for arm, a in c["arms"].items())
+    figure = convergence_figure(s, out / f"{s['study']}-convergence.png")
+    return [f"Convergence: the search front's hypervolume (search values, mean over repeats) gained in the last "
+            f"quarter of the {s['calls']} trials: {moved} of its final value.", "",
+            f"![{s['study']} convergence]({figure.name})"]
+
+
 def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Path:
     """``report.md``: per study the verdict, the level table, E at matched MC, the grid check and the figure."""
     from .plots import front_figure
@@ -94,9 +119,11 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
              f"Made by `hrsnn frontier {source}` on {now} ({provenance_line()}). Each arm searched MC (or a task's "
              "validation error) against the mean rate (or spikes per sample) with ParEGO; every arm searches the "
              "same non-heterogeneity levers and only the heterogeneous one the CVs. Each arm's search front was "
-             "re-evaluated on fresh seeds the search never saw (tasks: on their test split). Per level: the rate "
-             "or spikes each arm needs to reach it (mean ± std over the fresh seeds), and the heterogeneous "
-             "saving, seed by seed.", "", "## Verdicts", ""]
+             "re-evaluated on fresh seeds the search never saw (tasks: on their test split). The verdicts count "
+             "both sources of variation a rerun would see: each repeat (an independent search) has its own front, "
+             "and a level has a winner only where every repeat agrees on the sign of the saving and its interval "
+             "over repeats × fresh seeds excludes 0. The pooled tables (all repeats' trials in one front) give the "
+             "rate or spikes each arm needs per level (mean ± std over the fresh seeds).", "", "## Verdicts", ""]
     lines += [f"- **{s['study']}**: {s['verdict']}" for s in summaries]
     for s in summaries:
         lines += ["", f"## {s['study']}", ""]
@@ -107,6 +134,8 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
         lines += [f"{what}, N = {s['n_neurons']}; {s['repeats']} repeats × {s['calls']} trials per arm on seeds "
                   f"{s['seeds']}, fronts re-evaluated on seeds {s['eval_seeds']}. Searched: heterogeneous "
                   f"{', '.join(s['space']['heterogeneous'])}; homogeneous {', '.join(s['space']['homogeneous'])}.",
+                  "", *_repeats_table(s), "", *_convergence_lines(s, out), "",
+                  f"Pooled fronts (every repeat's trials in one front; ± over fresh seeds only): {s['pooled_verdict']}",
                   "", "```", level_table(s), "```", ""]
         ref = s["reference"]
         (qm, qs), (cm, cs) = ((quality_shown(s['task'], np.mean(ref["quality"])), np.std(ref["quality"])),

@@ -182,3 +182,22 @@ def front_figure(summary: dict, path: str | Path) -> Path:
     ax.legend(fontsize=8)
     fig.tight_layout()
     return save_figure(plt, fig, path)
+
+
+def convergence_figure(summary: dict, path: str | Path) -> Path:
+    """Per arm the search front's hypervolume against trials: mean over repeats (thick) and each repeat (thin)."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    c = summary["convergence"]
+    for k, (arm, a) in enumerate(c["arms"].items()):
+        x = np.arange(1, len(a["mean"]) + 1)
+        for curve in a["per_repeat"]:
+            ax.plot(x, curve, color=f"C{k}", lw=0.7, alpha=0.4)
+        ax.plot(x, a["mean"], color=f"C{k}", lw=2, label=f"{arm} (mean of {len(a['per_repeat'])})")
+    ax.axvline(0.75 * summary["calls"], color="0.5", ls=":", lw=1, label="last quarter")
+    ax.set(xlabel="trials", ylabel="hypervolume of the search front",
+           title=f"{summary['study']}: convergence (reference {summary['quality']} {c['q_ref']:.3g}, "
+                 f"cost {c['c_ref']:.3g})")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return save_figure(plt, fig, path)

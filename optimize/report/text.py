@@ -1,7 +1,9 @@
-"""The formatting reports share: mean ± std, savings, and the one-sentence front verdict."""
+"""The formatting reports share: mean ± std, savings, and the one-sentence verdicts (one search; across searches)."""
 from __future__ import annotations
 
 import math
+
+from ..analysis.fronts import level_runs
 
 
 def pm(row, fmt: str = ".3g", pct: bool = False) -> str:
@@ -54,3 +56,37 @@ def front_verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name:
     (ha, la, ua), (hb, lb, ub) = cmp["hypervolume"]["a"], cmp["hypervolume"]["b"]
     parts.append(f"hypervolume {ha:.3g} [{la:.3g}, {ua:.3g}] vs {hb:.3g} [{lb:.3g}, {ub:.3g}]")
     return "; ".join(parts) + "."
+
+
+def repeat_verdict(cmp: dict, names: tuple[str, str], level_name: str, cost_name: str,
+                   fmt=lambda x: f"{x:g}") -> str:
+    """One sentence over independent searches (``optimize.analysis.repeats``): the levels where arm a needs fewer or
+    more of the cost than arm b in every search with the interval clear of 0 (each with its saving and interval),
+    where only one arm reaches, where the fronts are indistinguishable, and the hypervolumes with their intervals."""
+    a, b = names
+    levels, winner = cmp["levels"], cmp["winner"]
+    span = lambda rs: ", ".join(fmt(x) if x == y else f"{fmt(x)}–{fmt(y)}" for x, y in rs)  # noqa: E731
+
+    def cells(who: str) -> str:
+        return ", ".join(f"{fmt(lv)} ({saving_text(s[0])} [{saving_text(s[1])}, {saving_text(s[2])}])"
+                         for lv, w, s in zip(levels, winner, cmp["saving"]) if w == who)
+    head = f"Over {cmp['repeats']} searches × {cmp['seeds']} fresh seeds, "
+    parts = []
+    if a in winner:
+        parts.append(f"{a} needs fewer {cost_name} than {b} at {level_name} {cells(a)}")
+    if b in winner:
+        parts.append(f"{a} needs more {cost_name} than {b} at {level_name} {cells(b)}")
+    if "tie" in winner:
+        parts.append(f"the fronts are indistinguishable at {level_name} {span(level_runs(levels, winner, 'tie'))} "
+                     "(the searches disagree in sign or the interval covers 0)")
+    for who in (a, b):
+        if f"{who} only" in winner:
+            parts.append(f"only {who} reaches {level_name} {span(level_runs(levels, winner, f'{who} only'))}")
+    if not parts:
+        parts.append(f"neither front reaches the {level_name} levels compared")
+    hv = cmp["hypervolume"]
+    (ha, (la, ua)), (hb, (lb, ub)) = ((hv[x]["mean"], hv[x]["interval"]) for x in names)
+    d, dl, du = hv["difference"]
+    parts.append(f"hypervolume {ha:.3g} [{la:.3g}, {ua:.3g}] vs {hb:.3g} [{lb:.3g}, {ub:.3g}] (difference "
+                 f"{d:+.3g} [{dl:+.3g}, {du:+.3g}])")
+    return head + "; ".join(parts) + "."

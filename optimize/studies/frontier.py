@@ -34,7 +34,8 @@ from hrsnn import ConfigError
 from hrsnn.provenance import provenance
 
 from ..analysis.fronts import COMPARED, Front, compare_fronts, cost_at, fresh_values, front_of, knee, quality_shown
-from ..report.text import front_verdict
+from ..analysis.repeats import compare_repeats, hypervolume_curve
+from ..report.text import front_verdict, repeat_verdict
 from ..run.arms import run_arms
 from ..run.cache import cache_key, run_cached
 from ..run.executors import executor_for
@@ -97,15 +98,16 @@ def from_shown(study: Study, level: float) -> float:
     return level if study.task is None else level - 1.0 if study.task["kind"] == "classify" else -level
 
 
-def search_front(runs, k: int) -> list[dict]:
-    """An arm's search front (repeats pooled, search-seed means), at most ``k`` points spread along quality."""
+def search_front(runs, k: int, repeats: list[int] | None = None) -> list[dict]:
+    """The search front of ``runs`` pooled (search-seed means), at most ``k`` points spread along quality; each
+    point names its repeat (``repeats``: the runs' repeat numbers, default 0, 1, …) and trial (its ask position)."""
     points = []
-    for r, run in enumerate(runs):
+    for r, run in zip(repeats or range(len(runs)), runs):
         for t in run.trials:
             p = front_point(run.study, t.results) if t.status == "ok" else None
             if p is not None and all(math.isfinite(x) for x in p):
-                points.append({"repeat": r, "trial": t.id, "params": t.params, "search": list(p),
-                               "config": run.study.config_for(t.params).to_dict()})
+                points.append({"repeat": r, "trial": t.id if t.asked is None else t.asked, "params": t.params,
+                               "search": list(p), "config": run.study.config_for(t.params).to_dict()})
     return front_of(points, k)
 
 
@@ -131,9 +133,11 @@ def _levels(study: Study, fronts: dict[str, Front]) -> list[float]:
     return sorted({round(shown(study, float(q)), 3) for q in np.linspace(lo, hi, 8)})
 
 
-def _front(points: list[dict]) -> Front:
-    return Front(np.array([p["quality"] for p in points], dtype=float).reshape(len(points), -1),
-                 np.array([p["cost"] for p in points], dtype=float).reshape(len(points), -1))
+def _front(points: list[dict], n_seeds: int | None = None) -> Front:
+    """The re-evaluated ``points`` as a Front (an empty one has ``n_seeds`` columns)."""
+    shape = (len(points), -1) if points else (0, n_seeds or 0)
+    return Front(np.array([p["quality"] for p in points], dtype=float).reshape(shape),
+                 np.array([p["cost"] for p in points], dtype=float).reshape(shape))
 
 
 def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref: float) -> dict:
@@ -170,6 +174,47 @@ def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref:
                                           for k in ("a_ahead", "b_ahead", "a_clear", "b_clear")})
     out["verdict"] = front_verdict(display, ("heterogeneous", "homogeneous"), quality_name(study),
                              "spikes" if study.task else "spikes (rate)", fmt)
+    return out
+
+
+def _compare_repeats(study: Study, fronts: dict[str, list[Front]], levels: list[float], c_ref: float) -> dict:
+    """The arms compared across their repeats (``optimize.analysis.repeats``), in the user's units, with its
+    verdict."""
+    inner = [from_shown(study, v) for v in levels]
+    q_ref = 0.0 if study.task is None else min(inner)
+    cmp = compare_repeats(fronts["heterogeneous"], fronts["homogeneous"], inner, q_ref, c_ref)
+    out = {**cmp, "levels": levels, "q_ref": quality_shown(study.task, q_ref),
+           "winner": [{"a": "heterogeneous", "b": "homogeneous", "a only": "heterogeneous only",
+                       "b only": "homogeneous only"}.get(w, w) for w in cmp["winner"]],
+           "hypervolume": {"heterogeneous": cmp["hypervolume"]["a"], "homogeneous": cmp["hypervolume"]["b"],
+                           "difference": cmp["hypervolume"]["difference"]}}
+    fmt = (lambda x: f"{x:g}") if study.task is None else (lambda x: f"{x:.3g}")
+    out["verdict"] = repeat_verdict(out, ("heterogeneous", "homogeneous"), quality_name(study),
+                                    "spikes" if study.task else "spikes (rate)", fmt)
+    return out
+
+
+def _convergence(study: Study, runs: dict) -> dict:
+    """Per arm: the hypervolume of its search front after each trial (search values, one reference point for all
+    arms), mean over repeats; and how much the last quarter of the budget added (relative to the end)."""
+    points = {arm: [[front_point(run.study, t.results) if t.status == "ok" else None for t in run.trials]
+                    for run in arm_runs] for arm, arm_runs in runs.items()}
+    costs = [p[1] for arm in points.values() for trials in arm for p in trials if p is not None]
+    qualities = [p[0] for arm in points.values() for trials in arm for p in trials if p is not None]
+    if not costs:
+        return {}
+    q_ref = 0.0 if study.task is None else float(np.percentile(qualities, 10))
+    c_ref = 1.1 * max(costs)
+    out = {"q_ref": quality_shown(study.task, q_ref), "c_ref": c_ref, "arms": {}}
+    for arm, per_repeat in points.items():
+        curves = np.array([hypervolume_curve(trials[:study.calls], q_ref, c_ref) for trials in per_repeat
+                           if len(trials) >= study.calls])
+        if not len(curves):
+            continue
+        mean = curves.mean(axis=0)
+        at = mean[int(math.ceil(0.75 * study.calls)) - 1]
+        out["arms"][arm] = {"mean": mean.tolist(), "per_repeat": curves.tolist(),
+                            "last_quarter": float((mean[-1] - at) / mean[-1]) if mean[-1] > 0 else 0.0}
     return out
 
 
@@ -213,14 +258,21 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
         points = _reevaluate(study, search_front(arm_runs, k), executor, f"{study.name} {arm} front on fresh seeds",
                              progress, cache)
         pick = knee(points)
-        arms[arm] = {"points": points, "pick": None if pick is None else points.index(pick)}   # a point's index
+        repeats = [_reevaluate(study, search_front([run], k, [r]), executor,
+                               f"{study.name} {arm} repeat {r} front on fresh seeds", progress, cache)
+                   for r, run in enumerate(arm_runs)] if arm in COMPARED else []
+        arms[arm] = {"points": points, "pick": None if pick is None else points.index(pick),   # a point's index
+                     "repeats": repeats}
     if not all(arms[a]["points"] for a in COMPARED):
         return {"study": study.name, "arms": arms, "verdict": "no front: an arm had no non-degenerate trial"}
     fronts = {arm: _front(a["points"]) for arm, a in arms.items() if a["points"]}
     grid = run_grid(study, executor, progress, cache) if study.source.get("grid") else None
     reference = _reevaluate(study, [{"config": study.base.to_dict()}], executor, f"{study.name} base config",
                             progress, cache)[0]
-    pools = list(fronts.values()) + ([_front(g) for g in grid.values()] if grid else [])
+    n_seeds = len(study.eval_seeds)
+    per_repeat = {arm: [_front(points, n_seeds) for points in arms[arm]["repeats"]] for arm in COMPARED}
+    pools = (list(fronts.values()) + [f for fs in per_repeat.values() for f in fs if len(f.quality)]
+             + ([_front(g) for g in grid.values()] if grid else []))
     c_ref = 1.1 * max(float(f.mean_cost.max()) for f in pools)
     levels = _levels(study, fronts)
     summary = {"study": study.name, "task": study.task, "quality": quality_name(study), "cost": cost_name(study),
@@ -228,6 +280,9 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
                "eval_seeds": list(study.eval_seeds), "n_neurons": study.base.n_neurons,
                "space": {arm: [d.field for d in derive(study, arm, 0).space] for arm in study.arms},
                "arms": arms, **_compare(study, fronts, levels, c_ref)}
+    summary["by_repeat"] = _compare_repeats(study, per_repeat, levels, c_ref)
+    summary["pooled_verdict"], summary["verdict"] = summary["verdict"], summary["by_repeat"]["verdict"]
+    summary["convergence"] = _convergence(study, runs)
     q = float(np.mean(reference["quality"]))
     summary["reference"] = {"quality": reference["quality"], "cost": reference["cost"],
                             "needs": {arm: cost_at(f.mean_quality, f.mean_cost, q)[0] for arm, f in fronts.items()}}
