@@ -7,7 +7,7 @@ export HRSNN_CACHE_DIR ?= $(CURDIR)/.cache
 export MPLCONFIGDIR    ?= $(CURDIR)/.cache/matplotlib
 export NUMBA_CACHE_DIR ?= $(CURDIR)/.cache/numba
 
-.PHONY: install lock demo test test-slow bench optimize optimize-quick frontier frontier-quick quenched quenched-quick stdp stdp-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick nir-consumer clean
+.PHONY: install lock demo test test-slow bench bench-search optimize optimize-quick frontier frontier-quick quenched quenched-quick stdp stdp-quick scml-search scml-search-quick operating-point classify predict reproduce reproduce-quick nir-consumer clean
 
 # constraints.txt pins every package to the versions the shipped figures were made with (make lock renews it).
 $(STAMP): setup.cfg pyproject.toml constraints.txt
@@ -46,6 +46,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m hrsnn.bench --sizes 500 1000 2000 --evals 10 --out results/bench.json
+
+# ParEGO against Optuna (TPE, NSGA-II), pymoo (NSGA-II) and random search on ZDT1, DTLZ2 and the memory study at
+# N = 300, same budget and seeds: results/search/report.md (about 15 minutes on 2 cores).
+bench-search: $(STAMP)
+	$(BIN)/python -m optimize.studies.bench_search --budget 60 --repeats 5 --memory-repeats 3 --out results/search
 
 optimize: $(STAMP)
 	$(BIN)/hrsnn optimize experiments/studies/hrsnn.toml --resume

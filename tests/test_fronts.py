@@ -89,3 +89,13 @@ def test_a_seed_where_the_other_arm_paid_nothing_has_no_saving():
     free = compare_fronts(a, Front(np.array([[3.0, 3.0]]), np.zeros((1, 2))), levels=[3], q_ref=0.0, c_ref=10.0,
                           bootstrap=10)
     assert free["saving"] == [None] and free["ahead"] == ["b"] and free["b_clear"] == [[3.0, 3.0]]
+
+
+def test_hypervolume_matches_pymoos_indicator_on_random_fronts():
+    from pymoo.indicators.hv import HV
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        F = rng.uniform(0.0, 1.2, (int(rng.integers(1, 40)), 2))        # some points beyond the reference point
+        F[rng.random(len(F)) < 0.2] = F[0]                              # and ties
+        assert hypervolume(-F[:, 0], F[:, 1], -1.0, 1.0) == pytest.approx(HV(ref_point=np.array([1.0, 1.0]))(F),
+                                                                           rel=1e-12, abs=1e-12)
