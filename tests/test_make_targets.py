@@ -28,7 +28,7 @@ def test_the_readme_lists_quick_targets_that_the_makefile_has():
 @pytest.mark.skipif(not (ROOT / ".venv" / ".installed").exists(), reason="needs the Makefile's virtual environment")
 @pytest.mark.parametrize("target", readme_quick_targets())
 def test_quick_target_exits_0(target, tmp_path):
-    for name in ("Makefile", "setup.cfg", "pyproject.toml", "README.md"):
+    for name in ("Makefile", "setup.cfg", "pyproject.toml", "constraints.txt", "README.md"):
         shutil.copy2(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "experiments", tmp_path / "experiments")
     (tmp_path / ".venv").symlink_to(ROOT / ".venv")
