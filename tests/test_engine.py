@@ -82,3 +82,13 @@ def test_event_input_needs_the_kernel_or_a_runtime_target(small_config, engine):
     cfg = small_config.with_updates({"input.encoding": "events"})
     with pytest.raises(HRSNNError, match="target standalone: input.encoding 'events' is not supported"):
         engine.run(cfg, 0, np.zeros(10), np.zeros(100))
+
+
+def test_the_weight_change_says_how_far_stdp_moved_the_weights(small_config):
+    from hrsnn.measure.evaluate import weight_change
+    assert weight_change(np.array([0.5, 1.0, 1.5, 3.0]), 1.0) == 0.75          # |Δw| 0.5, 0, 0.5, 2
+    assert weight_change(np.array([0.5, 1.0, 1.5, 3.0]), 2.0) == 0.5           # 1.5, 1, 0.5, 1 over 2
+    assert np.isnan(weight_change(np.array([]), 1.0))
+    still = evaluate(small_config.with_updates({"stdp.enabled": False}), seed=3, target="numba")
+    moved = evaluate(small_config.with_updates({"stdp.a_plus.mean": 0.05}), seed=3, target="numba")
+    assert still.weight_change == 0.0 and moved.weight_change > 0 and moved.to_dict()["weight_change"] > 0

@@ -154,3 +154,16 @@ def test_the_grid_check_weighs_each_disagreement_against_the_methods_gap():
     # MC 3: 50 % against a 200 % gap (heterogeneous 1 → 3)
     assert "agrees on the sign of the saving at 1 of the 3 levels both reach" in text
     assert "per MC level, 2: 11% vs 20%, 3: 50% vs 200%: the saving is no larger than that gap at 2 of these 2" in text
+
+
+def test_the_report_says_where_on_each_front_stdp_moved_the_weights():
+    from optimize.report.frontier import stdp_lines
+    point = lambda mc, dw: {"quality": [mc, mc], "weight_change": dw}            # noqa: E731
+    s = {"task": None, "quality": "MC", "arms": {
+        "heterogeneous": {"points": [point(2.0, [0.01, 0.02]), point(5.0, [0.04, 0.08]), point(7.0, [0.2, None])]},
+        "homogeneous": {"points": [point(3.0, [0.0, 0.0])]}}}
+    assert stdp_lines(s) == [
+        "- heterogeneous: STDP moved the E→E weights by more than 5% (mean |Δw| / w_init over the fresh seeds) at 2 "
+        "of its 3 front points (MC 5–7).",
+        "- homogeneous: STDP moved the E→E weights by more than 5% (mean |Δw| / w_init over the fresh seeds) at 0 "
+        "of its 1 front points."]

@@ -41,6 +41,7 @@ class EfficiencyResult:
     weight_std: float            # spread of the E→E weights after STDP (0 before learning)
     weight_low: float            # fraction of E→E weights at 0 after STDP (NaN without E→E synapses)
     weight_high: float           # fraction of E→E weights at stdp.w_max after STDP
+    weight_change: float         # mean |w − stdp.w_init| / w_init over the E→E synapses: how far STDP moved them
     rate_cv: float               # std / mean of the neurons' rates in the evaluation run (NaN when silent)
     nonlinear_capacity: float    # Σ corr² of the nonlinear targets (task.capacity = "ipc"; NaN otherwise)
     wall_s: float
@@ -49,7 +50,8 @@ class EfficiencyResult:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        for k in ("E", "E_raw", "ridge", "rate_cv", "nonlinear_capacity", "weight_low", "weight_high"):
+        for k in ("E", "E_raw", "ridge", "rate_cv", "nonlinear_capacity", "weight_low", "weight_high",
+                  "weight_change"):
             # JSON has no infinity or NaN
             if not math.isfinite(d[k]):
                 d[k] = None
@@ -64,7 +66,7 @@ class EfficiencyResult:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> EfficiencyResult:
         d = dict(d)
-        for k in ("weight_std", "weight_low", "weight_high", "rate_cv", "nonlinear_capacity"):
+        for k in ("weight_std", "weight_low", "weight_high", "weight_change", "rate_cv", "nonlinear_capacity"):
             d[k] = math.nan if d.get(k) is None else d[k]   # not finite, or saved before it was recorded
         for k, missing in (("E", math.inf), ("E_raw", math.inf), ("ridge", math.nan)):
             d[k] = missing if d[k] is None else d[k]
@@ -125,10 +127,17 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
         weight_mean=float(w.mean()) if len(w) else 0.0, weight_std=float(w.std()) if len(w) else 0.0,
         weight_low=float(np.mean(w <= 0.0)) if len(w) else math.nan,
         weight_high=float(np.mean(w >= config.stdp.w_max)) if len(w) else math.nan,
+        weight_change=weight_change(w, config.stdp.w_init),
         rate_cv=float(per_neuron.std() / per_neuron.mean()) if run.n_spikes else math.nan, nonlinear_capacity=ipc,
         wall_s=wall_s, seed=int(seed),
         config=config.to_dict(),
     )
+
+
+def weight_change(w: np.ndarray, w_init: float) -> float:
+    """Mean |w − w_init| / w_init of the E→E weights (0 when STDP left them at their start; NaN without E→E
+    synapses or with w_init = 0)."""
+    return float(np.mean(np.abs(w - w_init)) / w_init) if len(w) and w_init > 0 else math.nan
 
 
 def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, target: str = "auto",
@@ -178,7 +187,7 @@ def evaluate_rate(config: ReservoirConfig | None = None, seed: int | None = None
         memory_capacity=mc.total, mc_per_delay=[float(x) for x in mc.per_delay], spikes=0, rate_hz=0.0,
         synaptic_events=0, E=math.nan, E_raw=math.nan, degenerate=bool(reason), reason=reason, ridge=mc.ridge,
         train_spikes=0, weight_mean=0.0, weight_std=0.0, weight_low=math.nan, weight_high=math.nan,
-        rate_cv=math.nan, nonlinear_capacity=ipc,
+        weight_change=math.nan, rate_cv=math.nan, nonlinear_capacity=ipc,
         wall_s=time.perf_counter() - start,
         seed=int(seed), config=config.to_dict())
 

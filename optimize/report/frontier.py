@@ -76,13 +76,41 @@ def _points_tables(s: dict) -> list[str]:
         if not a["points"]:
             continue
         fields = list(a["points"][0]["params"])
+        moved = "weight_change" in a["points"][0]
         out += [f"<details><summary>{arm} front points (fresh seeds)</summary>", "",
-                f"| {s['quality']} | {s['cost']} | " + " | ".join(fields) + " |", "|---" * (len(fields) + 2) + "|"]
+                f"| {s['quality']} | {s['cost']} | " + ("|Δw| | " if moved else "") + " | ".join(fields) + " |",
+                "|---" * (len(fields) + 2 + moved) + "|"]
         for p in a["points"]:
             vals = [f"{v:.3g}" if isinstance(v, float) else str(v) for v in p["params"].values()]
+            dw = [f"{_weight_change(p):.1%}"] if moved else []
             out.append(f"| {quality_shown(s['task'], float(np.mean(p['quality']))):.3g} | {np.mean(p['cost']):.3g} | "
-                       + " | ".join(vals) + " |")
+                       + " | ".join(dw + vals) + " |")
         out += ["", "</details>", ""]
+    return out
+
+
+MOVED = 0.05
+"""A weight change the report counts as STDP having acted: mean |Δw| above 5 % of the initial weight."""
+
+
+def _weight_change(point: dict) -> float:
+    """The point's mean weight change over the fresh seeds (NaN where none was measured)."""
+    vals = [x for x in point.get("weight_change") or [] if x is not None]
+    return float(np.mean(vals)) if vals else math.nan
+
+
+def stdp_lines(s: dict) -> list[str]:
+    """Per arm: at how many of its front points STDP moved the weights by more than ``MOVED``, and at which
+    qualities."""
+    out = []
+    for arm, a in s["arms"].items():
+        points = [p for p in a["points"] if "weight_change" in p]
+        if not points:
+            continue
+        acted = [quality_shown(s["task"], float(np.mean(p["quality"]))) for p in points if _weight_change(p) > MOVED]
+        where = f" ({s['quality']} {min(acted):.3g}–{max(acted):.3g})" if acted else ""
+        out.append(f"- {arm}: STDP moved the E→E weights by more than {MOVED:.0%} (mean |Δw| / w_init over the "
+                   f"fresh seeds) at {len(acted)} of its {len(points)} front points{where}.")
     return out
 
 
@@ -134,7 +162,7 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
         lines += [f"{what}, N = {s['n_neurons']}; {s['repeats']} repeats × {s['calls']} trials per arm on seeds "
                   f"{s['seeds']}, fronts re-evaluated on seeds {s['eval_seeds']}. Searched: heterogeneous "
                   f"{', '.join(s['space']['heterogeneous'])}; homogeneous {', '.join(s['space']['homogeneous'])}.",
-                  "", *_repeats_table(s), "", *_convergence_lines(s, out), "",
+                  "", *_repeats_table(s), "", *_convergence_lines(s, out), "", *stdp_lines(s), "",
                   f"Pooled fronts (every repeat's trials in one front; ± over fresh seeds only): {s['pooled_verdict']}",
                   "", "```", level_table(s), "```", ""]
         ref = s["reference"]
