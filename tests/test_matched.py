@@ -239,3 +239,39 @@ def test_the_random_arm_asks_the_same_points_whatever_its_number_of_calls():
     resumed.tell(first[:2], [0.0, 0.0])                # a search stopped after two trials, resumed
     assert longer.ask(n_points=6)[:4] == first and resumed.ask(n_points=2) == first[2:]
     assert RandomSearch(dims, 4).ask() != first[0]
+
+
+def test_arms_differ_only_in_what_they_are_named_for(tmp_path):
+    """The full HRSNN space (neuron and STDP means and spreads, shared levers): the homogeneous arm is it with every
+    spread pinned to 0 (a mean searches the constant) and nothing else changed; no-STDP differs only in
+    stdp.enabled; HeNHoS / HoNHeS pin only the STDP / the neuron spreads."""
+    import dataclasses
+
+    from optimize.search.study import parse_study
+    space = {"input.scale": {"low": 100.0, "high": 800.0}, "task.train_steps": {"low": 200, "high": 4000,
+                                                                                "type": "integer"},
+             "neuron.tau_m.mean": {"low": 5.0, "high": 80.0}, "neuron.tau_m.cv": {"low": 0.0, "high": 1.5},
+             "stdp.a_plus.mean": {"low": 0.001, "high": 0.05}, "stdp.a_plus.cv": {"low": 0.0, "high": 1.0},
+             "stdp.tau_plus.cv": {"low": 0.0, "high": 1.0}}
+    study = parse_study({"name": "full", "arms": ["heterogeneous", "homogeneous", "no-STDP", "HeNHoS", "HoNHeS"],
+                         "space": space, "set": {"n_neurons": 100}})
+    het = derive(study, "heterogeneous", 1)
+
+    def same_but(arm, **changed):
+        d = derive(study, arm, 1)
+        for key in ("calls", "seeds", "eval_seeds", "random_state", "batch", "objective", "surrogate"):
+            assert getattr(d, key) == getattr(het, key), (arm, key)
+        return d
+    hom = same_but("homogeneous")
+    assert [d.field for d in hom.space] == ["input.scale", "task.train_steps", "neuron.tau_m", "stdp.a_plus"]
+    assert [dataclasses.replace(d, field=d.field + ".mean") if d.field in ("neuron.tau_m", "stdp.a_plus") else d
+            for d in hom.space] == [d for d in het.space if not d.field.endswith(".cv")]
+    assert hom.base == study.base.homogeneous()
+    off = same_but("no-STDP")
+    assert off.space == het.space and off.base == het.base.with_updates({"stdp.enabled": False})
+    assert off.base != het.base and off.base.with_updates({"stdp.enabled": True}) == het.base
+    henhos, honhes = same_but("HeNHoS"), same_but("HoNHeS")
+    assert [d.field for d in henhos.space] == ["input.scale", "task.train_steps", "neuron.tau_m.mean",
+                                               "neuron.tau_m.cv", "stdp.a_plus"]
+    assert [d.field for d in honhes.space] == ["input.scale", "task.train_steps", "neuron.tau_m", "stdp.a_plus.mean",
+                                               "stdp.a_plus.cv", "stdp.tau_plus.cv"]

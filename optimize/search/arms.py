@@ -4,7 +4,8 @@
 - ``homogeneous``: every neuron and STDP distribution made a constant (``ReservoirConfig.homogeneous``); a searched
   mean (``….mean`` or ``….loc``) then searches that constant, a searched spread (``….cv``, ``….std``) is dropped;
 - ``HeNHoS`` / ``HoNHeS``: the same for the STDP / the neuron distributions only (the paper's ablations);
-- ``random``: the heterogeneous space sampled at random (the baseline a surrogate must beat).
+- ``random``: the heterogeneous space sampled at random (the baseline a surrogate must beat);
+- ``no-STDP``: the heterogeneous space with ``stdp.enabled = false`` (what plasticity buys on the front).
 
 Each (arm, repeat) is a study of its own, ``<name>-<arm>-r<repeat>``, with its own trial store (so ``--resume``
 works per arm) and the random state ``random_state + repeat``.
@@ -23,10 +24,9 @@ if TYPE_CHECKING:
     from .study import Study
 
 
-_FLAT = {"heterogeneous": (), "random": (), "homogeneous": ("neuron", "stdp"), "HeNHoS": ("stdp",),
+# which distribution groups each arm makes homogeneous
+_FLAT = {"heterogeneous": (), "random": (), "no-STDP": (), "homogeneous": ("neuron", "stdp"), "HeNHoS": ("stdp",),
          "HoNHeS": ("neuron",)}
-
-
 MEANS, SPREADS = ("mean", "loc"), ("cv", "std")
 
 
@@ -50,6 +50,8 @@ def derive(study: Study, arm: str, repeat: int) -> Study:
     """The study that ``arm`` runs in repeat ``repeat`` of ``study``."""
     groups = _FLAT[arm]
     base = study.base.homogeneous(neurons="neuron" in groups, stdp="stdp" in groups) if groups else study.base
+    if arm == "no-STDP":
+        base = base.with_updates({"stdp.enabled": False})
     space = tuple(d for d in (_flat_dimension(d, groups, study.base) for d in study.space) if d is not None)
     if not space:
         raise StudyError(f"arms: the {arm} arm has nothing to search (the space holds only spreads)")

@@ -59,7 +59,7 @@ from .space import Dimension, parse_dimension, plain
 
 OBJECTIVES = ("E", "neg_mc", "rate_at_mc", "task", "front")
 
-ARMS = ("heterogeneous", "homogeneous", "random", "HeNHoS", "HoNHeS")
+ARMS = ("heterogeneous", "homogeneous", "random", "HeNHoS", "HoNHeS", "no-STDP")
 
 SURROGATES = {"GP": "GP", "RF": "RF", "ET": "ET"}   # skopt's GBRT is broken with scikit-learn >= 1.7
 
