@@ -3,15 +3,12 @@ check, what the searched levers buy over the grid's, the figure and each arm's f
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from hrsnn.provenance import provenance_line
-
 from ..analysis.fronts import COMPARED, quality_shown
-from .text import pm, saving_text
+from .text import made_by, pm, saving_text
 
 
 def level_table(s: dict) -> str:
@@ -142,9 +139,8 @@ def _convergence_lines(s: dict, out: Path) -> list[str]:
 def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Path:
     """``report.md``: per study the verdict, the level table, E at matched MC, the grid check and the figure."""
     from .plots import front_figure
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# {name}: heterogeneous vs homogeneous reservoirs on the whole spikes-vs-quality front", "",
-             f"Made by `hrsnn frontier {source}` on {now} ({provenance_line()}). Each arm searched MC (or a task's "
+             made_by(f"hrsnn frontier {source}") + ". Each arm searched MC (or a task's "
              "validation error) against the mean rate (or spikes per sample) with ParEGO; every arm searches the "
              "same non-heterogeneity levers and only the heterogeneous one the CVs. Each arm's search front was "
              "re-evaluated on fresh seeds the search never saw (tasks: on their test split). The verdicts count "

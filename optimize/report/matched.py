@@ -1,13 +1,10 @@
 """The matched studies' table (``hrsnn optimize``) and the efficiency experiment's report."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from hrsnn.provenance import provenance_line
-
-from .text import pm
+from .text import made_by, pm
 
 
 def table(summary: dict[str, Any]) -> str:
@@ -36,9 +33,8 @@ def write_efficiency_report(name: str, source: str, summaries: list[dict], out: 
     """``report.md``: per study the arms' search and fresh-seed results, the verdict and the search quality."""
     from .plots import arms_figure
     figure = arms_figure(summaries, out / "arms.png")
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# {name}: optimized heterogeneous vs optimized homogeneous reservoirs", "",
-             f"Made by `hrsnn efficiency {source}` on {now} ({provenance_line()}). Every arm of a study searched "
+             made_by(f"hrsnn efficiency {source}") + ". Every arm of a study searched "
              "with the same budget, seeds and evaluation; its best was re-evaluated on fresh seeds the search "
              "never saw (a task's score there is on its test split, used only for these bests; the shipped "
              "`hrsnn-bo` / `mrsnn-bo` picks come from `hrsnn frontier` alone). Mean ± std over "

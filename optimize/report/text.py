@@ -6,6 +6,14 @@ import math
 from ..analysis.fronts import level_runs
 
 
+def made_by(command: str) -> str:
+    """A report's first words: the command, when (UTC) and where (``hrsnn.provenance``) it ran."""
+    from datetime import datetime, timezone
+
+    from hrsnn.provenance import provenance_line
+    return f"Made by `{command}` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC} ({provenance_line()})"
+
+
 def pm(row, fmt: str = ".3g", pct: bool = False) -> str:
     """``mean ± std`` of a ``[mean, std]`` or ``(mean, std, n)`` row (as a signed percentage with ``pct``); ``–``
     for none, for ``n = 0`` or for an infinite mean."""

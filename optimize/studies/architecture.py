@@ -19,7 +19,6 @@ per population pair, every other field equal) on E and on the tasks, mean ± std
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +27,10 @@ from hrsnn.model.config import read_toml
 from hrsnn.model.parameters import Parameters
 from hrsnn.model.seeds import seed_streams
 from hrsnn.model.topology import matched_random
-from hrsnn.provenance import provenance_line
 
 from ..report.comparison import comparison_figure, comparison_table
 from ..report.matched import table
+from ..report.text import made_by
 from ..search.checks import StudyError
 from ..search.study import Study, parse_study
 from .comparison import check_compare, compare_models, summarize_cells
@@ -75,8 +74,7 @@ def run_architecture(path: str | Path, studies_dir: str | Path = "studies", resu
         print(f"\n{study.name}:\n{table(search)}")
     out = Path(results_dir) / study.name
     out.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    made = (f"Made by `hrsnn architecture {path}` on {now} ({provenance_line()}). {study.calls} trials "
+    made = (made_by(f"hrsnn architecture {path}") + f". {study.calls} trials "
             f"× {study.repeats} repeat(s), objective {study.objective} on seeds {list(study.seeds)}; the pick is the "
             f"best on fresh seeds {list(study.eval_seeds)}")
     search_lines = ["## Search", "", "```", table(search), "```", ""]

@@ -164,13 +164,13 @@ def bench(problems: list[Problem], samplers: tuple[str, ...], budget: int, repea
 def write_report(summary: dict, out: Path, command: str) -> Path:
     """``report.md`` and ``hypervolume.png`` under ``out``."""
     from hrsnn.measure.plots import panels
-    from hrsnn.provenance import provenance_line
 
     from ..report.plots import save_figure
+    from ..report.text import made_by
     problems = summary["problems"]
     plt, fig, axes = panels(len(problems), 3, 4.2, 3.4)
     lines = ["# Search quality: ParEGO against the field's samplers", "",
-             f"Made by `{command}` ({provenance_line()}). {summary['repeats']} searches of {summary['budget']} "
+             made_by(command) + f". {summary['repeats']} searches of {summary['budget']} "
              "evaluations per sampler and problem (seeds 0, 1, …); the hypervolume of what each found after every "
              "evaluation, mean over the searches with a 95 % bootstrap interval over them.", "",
              "| problem | " + " | ".join(summary["samplers"]) + " |", "|---" * (len(summary["samplers"]) + 1) + "|"]

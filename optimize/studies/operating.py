@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +36,9 @@ import numpy as np
 from hrsnn import ReservoirConfig
 from hrsnn.errors import ConfigError
 from hrsnn.model.config import read_toml
-from hrsnn.provenance import provenance_line
 
 from ..report.comparison import comparison_figure, comparison_table
-from ..report.text import pm
+from ..report.text import made_by, pm
 from ..search.checks import StudyError, at_least, with_config
 from .comparison import check_compare, compare_models, summarize_cells
 
@@ -150,9 +148,8 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
          "compare": spec["compare"]}, indent=2, default=str))
     figure = comparison_figure(summary, out / "comparison.png")
     w, c = spec["weights"], spec["compare"]
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# {spec['name']}: which operating point do the development tasks want?", "",
-             f"Made by `hrsnn operating-point {path}` on {now} ({provenance_line()}). Seeds {c['seeds']}; tasks "
+             made_by(f"hrsnn operating-point {path}") + f". Seeds {c['seeds']}; tasks "
              "scored on a validation hold-out of their training data (the test splits are not touched); E on the "
              "memory protocol. Mean ± std over seeds, spikes per sample in brackets (per step for E and prediction, "
              "per sequence for classification).", "", "Candidates (updates of the shared [set]):", ""]
