@@ -57,3 +57,11 @@ def test_the_last_bit_of_an_objective_does_not_steer_the_search(tmp_path):
     off = _trials(tmp_path, "off", GP, trial_function="tests.analytic:last_bit_bowl")
     assert [t[1] for t in exact] == [t[1] for t in off]
     assert any(a[2] != b[2] for a, b in zip(exact, off) if a[3] == "ok")       # the values did differ
+
+
+def test_a_rounded_asked_value_stays_inside_its_bounds():
+    from optimize.search.space import Dimension
+    d = Dimension("input.scale", "real", 0.12345678901234, 0.98765432109876)
+    assert d.asked(0.12345678901234) == 0.12345678901234          # would round up past the low bound's digits
+    assert d.asked(0.98765432109876) == 0.98765432109876
+    assert d.asked(0.5000000000012345) == 0.5 and Dimension("n", "integer", 1, 9).asked(3) == 3

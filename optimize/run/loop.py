@@ -110,7 +110,7 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
             futures = {}
             batch: list[Trial | None] = [None] * len(xs)
             for slot, x in enumerate(xs):
-                params = {d.field: canonical(v) for d, v in zip(study.space, x)}
+                params = {d.field: d.asked(v) for d, v in zip(study.space, x)}
                 asked = len(done) + slot
                 if _key(params) in pending:      # finished before an interruption: not run again
                     batch[slot] = pending.pop(_key(params))

@@ -27,6 +27,12 @@ class Dimension:
             return Integer(int(self.low), int(self.high), prior=self.prior, name=self.field)
         return Real(self.low, self.high, prior=self.prior, name=self.field)
 
+    def asked(self, v: Any) -> Any:
+        """An asked value as the study stores it: ``canonical``, and a real one kept inside [low, high] (rounding
+        must not carry it past a bound written with more digits)."""
+        v = canonical(v)
+        return min(max(v, self.low), self.high) if self.kind == "real" else v
+
 
 def plain(v):
     """numpy scalars (from skopt) to Python numbers."""
