@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from optimize.search.checks import StudyError
-from optimize.studies.architecture import LABELS as MODELS
+from optimize.studies.architecture import WIRINGS as MODELS
 from optimize.studies.architecture import load_search, run_architecture
 
 from .conftest import write_toml

@@ -77,7 +77,7 @@ def check_task(task: Any) -> dict:
     return out
 
 
-def scalarize(task: dict, error: float, spikes: float) -> tuple[float, str]:
+def task_value(task: dict, error: float, spikes: float) -> tuple[float, str]:
     """(value to minimize, reason when the trial misses the task's score constraint)."""
     if task["scalar"] == "error":
         return error, ""
@@ -105,7 +105,7 @@ def score(study: Study, results: list[dict]) -> tuple[float, dict, str, str]:
             return math.inf, summary, "degenerate", reasons
         if study.objective == "front":
             return summary["error"], summary, "ok", ""
-        value, miss = scalarize(study.task, summary["error"], summary["spikes_per_sample"])
+        value, miss = task_value(study.task, summary["error"], summary["spikes_per_sample"])
         return (math.inf, summary, "degenerate", miss) if miss else (float(value), summary, "ok", "")
     summary = {"E": mean("E"), "mc": mean("memory_capacity"), "rate_hz": mean("rate_hz"), "spikes": mean("spikes")}
     if reasons:

@@ -70,7 +70,7 @@ _KEYS = {"name", "calls", "initial_points", "surrogate", "acquisition", "random_
          "eval_seeds", "task", "model", "batch"}
 
 
-MODELS = ("hrsnn", "rate", "rate-hom")
+TRIAL_MODELS = ("hrsnn", "rate", "rate-hom")
 
 DEFAULT_EVAL_SEEDS = (1000, 1001, 1002)
 
@@ -215,7 +215,7 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     need(task is None or objective in ("task", "front"),
           "task: a [task] table needs objective = \"task\" or \"front\"")
     model = data.get("model", "hrsnn")
-    need(model in MODELS, f"model: {model!r} is not one of {', '.join(MODELS)}")
+    need(model in TRIAL_MODELS, f"model: {model!r} is not one of {', '.join(TRIAL_MODELS)}")
     need(model == "hrsnn" or objective in ("neg_mc", "task"),
           f"model: {model!r} has no spikes; its objective must be neg_mc or task, not {objective!r}")
     if task is not None:

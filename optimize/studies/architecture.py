@@ -36,7 +36,7 @@ from ..search.study import Study, parse_study
 from .comparison import check_compare, compare_models, summarize_cells
 from .matched import run_matched, save_matched
 
-LABELS = ("scml (searched)", "random (same synapses)")
+WIRINGS = ("scml (searched)", "random (same synapses)")
 
 
 def load_search(path: str | Path, overrides: dict[str, Any] | None = None) -> tuple[Study, dict]:
@@ -89,7 +89,7 @@ def run_architecture(path: str | Path, studies_dir: str | Path = "studies", resu
             print(f"verdict: no finite pick (every pick went degenerate on a fresh seed); written: {report}")
         return report
     best = ReservoirConfig.load(pick)
-    configs = dict(zip(LABELS, (best, matched_random(best, compare["seeds"][0]))))
+    configs = dict(zip(WIRINGS, (best, matched_random(best, compare["seeds"][0]))))
     rows = compare_models(configs, compare, study.workers, progress)
     summary = summarize_cells(rows)
     best.save(out / "pick.toml")
