@@ -21,6 +21,12 @@ drawing parameters, laying out synapses or computing states. ``fraction_of_refer
 simulation of the same network (the same work, plus that bookkeeping); ``fraction_of_reference_eval`` is its
 time over the path's whole evaluation, which also fits the memory-capacity readouts.
 
+The *roofline* is what this machine allows at all, measured in the same run: the time of a streaming triad
+(``a = b + s·c`` over float64 arrays the size of a thread's share of the neurons, every thread at once) per element,
+and of a scattered add (``acc[i] += x`` at random i into such an array) per event. A perfect kernel would need
+``STATE_STREAMS`` triads per neuron per time step and one scattered add per synaptic event (``roofline_seconds``);
+``fraction_of_roofline`` is that time over the fast path's kernel time.
+
 Each path runs in subprocesses of its own, so that its peak memory is its own: ``rounds`` of them per size, the
 paths taking turns, each timing its share of the evaluations after a first (compiling / warm-up) one, which is
 reported separately. Times are medians over all timed evaluations.
@@ -83,6 +89,69 @@ def synapse_bytes(params) -> int:
 def _rss_mb(who=resource.RUSAGE_SELF) -> float:
     """Peak resident size of this process (or of its finished children), MB."""
     return resource.getrusage(who).ru_maxrss / 1024.0
+
+
+STATE_STREAMS = 2
+"""Float64 neuron-state arrays a kernel must stream per time step (membrane potential and synaptic current: each
+read, decayed, added to and written back, a triad's traffic)."""
+
+
+def _triad(a, b, c, s, reps):
+    for _ in range(reps):
+        for i in range(a.size):
+            a[i] = b[i] + s * c[i]
+
+
+def _scatter(acc, idx, vals):
+    for k in range(idx.size):
+        acc[idx[k]] += vals[k]
+
+
+def machine_limits(n: int, threads: int, seconds: float = 0.3) -> dict:
+    """Seconds per triad element and per scattered add on this machine, each of ``threads`` threads working at once
+    on arrays of its share of ``n`` neurons (about ``seconds`` of work per measurement, the best of three)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from numba import njit
+    triad, scatter = njit(nogil=True, cache=True)(_triad), njit(nogil=True, cache=True)(_scatter)
+    part = max(1, n // threads)
+    rng = np.random.default_rng(0)
+    arrays = [(np.zeros(part), rng.random(part), rng.random(part)) for _ in range(threads)]
+    events = max(1, int(2e6 // threads))
+    adds = [(np.zeros(part), rng.integers(0, part, events).astype(np.int32), rng.random(events))
+            for _ in range(threads)]
+    triad(*arrays[0], 0.5, 1)                              # compile (or load from Numba's cache)
+    scatter(*adds[0])
+    reps = max(1, int(seconds / (part * 1e-9)) // 4)
+
+    def timed(fn, jobs) -> float:
+        best = np.inf
+        with ThreadPoolExecutor(threads) as pool:
+            for _ in range(3):
+                t0 = time.perf_counter()
+                list(pool.map(lambda job: fn(*job), jobs))
+                best = min(best, time.perf_counter() - t0)
+        return best
+    t_elem = timed(triad, [(*a, 0.5, reps) for a in arrays]) / (reps * part)
+    t_event = timed(scatter, adds) / events
+    return {"triad_s_per_element": t_elem, "scatter_s_per_event": t_event, "threads": threads, "part": part,
+            "triad_gb_per_s": 24 * threads / t_elem / 1e9}
+
+
+def roofline_seconds(steps: int, n: int, events: float, threads: int, t_elem: float, t_event: float) -> float:
+    """The time a perfect kernel needs: ``STATE_STREAMS`` triads over each thread's share of the ``n`` neurons per
+    time step, and its share of the synaptic ``events`` as scattered adds, the threads working at once."""
+    return steps * STATE_STREAMS * (n / threads) * t_elem + events / threads * t_event
+
+
+def _roofline(row: dict, config, threads: int, events: float, kernel_s: float) -> None:
+    """``row`` gains the machine's limits at its size and ``fraction_of_roofline`` (perfect kernel / kernel)."""
+    steps = round((config.task.train_steps + config.task.eval_steps) * config.input.step / config.dt)
+    limits = machine_limits(row["n_neurons"], threads)
+    best = roofline_seconds(steps, row["n_neurons"], events, threads, limits["triad_s_per_element"],
+                            limits["scatter_s_per_event"])
+    row.update(roofline={**limits, "steps": steps, "events": events, "seconds": best},
+               fraction_of_roofline=best / kernel_s)
 
 
 def cost_exponent(rows: list[dict], key: str) -> float | None:
@@ -162,11 +231,15 @@ def large_rows(raw: list[dict]) -> dict:
         m = merge_rounds([x])
         added = x["peak_mem_mb"] - x["base_mem_mb"]
         rows.append({"n_neurons": m["n_neurons"], "n_synapses": m["n_synapses"], "eval_s": m["eval_s"],
-                     "sim_s": m["sim_s"], "kernel_s": m["kernel_s"],
+                     "sim_s": m["sim_s"], "kernel_s": m["kernel_s"], "events_per_eval": m["events_per_eval"],
                      "events_per_s": m["events_per_eval"] / m["kernel_s"],
                      "spikes_per_eval": m["spikes_per_eval"], "simulated_s": m["simulated_s"],
                      "synapse_mb": x["synapse_mb"], "base_mem_mb": x["base_mem_mb"], "peak_mem_mb": x["peak_mem_mb"],
                      "added_mem_mb": added, "memory_over_synapses": added / x["synapse_mb"]})
+    from .sim.eventsim import default_threads
+    for row in rows:
+        _roofline(row, large_config(row["n_neurons"]), default_threads(row["n_neurons"]), row["events_per_eval"],
+                  row["kernel_s"])
     out = {"sizes": rows, "exponent": None, "met": {}}
     out["exponent"] = cost_exponent(rows, "eval_s")
     if out["exponent"] is not None:
@@ -185,13 +258,13 @@ def print_large(large: dict) -> None:
           f"({protocol(large_config(LAYER))}); memory added = peak − resident size after a tiny warm-up; synapse MB "
           f"= {SYNAPSE_BYTES['ee']} B per E→E + {SYNAPSE_BYTES['static']} B per other synapse")
     head = (f"{'N':>6} {'synapses':>9} {'eval s':>7} {'sim s':>6} {'kernel s':>8} {'events/s':>9} "
-            f"{'synapse MB':>10} {'base MB':>7} {'peak MB':>7} {'added/synapse':>13}")
+            f"{'synapse MB':>10} {'base MB':>7} {'peak MB':>7} {'added/synapse':>13} {'roofline':>8}")
     print(head)
     print("-" * len(head))
     for r in large["sizes"]:
         print(f"{r['n_neurons']:>6} {r['n_synapses']:>9} {r['eval_s']:>7.2f} {r['sim_s']:>6.2f} {r['kernel_s']:>8.2f} "
               f"{r['events_per_s']:>9.3g} {r['synapse_mb']:>10.0f} {r['base_mem_mb']:>7.0f} {r['peak_mem_mb']:>7.0f} "
-              f"{r['memory_over_synapses']:>12.1f}x")
+              f"{r['memory_over_synapses']:>12.1f}x {r['fraction_of_roofline']:>8.2f}")
     verdict = {True: "met", False: "NOT met"}
     if large["exponent"] is not None:
         print(f"cost ∝ synapses^{large['exponent']:.2f} (goal ≤ {GOALS['exponent']}: "
@@ -301,6 +374,7 @@ def main(argv=None) -> int:
             "peak_mem_mb": {p: r[p]["peak_mem_mb"] for p in PATHS},
             "spikes_per_eval": fast["spikes_per_eval"], "spikes_agree": agree,
         })
+        _roofline(rows[-1], bench_config(n), threads[n], fast["events_per_eval"], fast["kernel_s"])
     slope = cost_exponent(rows, "fast_s")
     large = large_rows([x for x in raw if x.get("large")])
     report = {"machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
@@ -322,7 +396,7 @@ def main(argv=None) -> int:
             f"{'threads':>7} {'fast 1t s':>9} {'fast/naive':>10} {'fast1/naive':>11} {'standalone/naive':>16} "
             f"{'ref/fast sim':>12} {'ref/fast eval':>13} "
             f"{'ref/standalone sim':>18} "
-            f"{'compile s':>9} {'sim s/wall s':>12} {'events/s':>9} {'peak MB n/s/f':>13}")
+            f"{'compile s':>9} {'sim s/wall s':>12} {'events/s':>9} {'peak MB n/s/f':>13} {'roofline':>8}")
     print(head)
     print("-" * len(head))
     for row in rows:
@@ -334,7 +408,8 @@ def main(argv=None) -> int:
               f"{row['standalone_speedup_vs_naive']:>15.1f}x {row['fraction_of_reference']:>12.2f} "
               f"{row['fraction_of_reference_eval']:>13.2f} {row['standalone_fraction_of_reference']:>18.2f} "
               f"{row['standalone_compile_s']:>9.1f} "
-              f"{row['sim_s_per_wall_s']['fast']:>12.2f} {row['events_per_s']['fast']:>9.3g} {mem:>13}")
+              f"{row['sim_s_per_wall_s']['fast']:>12.2f} {row['events_per_s']['fast']:>9.3g} {mem:>13} "
+              f"{row['fraction_of_roofline']:>8.2f}")
     if slope is not None:
         print(f"fast-path cost ∝ synapses^{slope:.2f} over N = {args.sizes[0]}…{args.sizes[-1]}")
     if large["sizes"]:

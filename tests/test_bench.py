@@ -24,6 +24,11 @@ def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
         for key in ("naive_s", "fast_s", "fast_1thread_s", "reference_s", "speedup_vs_naive", "fraction_of_reference"):
             assert row[key] > 0, key
     assert report["default_evaluation"]["median_s"] > 0 and report["kernel_first_s"] > 0
+    for row in report["sizes"] + large["sizes"]:                  # the machine's limits, measured in the same run
+        r = row["roofline"]
+        assert r["triad_s_per_element"] > 0 and r["scatter_s_per_event"] > 0 and r["events"] > 0
+        kernel = row["reference_s"] if "reference_s" in row else row["kernel_s"]      # the fast path's kernel
+        assert row["fraction_of_roofline"] == pytest.approx(r["seconds"] / kernel)
     printed = capsys.readouterr().out
     assert "fast/naive" in printed and "default evaluation" in printed and "kernel compile" in printed
     assert "large sizes, fast path, SC-ML" in printed and "synapses^" in printed
@@ -54,3 +59,10 @@ def test_the_protocol_text_is_the_configs():
     assert bench.protocol(cfg) == "10 STDP + 60 evaluation steps of 2 ms (0.14 s simulated), dt 0.1 ms"
     large = bench.large_config(bench.LAYER).task
     assert bench.protocol(bench.large_config(bench.LAYER)).startswith(f"{large.train_steps} STDP + {large.eval_steps}")
+
+
+def test_the_roofline_by_hand():
+    # 1000 steps × 2 state arrays × 500 neurons per thread × 1 ns, plus 4e6 events / 2 threads × 10 ns
+    assert bench.roofline_seconds(1000, 1000, 4e6, 2, 1e-9, 1e-8) == pytest.approx(1e-3 + 2e-2)
+    limits = bench.machine_limits(4000, 2, seconds=0.01)
+    assert limits["part"] == 2000 and 0 < limits["triad_s_per_element"] < 1e-6 and 0 < limits["scatter_s_per_event"] < 1e-6
