@@ -21,6 +21,66 @@ def test_the_readme_quotes_the_demo_verdict_of_a_fresh_run(tmp_path):
     assert f"the three searches' savings at MC 2 are {per}." in readme, per
 
 
+FRONTIER = ROOT / "docs" / "frontier" / "summary.json"
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def memory_table(s: dict) -> str:
+    """The README's level table of a memory study, from its summary: each arm's needed rate (pooled front), the
+    pooled saving, the winner across searches and the grid's saving."""
+    levels = s["levels"]
+
+    def row(name, cells):
+        return f"| {name} | " + " | ".join(cells) + " |"
+    rate = {a: ["–" if r is None else f"{r[0]:.3g}" for r in s["rate"][a]] for a in ("homogeneous", "heterogeneous")}
+    lines = [row("MC ≥", [f"{lv:g}" for lv in levels]), "|---" * (len(levels) + 1) + "|",
+             row("homogeneous (Hz)", rate["homogeneous"]), row("heterogeneous (Hz)", rate["heterogeneous"]),
+             row("saving (pooled)", ["–" if x is None else saving_text(x[0]) for x in s["saving"]]),
+             row("across searches", [w.replace("heterogeneous", "het").replace("homogeneous", "hom")
+                                     for w in s["by_repeat"]["winner"]])]
+    if "grid" in s:
+        lines.append(row("grid saving", ["–" if x is None else saving_text(x[0]) for x in s["grid"]["saving"]]))
+    return "\n".join(lines)
+
+
+def hypervolumes(s: dict) -> str:
+    """``A [lo, hi] vs B [lo, hi]``: the arms' hypervolumes across searches (3 significant digits)."""
+    hv = s["by_repeat"]["hypervolume"]
+
+    def num(x):
+        return f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
+    return " vs ".join(f"{num(hv[a]['mean'])} [{num(hv[a]['interval'][0])}, {num(hv[a]['interval'][1])}]"
+                       for a in ("heterogeneous", "homogeneous"))
+
+
+def test_the_readme_quotes_make_frontier_as_its_committed_summary_says():
+    """docs/frontier/summary.json is what `make frontier` wrote beside docs/frontier/report.md; the README's table,
+    verdicts and hypervolumes must be that run's (a rerun that changes them fails here until the README follows)."""
+    studies = json.loads(FRONTIER.read_text())["studies"]
+    readme = (ROOT / "README.md").read_text()
+    assert memory_table(studies["memory"]) in readme, f"README.md lacks make frontier's table:\n" \
+                                                      f"{memory_table(studies['memory'])}"
+    flat = _plain(" ".join(line.removeprefix("> ") for line in readme.splitlines()))
+    assert reference_text(studies["memory"]) in flat, reference_text(studies["memory"])
+    for name in ("memory", "memory-N2000"):
+        assert _plain(studies[name]["verdict"]) in flat, f"README.md does not quote {name}: {studies[name]['verdict']}"
+    for name, s in studies.items():
+        if s["task"] is not None:
+            assert f"{name} {hypervolumes(s)}" in flat, f"README.md lacks {name} {hypervolumes(s)}"
+
+
+def reference_text(s: dict) -> str:
+    """The README's sentence on the default config's place among the memory fronts (N = 1000, fresh seeds)."""
+    import numpy as np
+    ref = s["reference"]
+    return (f"reaches MC {np.mean(ref['quality']):.1f} at {np.mean(ref['cost']):.1f} Hz; the fronts need "
+            f"{ref['needs']['heterogeneous']:.1f} Hz (heterogeneous) and {ref['needs']['homogeneous']:.1f} Hz "
+            "(homogeneous) for that MC")
+
+
 SEARCH = ROOT / "docs" / "search" / "summary.json"
 
 
