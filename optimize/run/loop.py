@@ -84,8 +84,8 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
 
     The optimizer is asked ``study.batch`` points at a time and told each batch in the order it was asked, so the
     trials depend on the study's seeds and settings only: not on the number of workers, the order trials finish in
-    or an interruption. Asked values and the objectives told are rounded (``optimize.search.space.canonical``), so that
-    the last bits a processor or library leaves do not steer the search."""
+    or an interruption. Asked values and the objectives told are rounded (``optimize.search.space.canonical``), so
+    that the last bits a processor or library leaves do not steer the search."""
     from tqdm.auto import tqdm
 
     store = TrialStore(Path(out_dir) / f"{study.name}.sqlite", study, resume)
@@ -111,7 +111,6 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
             batch: list[Trial | None] = [None] * len(xs)
             for slot, x in enumerate(xs):
                 params = {d.field: d.asked(v) for d, v in zip(study.space, x)}
-                asked = len(done) + slot
                 if _key(params) in pending:      # finished before an interruption: not run again
                     batch[slot] = pending.pop(_key(params))
                     continue
@@ -120,7 +119,7 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
                     config = study.config_for(params).to_dict()
                 except ConfigError as e:        # an invalid combination: recorded, never evaluated
                     batch[slot] = _record(store, params, study, None, started, 0.0, f"invalid config: {e}",
-                                          penalty.value(), (asked, len(done)))
+                                          penalty.value(), (len(done) + slot, len(done)))
                     bar.update()
                     continue
                 futures[executor.submit(fn, config, list(study.seeds), study.target)] = (slot, params, started, t0)
