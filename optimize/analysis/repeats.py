@@ -18,13 +18,17 @@ import numpy as np
 from .fronts import Front, cost_at, hypervolume
 
 
-def _cells(a: list[Front], b: list[Front], level: float) -> np.ndarray | None:
-    """(R, S) savings of ``a`` over ``b`` at ``level``; ``None`` when a repeat of either arm does not reach it or
-    ``b``'s point paid nothing on a seed."""
+def _picks(a: list[Front], b: list[Front], level: float) -> list[tuple[int, int]]:
+    """Per repeat, the index of each arm's cheapest point reaching ``level`` (−1: its front does not reach it)."""
+    return [(cost_at(fa.mean_quality, fa.mean_cost, level)[1], cost_at(fb.mean_quality, fb.mean_cost, level)[1])
+            for fa, fb in zip(a, b)]
+
+
+def _cells(a: list[Front], b: list[Front], picks: list[tuple[int, int]]) -> np.ndarray | None:
+    """(R, S) savings of ``a`` over ``b`` on the ``picks``; ``None`` when a repeat of either arm does not reach the
+    level or ``b``'s point paid nothing on a seed."""
     rows = []
-    for fa, fb in zip(a, b):
-        _, i = cost_at(fa.mean_quality, fa.mean_cost, level)
-        _, j = cost_at(fb.mean_quality, fb.mean_cost, level)
+    for fa, fb, (i, j) in zip(a, b, picks):
         if i < 0 or j < 0 or not np.all(fb.cost[j] > 0):
             return None
         rows.append(1.0 - fa.cost[i] / fb.cost[j])
@@ -73,11 +77,10 @@ def compare_repeats(a: list[Front], b: list[Front], levels, q_ref: float, c_ref:
     out: dict = {"levels": [float(x) for x in levels], "repeats": len(a), "seeds": n_seeds, "per_repeat": [],
                  "saving": [], "winner": [], "bootstrap": bootstrap, "bootstrap_seed": seed}
     for level in out["levels"]:
-        cells = _cells(a, b, level)
-        reach = [(cost_at(fa.mean_quality, fa.mean_cost, level)[1] >= 0, cost_at(fb.mean_quality, fb.mean_cost,
-                                                                                     level)[1] >= 0)
-                 for fa, fb in zip(a, b)]
+        picks = _picks(a, b, level)
+        cells = _cells(a, b, picks)
         if cells is None:
+            reach = [(i >= 0, j >= 0) for i, j in picks]
             out["per_repeat"].append(None)
             out["saving"].append(None)
             out["winner"].append("a only" if all(x and not y for x, y in reach) else
