@@ -122,13 +122,32 @@ def test_bad_frontier_files_get_one_line(tmp_path, change, message):
 
 @pytest.mark.parametrize("name", ["frontier", "frontier-quick", "frontier-demo"])
 def test_shipped_frontier_files_load(name):
+    """Fair arms in every shipped study: the homogeneous arm's space is the heterogeneous one with every spread and
+    family dropped and each mean searching its constant over the same range, its base the twin and nothing else
+    changed; the no-STDP arm differs from the heterogeneous one only in stdp.enabled."""
+    import dataclasses
+
+    from optimize.search.arms import MEANS, SPREADS, derive
     _, studies = load_frontier(ROOT / "experiments" / f"{name}.toml")
     assert studies and all(s.objective == "front" for s in studies)
-    for s in studies:                                # fair arms: only spreads differ between the two spaces
-        from optimize.search.arms import derive
-        het = {d.field for d in derive(s, "heterogeneous", 0).space}
-        hom = {d.field.removesuffix(".mean") for d in derive(s, "homogeneous", 0).space}
-        assert {f.removesuffix(".mean") for f in het if not f.endswith((".cv", ".std"))} == hom
+    for s in studies:
+        het, hom = derive(s, "heterogeneous", 0), derive(s, "homogeneous", 0)
+        kept = [d for d in het.space if d.field.split(".")[-1] not in SPREADS or d.field.count(".") < 2]
+        as_constant = [dataclasses.replace(d, field=d.field.rsplit(".", 1)[0])
+                       if d.field.count(".") == 2 and d.field.split(".")[-1] in MEANS else d for d in kept]
+        assert list(hom.space) == as_constant
+        assert hom.base == s.base.homogeneous() and hom.base.homogeneous() == hom.base
+        assert (hom.calls, hom.seeds, hom.random_state, hom.batch) == (het.calls, het.seeds, het.random_state,
+                                                                      het.batch)
+        if "no-STDP" in s.arms:
+            off = derive(s, "no-STDP", 0)
+            assert off.space == het.space and off.base == het.base.with_updates({"stdp.enabled": False})
+    if name != "frontier-demo":                      # the full HRSNN: neuron and STDP spreads, family, plasticity
+        fields = {d.field for d in derive(studies[0], "heterogeneous", 0).space}
+        assert {"neuron.tau_m.cv", "neuron.tau_m.dist", "neuron.v_th.std", "neuron.t_ref.cv", "stdp.tau_plus.cv",
+                "stdp.tau_minus.cv", "stdp.a_plus.cv", "stdp.a_minus.cv", "task.train_steps",
+                "stdp.a_plus.mean"} <= fields
+        assert set(studies[0].arms) == {"heterogeneous", "homogeneous", "no-STDP", "HeNHoS", "HoNHeS", "random"}
 
 
 def test_front_points_are_chosen_evenly_over_the_quality_range():

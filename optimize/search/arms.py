@@ -2,7 +2,8 @@
 
 - ``heterogeneous``: the space as written (the study's surrogate);
 - ``homogeneous``: every neuron and STDP distribution made a constant (``ReservoirConfig.homogeneous``); a searched
-  mean (``….mean`` or ``….loc``) then searches that constant, a searched spread (``….cv``, ``….std``) is dropped;
+  mean (``….mean`` or ``….loc``) then searches that constant, a searched spread (``….cv``, ``….std``) or family
+  (``….dist``) is dropped;
 - ``HeNHoS`` / ``HoNHeS``: the same for the STDP / the neuron distributions only (the paper's ablations);
 - ``random``: the heterogeneous space sampled at random (the baseline a surrogate must beat);
 - ``no-STDP``: the heterogeneous space with ``stdp.enabled = false`` (what plasticity buys on the front).
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 # which distribution groups each arm makes homogeneous
 _FLAT = {"heterogeneous": (), "random": (), "no-STDP": (), "homogeneous": ("neuron", "stdp"), "HeNHoS": ("stdp",),
          "HoNHeS": ("neuron",)}
-MEANS, SPREADS = ("mean", "loc"), ("cv", "std")
+MEANS, SPREADS = ("mean", "loc"), ("cv", "std", "dist")
 
 
 def _flat_dimension(dim: Dimension, groups: tuple[str, ...], base) -> Dimension | None:
@@ -43,7 +44,7 @@ def _flat_dimension(dim: Dimension, groups: tuple[str, ...], base) -> Dimension 
     if parts[2] in MEANS:
         return dataclasses.replace(dim, field=".".join(parts[:2]))
     raise StudyError(f"space.{dim.field}: a homogeneous arm cannot search {parts[2]!r} of a distribution (it "
-                     f"searches means: {', '.join(MEANS)}; spreads {', '.join(SPREADS)} are pinned to 0)")
+                     f"searches means: {', '.join(MEANS)}; spreads and families {', '.join(SPREADS)} are dropped)")
 
 
 def derive(study: Study, arm: str, repeat: int) -> Study:

@@ -21,6 +21,7 @@ the point farthest from the chord between the front's ends, quality and cost sca
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -40,7 +41,7 @@ from ..run.arms import run_arms
 from ..run.cache import cache_key, run_cached
 from ..run.executors import executor_for
 from ..run.trials import score_on_test, trial_function
-from ..search.arms import derive
+from ..search.arms import SPREADS, derive
 from ..search.checks import StudyError, at_least, seeds_of
 from ..search.objectives import front_point
 from ..search.study import Study, load_studies
@@ -121,15 +122,21 @@ def _evaluate(study: Study, configs: list[dict], seeds, executor, label: str, pr
                        for c in configs], executor, cache, label, progress)
 
 
-def _levels(study: Study, fronts: dict[str, Front]) -> list[float]:
-    """The compared levels, in the user's units."""
+def _levels(study: Study, fronts: dict[str, Front], floor: float | None = None) -> list[float]:
+    """The compared levels, in the user's units, from the two compared arms' fronts; a task's lie above its linear
+    floor (``floor``: the no-reservoir readout's inner quality), where the reservoir is what is measured (none when
+    neither front rises above it)."""
     given = study.source.get("levels")
     if given is not None:
         return [float(v) for v in given]
-    qs = np.concatenate([f.mean_quality for f in fronts.values() if len(f.quality)])
+    qs = np.concatenate([fronts[a].mean_quality for a in COMPARED if len(fronts[a].quality)])
     if study.task is None:
         return [float(m) for m in range(1, int(math.floor(qs.max())) + 1)] if qs.max() >= 1 else [0.5]
     lo, hi = np.percentile(qs, 10), qs.max()
+    if floor is not None:
+        if hi <= floor:
+            return []
+        lo = max(lo, floor + 0.05 * (hi - floor))
     return sorted({round(shown(study, float(q)), 3) for q in np.linspace(lo, hi, 8)})
 
 
@@ -177,21 +184,37 @@ def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref:
     return out
 
 
-def _compare_repeats(study: Study, fronts: dict[str, list[Front]], levels: list[float], c_ref: float) -> dict:
-    """The arms compared across their repeats (``optimize.analysis.repeats``), in the user's units, with its
-    verdict."""
+def _compare_repeats(study: Study, fronts: dict[str, list[Front]], levels: list[float], c_ref: float,
+                     pair: tuple[str, str] = COMPARED) -> dict:
+    """Arm ``pair[0]`` against ``pair[1]`` across their repeats (``optimize.analysis.repeats``), in the user's
+    units, with its verdict."""
+    a, b = pair
     inner = [from_shown(study, v) for v in levels]
     q_ref = 0.0 if study.task is None else min(inner)
-    cmp = compare_repeats(fronts["heterogeneous"], fronts["homogeneous"], inner, q_ref, c_ref)
-    out = {**cmp, "levels": levels, "q_ref": quality_shown(study.task, q_ref),
-           "winner": [{"a": "heterogeneous", "b": "homogeneous", "a only": "heterogeneous only",
-                       "b only": "homogeneous only"}.get(w, w) for w in cmp["winner"]],
-           "hypervolume": {"heterogeneous": cmp["hypervolume"]["a"], "homogeneous": cmp["hypervolume"]["b"],
+    cmp = compare_repeats(fronts[a], fronts[b], inner, q_ref, c_ref)
+    out = {**cmp, "arms": list(pair), "levels": levels, "q_ref": quality_shown(study.task, q_ref),
+           "winner": [{"a": a, "b": b, "a only": f"{a} only", "b only": f"{b} only"}.get(w, w)
+                      for w in cmp["winner"]],
+           "hypervolume": {a: cmp["hypervolume"]["a"], b: cmp["hypervolume"]["b"],
                            "difference": cmp["hypervolume"]["difference"]}}
     fmt = (lambda x: f"{x:g}") if study.task is None else (lambda x: f"{x:.3g}")
-    out["verdict"] = repeat_verdict(out, ("heterogeneous", "homogeneous"), quality_name(study),
-                                    "spikes" if study.task else "spikes (rate)", fmt)
+    out["verdict"] = repeat_verdict(out, pair, quality_name(study), "spikes" if study.task else "spikes (rate)", fmt)
     return out
+
+
+CLAIMS = (("neurons", "heterogeneous neurons raise MC at equal spikes (homogeneous STDP in both)",
+           ("HeNHoS", "homogeneous")),
+          ("STDP", "heterogeneous STDP lowers spikes at preserved MC (heterogeneous neurons in both)",
+           ("heterogeneous", "HeNHoS")),
+          ("plasticity", "STDP lowers spikes at preserved MC (the full space in both)", ("heterogeneous", "no-STDP")),
+          ("HRSNN", "the optimized HRSNN beats the optimized homogeneous network at equal spikes", COMPARED))
+"""The claims a frontier tests, as (key, statement, (arm a, arm b)): each is a's front against b's across repeats;
+a study tests those whose two arms it runs."""
+
+
+def _claims(study: Study, fronts: dict[str, list[Front]], levels: list[float], c_ref: float) -> list[dict]:
+    return [{"claim": key, "statement": text, **_compare_repeats(study, fronts, levels, c_ref, pair)}
+            for key, text, pair in CLAIMS if set(pair) <= set(fronts)]
 
 
 def _convergence(study: Study, runs: dict) -> dict:
@@ -218,6 +241,16 @@ def _convergence(study: Study, runs: dict) -> dict:
     return out
 
 
+def _floor(study: Study, executor, progress: bool, cache: Path | None = None) -> dict:
+    """The task's linear floor: the readout on the input alone (``model = "linear"``, no reservoir), on the test
+    split of the fresh seeds, as (inner) quality and cost per seed."""
+    floor = dataclasses.replace(study, task={**study.task, "model": "linear"})
+    [res] = _evaluate(floor, [study.base.to_dict()], study.eval_seeds, executor, f"{study.name} linear floor",
+                      progress, cache)
+    q, c = fresh_values(res, study.task)
+    return {"quality": [float(x) for x in q], "cost": [float(x) for x in c]}
+
+
 def run_grid(study: Study, executor, progress: bool, cache: Path | None = None) -> dict[str, list[dict]]:
     """The ``[grid]`` check, run like an arm: every grid point of the base config and of its homogeneous twin on
     ``grid_seeds``; each grid's front (at most ``front_points``) re-evaluated on the fresh seeds."""
@@ -225,8 +258,11 @@ def run_grid(study: Study, executor, progress: bool, cache: Path | None = None) 
     seeds = study.source.get("grid_seeds", list(study.seeds))
     combos = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
     het = [study.base.with_updates(c) for c in combos]
+    twins = {}                                   # spread and family fields give one twin for several grid points
+    for combo, cfg in zip(combos, het):
+        twins.setdefault(cfg.homogeneous(), {k: v for k, v in combo.items() if k.split(".")[-1] not in SPREADS})
     out = {}
-    for arm, cfgs in (("heterogeneous", het), ("homogeneous", [c.homogeneous() for c in het])):
+    for arm, combos, cfgs in (("heterogeneous", combos, het), ("homogeneous", list(twins.values()), list(twins))):
         configs = [c.to_dict() for c in cfgs]
         results = _evaluate(study, configs, seeds, executor, f"{study.name} grid {arm}", progress, cache)
         points = []
@@ -263,7 +299,7 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
         pick = knee(points)
         repeats = [_reevaluate(study, search_front([run], k, [r]), executor,
                                f"{study.name} {arm} repeat {r} front on fresh seeds", progress, cache)
-                   for r, run in enumerate(arm_runs)] if arm in COMPARED else []
+                   for r, run in enumerate(arm_runs)] if arm != "random" else []
         arms[arm] = {"points": points, "pick": None if pick is None else points.index(pick),   # a point's index
                      "repeats": repeats}
     if not all(arms[a]["points"] for a in COMPARED):
@@ -272,18 +308,28 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
     grid = run_grid(study, executor, progress, cache) if study.source.get("grid") else None
     reference = _reevaluate(study, [{"config": study.base.to_dict()}], executor, f"{study.name} base config",
                             progress, cache)[0]
+    floor = _floor(study, executor, progress, cache) if study.task is not None else None
     n_seeds = len(study.eval_seeds)
-    per_repeat = {arm: [_front(points, n_seeds) for points in arms[arm]["repeats"]] for arm in COMPARED}
-    pools = (list(fronts.values()) + [f for fs in per_repeat.values() for f in fs if len(f.quality)]
+    per_repeat = {arm: [_front(points, n_seeds) for points in a["repeats"]] for arm, a in arms.items()
+                  if a["repeats"]}
+    pools = ([fronts[a] for a in COMPARED] + [f for a in COMPARED for f in per_repeat[a] if len(f.quality)]
              + ([_front(g) for g in grid.values()] if grid else []))
     c_ref = 1.1 * max(float(f.mean_cost.max()) for f in pools)
-    levels = _levels(study, fronts)
+    levels = _levels(study, fronts, None if floor is None else float(np.mean(floor["quality"])))
     summary = {"study": study.name, "task": study.task, "quality": quality_name(study), "cost": cost_name(study),
                "calls": study.calls, "repeats": study.repeats, "seeds": list(study.seeds),
                "eval_seeds": list(study.eval_seeds), "n_neurons": study.base.n_neurons,
                "space": {arm: [d.field for d in derive(study, arm, 0).space] for arm in study.arms},
-               "arms": arms, **_compare(study, fronts, levels, c_ref)}
+               "arms": arms}
+    if floor is not None:
+        summary["floor"] = {"model": "linear", "quality": floor["quality"],
+                            "shown": shown(study, float(np.mean(floor["quality"])))}
+    if not levels:
+        return {**summary, "verdict": f"neither front rises above the linear floor ({quality_name(study)} "
+                                      f"{summary['floor']['shown']:.3g} with no reservoir)", "claims": []}
+    summary.update(_compare(study, fronts, levels, c_ref))
     summary["by_repeat"] = _compare_repeats(study, per_repeat, levels, c_ref)
+    summary["claims"] = _claims(study, per_repeat, levels, c_ref)
     summary["pooled_verdict"], summary["verdict"] = summary["verdict"], summary["by_repeat"]["verdict"]
     summary["convergence"] = _convergence(study, runs)
     q = float(np.mean(reference["quality"]))
