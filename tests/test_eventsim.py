@@ -77,7 +77,7 @@ def test_auto_target_is_numba_for_current_input_and_agrees_with_brian2(small_con
 
 
 def test_runaway_evaluation_stops_early_with_the_same_verdict_and_spikes_so_far(small_config, monkeypatch):
-    cfg = small_config.with_updates({"task.max_rate": 8.0})        # it fires ≈ 14 Hz: over budget
+    cfg = small_config.with_updates({"task.max_rate": 8.0, "task.train_steps": 0})  # it fires ≈ 14 Hz: over budget
     fast = evaluate(cfg, seed=4, keep_run=True)
     slow = evaluate(cfg, seed=4, target=TARGET, keep_run=True)
     budget = int(8.0 * cfg.n_neurons * cfg.task.eval_steps * cfg.input.step * 1e-3)
@@ -92,6 +92,22 @@ def test_runaway_evaluation_stops_early_with_the_same_verdict_and_spikes_so_far(
     assert np.array_equal(threaded.run.spike_i, fast.run.spike_i)
     assert np.array_equal(threaded.run.spike_t, fast.run.spike_t)
     assert evaluate(small_config, seed=4).reason == ""                            # within budget: runs to the end
+
+
+def test_runaway_stdp_phase_stops_early_with_the_same_verdict(small_config, monkeypatch):
+    """Over task.max_rate in the STDP phase: degenerate, no memory measured, on every target; numba stops there."""
+    cfg = small_config.with_updates({"task.max_rate": 8.0})
+    fast, slow = evaluate(cfg, seed=4), evaluate(cfg, seed=4, target=TARGET)
+    budget = int(8.0 * cfg.n_neurons * cfg.task.train_steps * cfg.input.step * 1e-3)
+    for r in (fast, slow):
+        assert r.degenerate and r.memory_capacity == 0.0 and r.E == float("inf")
+        assert "the STDP phase's" in r.reason and "exceed task.max_rate 8 Hz" in r.reason
+    assert "by input step" in fast.reason and fast.spikes == 0                    # the frozen phase never ran
+    assert budget < fast.train_spikes < slow.train_spikes
+    monkeypatch.setenv("HRSNN_THREADS", "3")
+    assert evaluate(cfg, seed=4).train_spikes == fast.train_spikes
+    within = small_config.with_updates({"task.max_rate": 40.0})
+    assert not evaluate(within, seed=4).degenerate
 
 
 def test_poisson_input_needs_a_runtime_target(small_config):

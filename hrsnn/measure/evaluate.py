@@ -1,6 +1,7 @@
 """``evaluate(config, seed)``: build, train with STDP, measure memory capacity, spikes and E."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import time
@@ -134,6 +135,15 @@ def score_run(config: ReservoirConfig, params: Parameters, seed: int, run: RunRe
     )
 
 
+def _runaway_training(result: EfficiencyResult, train, max_rate: float) -> EfficiencyResult:
+    """``result`` flagged as runaway in the STDP phase: its spikes passed ``task.max_rate`` over that phase (numba
+    stops it there and never runs the frozen phase; the other targets run on; the verdict is the same)."""
+    where = f"by input step {train.stopped_at} of" if train.stopped_at is not None else "in"
+    return dataclasses.replace(result, memory_capacity=0.0, E=math.inf, E_raw=math.inf, degenerate=True,
+                               reason=f"runaway: {train.n_spikes} spikes {where} the STDP phase's {train.n_steps} "
+                                      f"steps exceed task.max_rate {max_rate:g} Hz (no memory measured)")
+
+
 def weight_change(w: np.ndarray, w_init: float) -> float:
     """Mean |w − w_init| / w_init of the E→E weights (0 when STDP left them at their start; NaN without E→E
     synapses or with w_init = 0)."""
@@ -148,20 +158,26 @@ def evaluate(config: ReservoirConfig | None = None, seed: int | None = None, tar
     ``target``: "numba" (the event-driven kernel of ``hrsnn.sim.eventsim``, compiled once per machine),
     "standalone" (a Brian2 binary compiled per structure, ``hrsnn.sim.standalone``), "cython" or "numpy" (Brian2
     runtime), or "auto" (numba when the input is a current, see ``hrsnn.sim.targets.resolve_target``). All give the
-    same spikes, except that numba stops a runaway evaluation run as soon as its spikes exceed what
-    ``task.max_rate`` allows (the verdict is the same, ``spikes`` and ``rate_hz`` are then lower bounds).
+    same spikes, except that numba stops a runaway phase as soon as its spikes exceed what ``task.max_rate`` allows
+    over it (the verdict is the same, ``spikes`` and ``rate_hz`` are then lower bounds). A network whose STDP phase
+    is runaway is degenerate with no memory measured.
     With ``keep_run`` the result carries ``.run`` (spikes and states of the evaluation run) for plots.
     """
     config = config or ReservoirConfig()
     seed = config.seed if seed is None else check_seed(seed)
     start = time.perf_counter()
     u_train, u_eval = memory_input(config, seed)
-    t = config.task           # a run past this many spikes is runaway whatever follows: stop it there
-    budget = int(t.max_rate * config.n_neurons * t.eval_steps * config.input.step * 1e-3)
-    phases = drive(config, seed, u_train, u_eval, target=target, progress=progress, pad=1, max_eval_spikes=budget)
-    train_spikes = phases.train.n_spikes if phases.train is not None else 0
+    t = config.task           # a phase past this many spikes is runaway whatever follows: stop it there
+    budget = [int(t.max_rate * config.n_neurons * steps * config.input.step * 1e-3)
+              for steps in (t.eval_steps, t.train_steps)]
+    phases = drive(config, seed, u_train, u_eval, target=target, progress=progress, pad=1, max_eval_spikes=budget[0],
+                   max_train_spikes=budget[1])
+    train = phases.train
     run, params = phases.run, phases.params
-    result = score_run(config, params, seed, run, u_eval, train_spikes, time.perf_counter() - start)
+    result = score_run(config, params, seed, run, u_eval, train.n_spikes if train is not None else 0,
+                       time.perf_counter() - start)
+    if train is not None and train.n_spikes > budget[1]:
+        result = _runaway_training(result, train, t.max_rate)
     if keep_run:
         result.run = run
     return result

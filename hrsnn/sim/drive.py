@@ -50,7 +50,8 @@ def _trim(config: ReservoirConfig, result: RunResult, n_steps: int) -> RunResult
 
 def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarray | None = None,
           target: str = "auto", progress: bool = False, pad: int = PAD_STEPS,
-          max_eval_spikes: int | None = None, thresholds: np.ndarray | None = None) -> Drive:
+          max_eval_spikes: int | None = None, thresholds: np.ndarray | None = None,
+          max_train_spikes: int | None = None) -> Drive:
     """Run STDP on ``u_train`` (may be empty: no training), then the frozen network on ``u_eval``.
 
     Inputs are (T,) or (T, C) arrays in [-1, 1], one row per ``input.step``. ``weights`` replaces the initial
@@ -59,7 +60,8 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
     The network starts from the initial state of ``Reservoir(config, seed)`` and the frozen phase continues from
     where training left it, as ``Reservoir.train_stdp`` followed by ``Reservoir.run``.
     ``max_eval_spikes``: on the numba target, stop the frozen phase once it has more spikes than that (its
-    ``run.stopped_at`` says where); other targets run to the end.
+    ``run.stopped_at`` says where); other targets run to the end. ``max_train_spikes`` likewise stops the STDP
+    phase (``train.stopped_at``; the frozen phase then has no spikes).
     """
     u_eval = encoding.as_input(u_eval, name="u_eval")
     channels = u_eval.shape[1]
@@ -87,7 +89,7 @@ def drive(config: ReservoirConfig, seed: int, u_train, u_eval, weights: np.ndarr
     if target == "numba":
         from .eventsim import run_eventsim
         train, run, params, _ = run_eventsim(config, seed, p_train, p_eval, params=params,
-                                             max_eval_spikes=max_eval_spikes)
+                                             max_eval_spikes=max_eval_spikes, max_train_spikes=max_train_spikes)
     elif target == "standalone":
         from .standalone import default_engine
         train, run, params = default_engine().run(config, seed, p_train, p_eval, params=params, progress=progress)

@@ -221,8 +221,8 @@ def exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay, 
 @njit(cache=True, nogil=True, error_model="numpy")
 def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_steps, current, decay_m, decay_syn,
              v_th, ref_steps, v_rest, v_reset, R, v, n_slots, out_ptr, out_delay, arrival, syn, static_jumps, j_ee,
-             w_max, in_ptr, dt, eval_start, max_eval_spikes, ip_steps, ip_drift, ip_eta, u_in, w_in, bias, scale,
-             rule, mu, nearest, syn3, ev):
+             w_max, in_ptr, dt, eval_start, max_eval_spikes, max_train_spikes, ip_steps, ip_drift, ip_eta, u_in,
+             w_in, bias, scale, rule, mu, nearest, syn3, ev):
     """Part ``part`` of the network, run by one thread: neurons ``own`` (ascending) and the synapses onto them.
 
     Per-neuron arrays (``current``: input row × neuron, ``decay_m``, ``v_th``, ``ref_steps``, ``v``) are the
@@ -242,8 +242,8 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
     arrivals. Every target's arrivals, and so its current, come in the order of a single-thread run.
     Before step ``ip_steps`` intrinsic plasticity moves the thresholds ``v_th`` (in place): down by ``ip_drift``
     (per neuron) each step unless that takes them to ``v_reset`` or below, up by ``ip_eta`` at each spike.
-    The run stops after the step in which the spikes from step ``eval_start`` on exceed ``max_eval_spikes``
-    (≥ 0; −1: no budget). Returns the part's spike neurons and steps, its synaptic events and the steps
+    The run stops after the step in which the spikes from step ``eval_start`` on exceed ``max_eval_spikes``, or
+    those before it exceed ``max_train_spikes`` (each ≥ 0; −1: no budget). Returns the part's spike neurons and steps, its synaptic events and the steps
     simulated (−1: another part failed)."""
     early, width = window == 0, max(window, 1)
     m = own.shape[0]
@@ -264,6 +264,7 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
     fill = 0                                            # the fullest any slot has been
     events = 0
     eval_spikes = 0
+    train_spikes = 0
     count = 0                                           # exchanges so far
     for w0 in range(0, n_steps, width):
         w1 = min(w0 + width, n_steps)
@@ -370,11 +371,18 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
             if not wait_all(sync, part, count):
                 return out_i[:0], out_t[:0], 0, -1
             queue, fill = exchange(queue, queue_n, fill, spk, spk_n, par, w0, w1, out_ptr, out_delay, arrival)
-        if max_eval_spikes >= 0:                        # every part sees every part's counts: same verdict
-            for step in range(max(w0, eval_start), w1):
+        if max_eval_spikes >= 0 or max_train_spikes >= 0:   # every part sees every part's counts: same verdict
+            for step in range(w0, w1):
+                n_all = 0
                 for q in range(spk.shape[0]):
-                    eval_spikes += spk_n[q, par, step - w0]
-                if eval_spikes > max_eval_spikes:       # stop after this step: drop what came later
+                    n_all += spk_n[q, par, step - w0]
+                if step >= eval_start:
+                    eval_spikes += n_all
+                    over = 0 <= max_eval_spikes < eval_spikes
+                else:
+                    train_spikes += n_all
+                    over = 0 <= max_train_spikes < train_spikes
+                if over:                                # stop after this step: drop what came later
                     while n_out > 0 and out_t[n_out - 1] > step:
                         n_out -= 1
                     for later in range(step + 1, w1):
@@ -504,13 +512,14 @@ def merge_spikes(part_i: list[np.ndarray], part_step: list[np.ndarray]) -> tuple
 
 
 def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Parameters | None = None,
-                 max_eval_spikes: int | None = None, threads: int | None = None,
+                 max_eval_spikes: int | None = None, threads: int | None = None, max_train_spikes: int | None = None,
                  ) -> tuple[RunResult | None, RunResult, Parameters, int]:
     """STDP phase on ``u_train`` (may be empty), frozen phase on ``u_eval``: the spikes of
     ``Reservoir(config, seed)`` with ``train_stdp(u_train)`` then ``run(u_eval)``. Returns both phases, the
     parameters (E→E weights as learned) and the number of synaptic events delivered.
     With ``max_eval_spikes``, the frozen phase stops once it has more spikes than that: its result then holds
-    the spikes so far (a prefix of the full run's) and ``stopped_at``, the input step it stopped in.
+    the spikes so far (a prefix of the full run's) and ``stopped_at``, the input step it stopped in; likewise
+    the STDP phase with ``max_train_spikes`` (the frozen phase then never runs: no spikes, ``stopped_at`` 0).
     ``threads`` (default ``default_threads``) split the neurons into as many parts, each with the synapses onto
     it: the spikes are the same for any number."""
     if config.input.encoding == "poisson":
@@ -568,6 +577,7 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                        config.synapses.j_ee * 1e-12,
                        config.stdp.w_max, lay[f"in_ptr{p}"], config.dt * 1e-3, n_train_steps,
                        -1 if max_eval_spikes is None else int(max_eval_spikes),
+                       -1 if max_train_spikes is None else int(max_train_spikes),
                        n_train_steps if config.ip.enabled else 0, drift, config.ip.eta * 1e-3, u_in, w_in,
                        config.input.bias, config.input.scale, RULES[st.rule], st.mu, st.pairing == "nearest", syn3, ev)
         return (*out, time.perf_counter() - start)
@@ -589,5 +599,7 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                                 n_steps * step_s, wall * n_steps / (len(u_train) + len(u_eval))))
     del spike_i, spike_step
     if done < total_steps:
-        phases[1].stopped_at = (done - 1 - n_train_steps) // per_input
+        phases[1].stopped_at = max(0, (done - 1 - n_train_steps) // per_input)
+        if done <= n_train_steps:
+            phases[0].stopped_at = (done - 1) // per_input
     return (phases[0] if len(u_train) else None), phases[1], params, int(events)

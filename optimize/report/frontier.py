@@ -1,5 +1,6 @@
-"""The frontier report: per study the level table, the verdict, E at matched MC, the base config's place, the grid
-check, what the searched levers buy over the grid's, the figure and each arm's front points (Markdown)."""
+"""The frontier report: the verdicts claim by claim; per study the linear floor, the level table, the verdict, E at
+matched MC, the base config's place, the grid check, what the searched levers buy over the grid's, the figures and
+each arm's front points (Markdown)."""
 from __future__ import annotations
 
 import math
@@ -136,29 +137,66 @@ def _convergence_lines(s: dict, out: Path) -> list[str]:
             f"![{s['study']} convergence]({figure.name})"]
 
 
+def claim_lines(summaries: list[dict]) -> list[str]:
+    """The verdicts claim by claim (``optimize.studies.frontier.CLAIMS``): each claim's statement, its two arms and,
+    per study that tests it, the verdict across repeats (a task's above its linear floor)."""
+    out, seen = [], []
+    for s in summaries:
+        for c in s.get("claims", []):
+            if c["claim"] not in [k for k, _ in seen]:
+                seen.append((c["claim"], c))
+    for k, (key, first) in enumerate(seen, 1):
+        a, b = first["arms"]
+        out += [f"{k}. **{first['statement'][0].upper() + first['statement'][1:]}** ({a} against {b}):", ""]
+        for s in summaries:
+            for c in s.get("claims", []):
+                if c["claim"] == key:
+                    above = (f" (above the linear floor, {s['quality']} {s['floor']['shown']:.3g})"
+                             if "floor" in s else "")
+                    out.append(f"   - {s['study']}{above}: {c['verdict']}")
+            if "levels" not in s and key == "HRSNN":
+                out.append(f"   - {s['study']}: {s['verdict']}.")
+        out.append("")
+    return out
+
+
+def _floor_line(s: dict) -> list[str]:
+    if "floor" not in s:
+        return []
+    f = s["floor"]
+    q = [quality_shown(s["task"], x) for x in f["quality"]]
+    return [f"Linear floor: the readout on the input alone (no reservoir, `--model linear`) reaches {s['quality']} "
+            f"{np.mean(q):.3g} ± {np.std(q):.2g} on the test split of the fresh seeds, at no spikes. The levels "
+            f"compared lie above it, where the reservoir is what is measured.", ""]
+
+
 def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Path:
-    """``report.md``: per study the verdict, the level table, E at matched MC, the grid check and the figure."""
+    """``report.md``: the verdicts claim by claim, then per study the verdict across repeats, the level table, E at
+    matched MC, the grid check and the figures."""
     from .plots import front_figure
-    lines = [f"# {name}: heterogeneous vs homogeneous reservoirs on the whole spikes-vs-quality front", "",
+    lines = [f"# {name}: the heterogeneous recurrent SNN against the homogeneous one on the whole spikes-vs-quality "
+             "front", "",
              made_by(f"hrsnn frontier {source}") + ". Each arm searched MC (or a task's "
              "validation error) against the mean rate (or spikes per sample) with ParEGO; every arm searches the "
-             "same non-heterogeneity levers and only the heterogeneous one the CVs. Each arm's search front was "
+             "same shared levers, and the heterogeneous arms also the spreads (and the τ_m family) of their "
+             "heterogeneous neurons or STDP synapses; the homogeneous arm searches each distribution's mean as a "
+             "constant. Each arm's search front was "
              "re-evaluated on fresh seeds the search never saw (tasks: on their test split). The verdicts count "
              "both sources of variation a rerun would see: each repeat (an independent search) has its own front, "
              "and a level has a winner only where every repeat agrees on the sign of the saving and its interval "
              "over repeats × fresh seeds excludes 0. The pooled tables (all repeats' trials in one front) give the "
-             "rate or spikes each arm needs per level (mean ± std over the fresh seeds).", "", "## Verdicts", ""]
-    lines += [f"- **{s['study']}**: {s['verdict']}" for s in summaries]
+             "rate or spikes each arm needs per level (mean ± std over the fresh seeds).", "",
+             "## Verdicts, claim by claim", "", *claim_lines(summaries)]
     for s in summaries:
         lines += ["", f"## {s['study']}", ""]
         if "levels" not in s:
-            lines.append(s["verdict"])
+            lines += [*_floor_line(s), s["verdict"] + "."]
             continue
         what = ("memory protocol" if s["task"] is None else f"{s['task']['kind']} {s['task']['dataset']}")
         lines += [f"{what}, N = {s['n_neurons']}; {s['repeats']} repeats × {s['calls']} trials per arm on seeds "
                   f"{s['seeds']}, fronts re-evaluated on seeds {s['eval_seeds']}. Searched: heterogeneous "
                   f"{', '.join(s['space']['heterogeneous'])}; homogeneous {', '.join(s['space']['homogeneous'])}.",
-                  "", *_repeats_table(s), "", *_convergence_lines(s, out), "", *stdp_lines(s), "",
+                  "", *_floor_line(s), *_repeats_table(s), "", *_convergence_lines(s, out), "", *stdp_lines(s), "",
                   f"Pooled fronts (every repeat's trials in one front; ± over fresh seeds only): {s['pooled_verdict']}",
                   "", "```", level_table(s), "```", ""]
         ref = s["reference"]
