@@ -243,8 +243,8 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
     Before step ``ip_steps`` intrinsic plasticity moves the thresholds ``v_th`` (in place): down by ``ip_drift``
     (per neuron) each step unless that takes them to ``v_reset`` or below, up by ``ip_eta`` at each spike.
     The run stops after the step in which the spikes from step ``eval_start`` on exceed ``max_eval_spikes``, or
-    those before it exceed ``max_train_spikes`` (each ≥ 0; −1: no budget). Returns the part's spike neurons and steps, its synaptic events and the steps
-    simulated (−1: another part failed)."""
+    those before it exceed ``max_train_spikes`` (each ≥ 0; −1: no budget). Returns the part's spike neurons and
+    steps, its synaptic events and the steps simulated (−1: another part failed)."""
     early, width = window == 0, max(window, 1)
     m = own.shape[0]
     i_syn = np.zeros(m)

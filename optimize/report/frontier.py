@@ -76,11 +76,12 @@ def _points_tables(s: dict) -> list[str]:
         fields = list(a["points"][0]["params"])
         moved = "weight_change" in a["points"][0]
         out += [f"<details><summary>{arm} front points (fresh seeds)</summary>", "",
-                f"| {s['quality']} | {s['cost']} | " + ("|Δw| | " if moved else "") + " | ".join(fields) + " |",
-                "|---" * (len(fields) + 2 + moved) + "|"]
+                f"| {s['quality']} | {s['cost']} | " + ("mean abs Δw | w std | " if moved else "")
+                + " | ".join(fields) + " |",
+                "|---" * (len(fields) + 2 + 2 * moved) + "|"]
         for p in a["points"]:
             vals = [f"{v:.3g}" if isinstance(v, float) else str(v) for v in p["params"].values()]
-            dw = [f"{_weight_change(p):.1%}"] if moved else []
+            dw = [f"{_weight_change(p):.1%}", f"{_mean(p.get('weight_std')):.3g}"] if moved else []
             out.append(f"| {quality_shown(s['task'], float(np.mean(p['quality']))):.3g} | {np.mean(p['cost']):.3g} | "
                        + " | ".join(dw + vals) + " |")
         out += ["", "</details>", ""]
@@ -91,10 +92,15 @@ MOVED = 0.05
 """A weight change the report counts as STDP having acted: mean |Δw| above 5 % of the initial weight."""
 
 
+def _mean(values: list | None) -> float:
+    """The mean of the measured ``values`` (NaN where none was measured)."""
+    vals = [x for x in values or [] if x is not None]
+    return float(np.mean(vals)) if vals else math.nan
+
+
 def _weight_change(point: dict) -> float:
     """The point's mean weight change over the fresh seeds (NaN where none was measured)."""
-    vals = [x for x in point.get("weight_change") or [] if x is not None]
-    return float(np.mean(vals)) if vals else math.nan
+    return _mean(point.get("weight_change"))
 
 
 def stdp_lines(s: dict) -> list[str]:
@@ -156,6 +162,12 @@ def claim_lines(summaries: list[dict]) -> list[str]:
                     out.append(f"   - {s['study']}{above}: {c['verdict']}")
             if "levels" not in s and key == "HRSNN":
                 out.append(f"   - {s['study']}: {s['verdict']}.")
+        tasks = [c for s in summaries if s["task"] is not None for c in s.get("claims", []) if c["claim"] == key]
+        if len(tasks) > 1:
+            sign = [np.sign(c["hypervolume"]["difference"][1]) if np.sign(c["hypervolume"]["difference"][1]) ==
+                    np.sign(c["hypervolume"]["difference"][2]) else 0 for c in tasks]
+            out.append(f"   - Over the tasks: {a}'s hypervolume is larger (interval clear of 0) on {sign.count(1)} of "
+                       f"{len(tasks)}, smaller on {sign.count(-1)}, indistinguishable on {sign.count(0)}.")
         out.append("")
     return out
 

@@ -277,12 +277,14 @@ def run_grid(study: Study, executor, progress: bool, cache: Path | None = None) 
 def _reevaluate(study: Study, points: list[dict], executor, label: str, progress: bool,
                 cache: Path | None = None) -> list[dict]:
     """``points`` with their per-fresh-seed ``quality`` and ``cost`` and, for the memory protocol, how far STDP moved
-    the E→E weights (``weight_change``: mean |w − w_init| / w_init, None where not measured)."""
+    the E→E weights (``weight_change``: mean |w − w_init| / w_init; ``weight_std``: their final standard deviation,
+    weights in units of synapses.j_ee; None where not measured)."""
     results = _evaluate(study, [p["config"] for p in points], study.eval_seeds, executor, label, progress, cache)
     for p, res in zip(points, results):
         p["quality"], p["cost"] = fresh_values(res, study.task)
         if study.task is None:
             p["weight_change"] = [r.get("weight_change") for r in res]
+            p["weight_std"] = [r.get("weight_std") for r in res]
     return points
 
 
