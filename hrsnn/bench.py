@@ -12,7 +12,8 @@ four produce the same spikes:
   fill every core).
 
 ``--large`` sizes (default 5 000 … 100 000) run the fast path alone on SC-ML reservoirs (``large_config``)
-with the default protocol (500 STDP + 2000 evaluation steps), against three goals: cost linear in synapses
+with the default protocol (500 STDP + 2000 evaluation steps), and ``--driven`` sizes the same at the input-driven
+operating point (``driven_config``: about twice the events), against three goals: cost linear in synapses
 (exponent ≤ 1.05), an N = 100 000 evaluation within 60 s, and the memory an evaluation adds to its process
 (peak minus the resident size after a tiny warm-up evaluation) within 3× ``synapse_bytes``.
 
@@ -79,6 +80,21 @@ def large_config(n: int):
     from .model.config import ReservoirConfig
     return ReservoirConfig().with_updates({"n_neurons": n, "topology.kind": "scml",
                                            "topology.layers": max(1, n // LAYER), "topology.motif_size": 25})
+
+
+DRIVEN = {"input.scale": 300.0, "input.bias": 100.0, "neuron.tau_m": {"dist": "gamma", "mean": 40.0, "cv": 1.0},
+          "neuron.v_th": -50.0, "synapses.j_ee": 20.0, "synapses.j_ie": 80.0}
+"""The input-driven operating point (a subthreshold bias under a strong input, slow membranes, stronger E→E): about
+twice the default's rate and synaptic events."""
+
+
+def driven_config(n: int):
+    """``large_config`` at the input-driven operating point ``DRIVEN``."""
+    return large_config(n).with_updates(DRIVEN)
+
+
+LARGE = {"default": large_config, "driven": driven_config}
+"""The large-size protocols by name: the fast path alone, one row per size."""
 
 
 def synapse_bytes(params) -> int:
@@ -178,16 +194,16 @@ def _simulate(path: str, cfg, seed, u_tr, u_ev):
 
 
 def run_path(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, seed: int = 0,
-             large: bool = False) -> dict:
+             large: str | None = None) -> dict:
     """Time one path (in this process) on round ``round_`` of ``rounds`` of the ``evals`` parameter sets,
-    after one untimed (compiling / warm-up) evaluation, whose time is reported apart. ``large``: the
-    ``large_config`` protocol, after a tiny evaluation that sets the resident-size baseline."""
+    after one untimed (compiling / warm-up) evaluation, whose time is reported apart. ``large``: a ``LARGE``
+    protocol, after a tiny evaluation that sets the resident-size baseline."""
     from .measure.evaluate import memory_input, score_run
     base_mb = None
     if large:
         _simulate(path, bench_config(40), seed, *memory_input(bench_config(40), seed))
         base_mb = _rss_mb()
-    base = large_config(n) if large else bench_config(n)
+    base = LARGE[large](n) if large else bench_config(n)
     u_tr, u_ev = memory_input(base, seed)
     cvs = [0.0, *np.linspace(0.0, 1.5, evals + 1)[1:][round_::rounds]]
     sim, total, kernel, events, spikes = [], [], [], [], []
@@ -224,8 +240,9 @@ def merge_rounds(parts: list[dict]) -> dict:
             "peak_mem_mb": max(p["peak_mem_mb"] for p in parts)}
 
 
-def large_rows(raw: list[dict]) -> dict:
-    """The large sizes' rows (medians), their cost exponent over synapses and each goal's verdict."""
+def large_rows(raw: list[dict], make=large_config) -> dict:
+    """The large sizes' rows (medians) of the protocol ``make``, their cost exponent over synapses and each goal's
+    verdict."""
     rows = []
     for x in sorted(raw, key=lambda x: x["n_neurons"]):
         m = merge_rounds([x])
@@ -238,7 +255,7 @@ def large_rows(raw: list[dict]) -> dict:
                      "added_mem_mb": added, "memory_over_synapses": added / x["synapse_mb"]})
     from .sim.eventsim import default_threads
     for row in rows:
-        _roofline(row, large_config(row["n_neurons"]), default_threads(row["n_neurons"]), row["events_per_eval"],
+        _roofline(row, make(row["n_neurons"]), default_threads(row["n_neurons"]), row["events_per_eval"],
                   row["kernel_s"])
     out = {"sizes": rows, "exponent": None, "met": {}}
     out["exponent"] = cost_exponent(rows, "eval_s")
@@ -253,9 +270,11 @@ def large_rows(raw: list[dict]) -> dict:
     return out
 
 
-def print_large(large: dict) -> None:
-    print(f"\nlarge sizes, fast path, SC-ML (layers of {LAYER}, motifs of 25), STDP on, default protocol "
-          f"({protocol(large_config(LAYER))}); memory added = peak − resident size after a tiny warm-up; synapse MB "
+def print_large(large: dict, kind: str = "default") -> None:
+    """The large sizes' table; the goals' verdicts for the default protocol."""
+    print(f"\nlarge sizes, fast path, SC-ML (layers of {LAYER}, motifs of 25), STDP on, {kind} operating point, "
+          f"default protocol ({protocol(large_config(LAYER))}); memory added = peak − resident size after a tiny "
+          f"warm-up; synapse MB "
           f"= {SYNAPSE_BYTES['ee']} B per E→E + {SYNAPSE_BYTES['static']} B per other synapse")
     head = (f"{'N':>6} {'synapses':>9} {'eval s':>7} {'sim s':>6} {'kernel s':>8} {'events/s':>9} "
             f"{'synapse MB':>10} {'base MB':>7} {'peak MB':>7} {'added/synapse':>13} {'roofline':>8}")
@@ -266,6 +285,8 @@ def print_large(large: dict) -> None:
               f"{r['events_per_s']:>9.3g} {r['synapse_mb']:>10.0f} {r['base_mem_mb']:>7.0f} {r['peak_mem_mb']:>7.0f} "
               f"{r['memory_over_synapses']:>12.1f}x {r['fraction_of_roofline']:>8.2f}")
     verdict = {True: "met", False: "NOT met"}
+    if kind != "default":
+        return
     if large["exponent"] is not None:
         print(f"cost ∝ synapses^{large['exponent']:.2f} (goal ≤ {GOALS['exponent']}: "
               f"{verdict[large['met']['exponent']]})")
@@ -292,10 +313,10 @@ def default_evaluation(repeats: int) -> dict:
             "E": result.E}
 
 
-def _subprocess(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, large: bool = False) -> dict:
+def _subprocess(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, large: str | None = None) -> dict:
     proc = subprocess.run([sys.executable, "-m", "hrsnn.bench", "--one", path, "--n", str(n),
                            "--evals", str(evals), "--rounds", str(rounds), "--round", str(round_),
-                           *(["--large-one"] if large else [])], capture_output=True, text=True)
+                           *(["--large-one", large] if large else [])], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"bench {path} N={n} failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -311,9 +332,11 @@ def main(argv=None) -> int:
                              "so that a slow spell of the machine does not fall on one path only")
     parser.add_argument("--large", type=int, nargs="*", default=[5000, 10000, 20000, 50000, 100000],
                         help="sizes for the fast path alone on SC-ML reservoirs, default protocol (none: skip)")
+    parser.add_argument("--driven", type=int, nargs="*", default=[10000, 100000],
+                        help="sizes for the fast path alone at the input-driven operating point (none: skip)")
     parser.add_argument("--large-evals", type=int, default=2, help="timed evaluations per large size")
     parser.add_argument("--out", default="results/bench.json")
-    parser.add_argument("--large-one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--large-one", choices=tuple(LARGE), help=argparse.SUPPRESS)
     parser.add_argument("--one", choices=(*PATHS, "default"), help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--round", type=int, default=0, help=argparse.SUPPRESS)
@@ -321,7 +344,8 @@ def main(argv=None) -> int:
     for name in ("evals", "large_evals"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')}: {getattr(args, name)} must be at least 1")
-    for flag, sizes, make in (("--sizes", args.sizes, bench_config), ("--large", args.large, large_config)):
+    for flag, sizes, make in (("--sizes", args.sizes, bench_config), ("--large", args.large, large_config),
+                              ("--driven", args.driven, driven_config)):
         for n in sizes if args.n is None else [args.n]:
             try:
                 make(n)
@@ -343,10 +367,10 @@ def main(argv=None) -> int:
     warm = _subprocess("fast1", args.sizes[0], 1)
     rows, raw = [], []
     jobs = [(n, k, p) for n in args.sizes for k in range(args.rounds) for p in PATHS]
-    jobs += [(n, None, "fast") for n in args.large]
+    jobs += [(n, kind, "fast") for kind, sizes in (("default", args.large), ("driven", args.driven)) for n in sizes]
     for n, k, path in tqdm(jobs, desc="bench", unit="run"):
-        raw.append(_subprocess(path, n, args.evals, args.rounds, k) if k is not None
-                   else {**_subprocess(path, n, args.large_evals, large=True), "large": True})
+        raw.append(_subprocess(path, n, args.evals, args.rounds, k) if isinstance(k, int)
+                   else {**_subprocess(path, n, args.large_evals, large=k), "large": k})
     from .sim.eventsim import default_threads
     threads = {n: default_threads(n) for n in args.sizes}
     for n in args.sizes:
@@ -376,7 +400,8 @@ def main(argv=None) -> int:
         })
         _roofline(rows[-1], bench_config(n), threads[n], fast["events_per_eval"], fast["kernel_s"])
     slope = cost_exponent(rows, "fast_s")
-    large = large_rows([x for x in raw if x.get("large")])
+    large = large_rows([x for x in raw if x.get("large") == "default"])
+    driven = large_rows([x for x in raw if x.get("large") == "driven"], driven_config)
     report = {"machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
                           "cores": __import__("os").cpu_count()},
               "protocol": protocol(bench_config(500)) + ", default config otherwise",
@@ -384,7 +409,7 @@ def main(argv=None) -> int:
                            "readout); ref/x sim = over x's simulation, ref/fast eval = over its whole evaluation",
               "kernel_first_s": warm["first_s"],
               "evals_per_path": args.evals, "rounds": args.rounds, "sizes": rows, "cost_exponent_vs_synapses": slope,
-              "large": large, "goals": GOALS,
+              "large": large, "driven": driven, "goals": GOALS,
               "default_evaluation": _subprocess("default", 1000, args.evals), "raw": raw}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -414,6 +439,8 @@ def main(argv=None) -> int:
         print(f"fast-path cost ∝ synapses^{slope:.2f} over N = {args.sizes[0]}…{args.sizes[-1]}")
     if large["sizes"]:
         print_large(large)
+    if driven["sizes"]:
+        print_large(driven, "input-driven")
     print(f"kernel compile or cache load (first evaluation of a process before the timed ones): "
           f"{report['kernel_first_s']:.1f} s")
     d = report["default_evaluation"]

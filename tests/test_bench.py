@@ -8,11 +8,14 @@ from hrsnn import bench
 
 def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
     out = tmp_path / "bench.json"
-    assert bench.main(["--sizes", "40", "--evals", "2", "--rounds", "2", "--large", "100", "200", "--large-evals", "1",
-                       "--out", str(out)]) == 0
+    assert bench.main(["--sizes", "40", "--evals", "2", "--rounds", "2", "--large", "100", "200", "--driven", "100",
+                       "--large-evals", "1", "--out", str(out)]) == 0
     report = json.loads(out.read_text())
-    assert report["rounds"] == 2 and len(report["raw"]) == 2 * len(bench.PATHS) + 2
-    assert sorted(len(r["eval_s"]) for r in report["raw"]) == [1] * (2 * len(bench.PATHS) + 2)   # one timed each
+    assert report["rounds"] == 2 and len(report["raw"]) == 2 * len(bench.PATHS) + 3
+    assert sorted(len(r["eval_s"]) for r in report["raw"]) == [1] * (2 * len(bench.PATHS) + 3)   # one timed each
+    [driven] = report["driven"]["sizes"]                          # the input-driven operating point, same columns
+    [same] = [r for r in report["raw"] if r.get("large") == "default" and r["n_neurons"] == 100]
+    assert driven["n_synapses"] == same["n_synapses"] and driven["events_per_eval"] != same["events"][0]
     large = report["large"]
     assert [r["n_neurons"] for r in large["sizes"]] == [100, 200] and large["exponent"] is not None
     for row in large["sizes"]:
@@ -24,14 +27,14 @@ def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
         for key in ("naive_s", "fast_s", "fast_1thread_s", "reference_s", "speedup_vs_naive", "fraction_of_reference"):
             assert row[key] > 0, key
     assert report["default_evaluation"]["median_s"] > 0 and report["kernel_first_s"] > 0
-    for row in report["sizes"] + large["sizes"]:                  # the machine's limits, measured in the same run
+    for row in report["sizes"] + large["sizes"] + [driven]:       # the machine's limits, measured in the same run
         r = row["roofline"]
         assert r["triad_s_per_element"] > 0 and r["scatter_s_per_event"] > 0 and r["events"] > 0
         kernel = row["reference_s"] if "reference_s" in row else row["kernel_s"]      # the fast path's kernel
         assert row["fraction_of_roofline"] == pytest.approx(r["seconds"] / kernel)
     printed = capsys.readouterr().out
     assert "fast/naive" in printed and "default evaluation" in printed and "kernel compile" in printed
-    assert "large sizes, fast path, SC-ML" in printed and "synapses^" in printed
+    assert "large sizes, fast path, SC-ML" in printed and "synapses^" in printed and "input-driven" in printed
 
 
 def test_bench_refuses_more_rounds_than_evaluations(capsys):

@@ -282,12 +282,14 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
             else:
                 u = current[row]
             ip = 1.0 if step < ip_steps else 0.0
-            for j in range(m):                          # neurons: exact step unless refractory; IP's drift
+            for j in range(m):                          # neurons: exact step unless refractory
                 v_inf = v_rest + R * (i_syn[j] + u[j])
                 v_new = v_inf + (v[j] - v_inf) * decay_m[j]
                 v[j] = v_new if step >= ready[j] else v[j]
                 i_syn[j] *= decay_syn
-                v_th[j] = v_th[j] - ip * ip_drift[j] * (1.0 if v_th[j] - ip_drift[j] > v_reset else 0.0)
+            if step < ip_steps:                         # IP's drift (only while it runs: no stream otherwise)
+                for j in range(m):
+                    v_th[j] = v_th[j] - ip_drift[j] * (1.0 if v_th[j] - ip_drift[j] > v_reset else 0.0)
             first = n_own
             for j in range(m):                          # threshold
                 if v[j] > v_th[j] and step >= ready[j]:
