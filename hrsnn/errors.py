@@ -15,3 +15,7 @@ class InputError(HRSNNError, ValueError):
 
 class OutputError(HRSNNError, OSError):
     """An output path that cannot be written; raised before any work is done."""
+
+
+class RunawayError(HRSNNError):
+    """A spiking pass whose spikes passed the allowed mean rate (``max_rate`` of an estimator): it was stopped."""

@@ -86,6 +86,21 @@ def test_spiking_classifier_end_to_end(tiny):
     assert twin.reservoir_config_ == tiny.homogeneous()
 
 
+def test_a_pass_past_max_rate_raises_runaway_on_every_target(tiny):
+    """max_rate: numba stops the pass once its spikes pass the rate over the pass, the other targets run it out;
+    both raise RunawayError naming the pass; within the limit nothing changes."""
+    from hrsnn.errors import RunawayError
+    X, y = two_class_set(n=12)
+    rate = HRSNNClassifier(tiny, seed=0, target=TARGET).fit(X, y).activity_.rate_hz
+    for target in ("numba", TARGET):
+        with pytest.raises(RunawayError, match=rf"runaway: the STDP pass's \d+ spikes exceed max_rate {rate / 2:g} Hz"):
+            HRSNNClassifier(tiny, seed=0, target=target, max_rate=rate / 2).fit(X, y)
+    free = HRSNNClassifier(tiny, seed=0, target=TARGET).fit(X, y).transform(X)
+    np.testing.assert_array_equal(HRSNNClassifier(tiny, seed=0, max_rate=2 * rate).fit(X, y).transform(X), free)
+    with pytest.raises(ConfigError, match=r"max_rate: -1 outside the allowed range \(0, inf\) Hz"):
+        HRSNNRegressor(tiny, max_rate=-1).fit(np.zeros(50), np.zeros(50))
+
+
 def test_spiking_regressor_recalls_the_last_input(tiny):
     rng = np.random.default_rng(0)
     u = rng.uniform(-1, 1, 500)

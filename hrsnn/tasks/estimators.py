@@ -33,7 +33,7 @@ from sklearn.linear_model import RidgeClassifierCV, RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ..errors import ConfigError, InputError
+from ..errors import ConfigError, InputError, RunawayError
 from ..measure.blockridge import BlockRidgeCV, predict_blocks
 from ..measure.metrics import nrmse
 from ..measure.readouts import FeatureScaler
@@ -125,6 +125,9 @@ class _ReservoirEstimator(BaseEstimator):
         scale = self.recurrent_scale
         if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not 0 <= scale < float("inf"):
             raise ConfigError(f"recurrent_scale: {scale!r} outside the allowed range [0, inf)")
+        rate = self.max_rate
+        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 < rate < np.inf):
+            raise ConfigError(f"max_rate: {rate!r} outside the allowed range (0, inf) Hz (or None: no limit)")
         if not self.alphas or not all(np.isfinite(a) and a > 0 for a in self.alphas):
             raise ConfigError(f"alphas: expected positive ridge penalties, got {self.alphas!r}")
 
@@ -177,13 +180,19 @@ class _ReservoirEstimator(BaseEstimator):
         cfg = self.reservoir_config_
         channels = seqs[0].shape[1]
         u = np.vstack([np.vstack([np.zeros((gap, channels)), x]) for x in seqs])
+        budget = None if self.max_rate is None else int(self.max_rate * cfg.n_neurons * len(u) * cfg.input.step * 1e-3)
         if train:
-            result = drive(cfg, self.seed, u, u, target=self.target, progress=self.progress)
+            result = drive(cfg, self.seed, u, u, target=self.target, progress=self.progress, max_eval_spikes=budget,
+                           max_train_spikes=budget)
             self.weights_, self.thresholds_ = result.params.w.copy(), result.params.v_th.copy()
         else:
             result = drive(cfg, self.seed, [], u, weights=self.weights_, thresholds=self.thresholds_,
-                           target=self.target, progress=self.progress)
+                           target=self.target, progress=self.progress, max_eval_spikes=budget)
         run = result.run
+        for phase, name in ((result.train, "STDP"), (run, "frozen")):
+            if budget is not None and phase is not None and phase.n_spikes > budget:
+                raise RunawayError(f"runaway: the {name} pass's {phase.n_spikes} spikes exceed max_rate "
+                                   f"{self.max_rate:g} Hz over its {len(u)} steps")
         ends = np.cumsum([len(x) + gap for x in seqs])
         spans = [(int(end) - len(x), int(end)) for end, x in zip(ends, seqs)]
         rate = run.n_spikes / (cfg.n_neurons * run.duration)
@@ -256,12 +265,15 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
         radius); 0 removes the recurrence. In [0, inf).
     target : str
         Simulation target ("auto", "numba", "standalone", "cython", "numpy"); all give the same spikes.
+    max_rate : float or None
+        Mean rate (Hz per neuron) a spiking pass may not exceed: a pass past it raises ``RunawayError`` (the numba
+        target stops it as soon as its spikes exceed that rate over the pass). None (default): no limit.
     """
 
     def __init__(self, config: ReservoirConfig | None = None, model: str = "hrsnn", seed: int = 0,
                  n_bins: int = 3, gap: int = 10, length: int | None = None, alphas: tuple = ALPHAS,
                  target: str = "auto", progress: bool = False, input_features: bool = True,
-                 recurrent_scale: float = 1.0):
+                 recurrent_scale: float = 1.0, max_rate: float | None = None):
         self.config = config
         self.model = model
         self.seed = seed
@@ -273,6 +285,7 @@ class HRSNNClassifier(ClassifierMixin, _ReservoirEstimator):
         self.progress = progress
         self.input_features = input_features
         self.recurrent_scale = recurrent_scale
+        self.max_rate = max_rate
 
     def _prepare(self, X) -> list[np.ndarray]:
         seqs = as_sequences(X)
@@ -345,7 +358,7 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
 
     def __init__(self, config: ReservoirConfig | None = None, model: str = "hrsnn", seed: int = 0,
                  washout: int = 100, alphas: tuple = ALPHAS, target: str = "auto", progress: bool = False,
-                 input_features: bool = True, recurrent_scale: float = 1.0):
+                 input_features: bool = True, recurrent_scale: float = 1.0, max_rate: float | None = None):
         self.config = config
         self.model = model
         self.seed = seed
@@ -355,6 +368,7 @@ class HRSNNRegressor(RegressorMixin, _ReservoirEstimator):
         self.progress = progress
         self.input_features = input_features
         self.recurrent_scale = recurrent_scale
+        self.max_rate = max_rate
 
     def fit(self, X, y) -> HRSNNRegressor:
         self._check_params()

@@ -70,7 +70,17 @@ def _over_seeds(one: Callable, config: dict, seeds: list[int], target: str, task
 
 def _validation_score(cfg: ReservoirConfig, seed: int, task: dict, model: str, target: str) -> dict:
     """Fit on the training split less a hold-out, score on the hold-out (classification: a stratified share of
-    ``validation``; prediction: the last ``validation`` share of the training steps)."""
+    ``validation``; prediction: the last ``validation`` share of the training steps). A pass past
+    ``task.max_rate`` stops there: the trial is degenerate (runaway)."""
+    from hrsnn.errors import RunawayError
+    try:
+        return _validation_run(cfg, seed, task, model, target)
+    except RunawayError as e:
+        return {"seed": seed, "score": None, "error": None, "spikes_per_sample": None, "rate_hz": None,
+                "spikes": None, "E": None, "memory_capacity": None, "degenerate": True, "reason": f"{e} (stopped early)"}
+
+
+def _validation_run(cfg: ReservoirConfig, seed: int, task: dict, model: str, target: str) -> dict:
     from hrsnn import HRSNNClassifier, HRSNNRegressor, nrmse
     from hrsnn.tasks.cells import prediction_split, split_series, subset
     from hrsnn.tasks.datasets import classification_split, holdout
@@ -80,14 +90,15 @@ def _validation_score(cfg: ReservoirConfig, seed: int, task: dict, model: str, t
         Xf, yf, Xv, yv, _ = holdout(as_sequences(X), np.asarray(y), seed, task["validation"], task["dataset"])
         keep = subset(len(Xf), task["max_train"], seed)
         Xf, yf = [Xf[i] for i in keep], yf[keep]
-        clf = HRSNNClassifier(cfg, model=model, seed=seed, n_bins=task["n_bins"], target=target).fit(Xf, yf)
+        clf = HRSNNClassifier(cfg, model=model, seed=seed, n_bins=task["n_bins"], target=target,
+                              max_rate=cfg.task.max_rate).fit(Xf, yf)
         features, activity = clf.run(Xv)
         accuracy = float((clf.readout_.predict(features) == yv).mean())
         return _activity(cfg, seed, accuracy, 1.0 - accuracy, activity, model == "hrsnn")
     w = task["washout"]
     X, y, _, _ = prediction_split(task["dataset"], task["n_steps"], task["horizon"], washout=w, seed=seed)
     Xf, yf, Xv, yv = split_series(X, y, task["validation"], w, "task.n_steps")
-    reg = HRSNNRegressor(cfg, model=model, seed=seed, washout=w, target=target).fit(Xf, yf)
+    reg = HRSNNRegressor(cfg, model=model, seed=seed, washout=w, target=target, max_rate=cfg.task.max_rate).fit(Xf, yf)
     prediction, activity = reg.predict_run(Xv)
     error = nrmse(yv, prediction[w:])
     return _activity(cfg, seed, error, error, activity, model == "hrsnn")
