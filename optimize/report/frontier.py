@@ -173,6 +173,7 @@ def claim_lines(summaries: list[dict]) -> list[str]:
 
 
 def _floor_line(s: dict) -> list[str]:
+    """A task's linear floor on the fresh seeds' test splits (none for the memory protocol)."""
     if "floor" not in s:
         return []
     f = s["floor"]

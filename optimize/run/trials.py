@@ -77,7 +77,8 @@ def _validation_score(cfg: ReservoirConfig, seed: int, task: dict, model: str, t
         return _validation_run(cfg, seed, task, model, target)
     except RunawayError as e:
         return {"seed": seed, "score": None, "error": None, "spikes_per_sample": None, "rate_hz": None,
-                "spikes": None, "E": None, "memory_capacity": None, "degenerate": True, "reason": f"{e} (stopped early)"}
+                "spikes": None, "E": None, "memory_capacity": None, "degenerate": True,
+                "reason": f"{e} (stopped early)"}
 
 
 def _validation_run(cfg: ReservoirConfig, seed: int, task: dict, model: str, target: str) -> dict:
