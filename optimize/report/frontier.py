@@ -146,12 +146,11 @@ def _convergence_lines(s: dict, out: Path) -> list[str]:
 def claim_lines(summaries: list[dict]) -> list[str]:
     """The verdicts claim by claim (``optimize.studies.frontier.CLAIMS``): each claim's statement, its two arms and,
     per study that tests it, the verdict across repeats (a task's above its linear floor)."""
-    out, seen = [], []
+    out, seen = [], {}                             # each claim's first entry, in the order the studies give them
     for s in summaries:
         for c in s.get("claims", []):
-            if c["claim"] not in [k for k, _ in seen]:
-                seen.append((c["claim"], c))
-    for k, (key, first) in enumerate(seen, 1):
+            seen.setdefault(c["claim"], c)
+    for k, (key, first) in enumerate(seen.items(), 1):
         a, b = first["arms"]
         out += [f"{k}. **{first['statement'][0].upper() + first['statement'][1:]}** ({a} against {b}):", ""]
         for s in summaries:

@@ -212,8 +212,11 @@ CLAIMS = (("neurons", "heterogeneous neurons raise MC at equal spikes (homogeneo
 a study tests those whose two arms it runs."""
 
 
-def _claims(study: Study, fronts: dict[str, list[Front]], levels: list[float], c_ref: float) -> list[dict]:
-    return [{"claim": key, "statement": text, **_compare_repeats(study, fronts, levels, c_ref, pair)}
+def _claims(study: Study, fronts: dict[str, list[Front]], levels: list[float], c_ref: float,
+            headline: dict) -> list[dict]:
+    """Every claim whose two arms ``fronts`` holds; ``headline`` is the comparison of ``COMPARED`` already made."""
+    return [{"claim": key, "statement": text,
+             **(headline if pair == COMPARED else _compare_repeats(study, fronts, levels, c_ref, pair))}
             for key, text, pair in CLAIMS if set(pair) <= set(fronts)]
 
 
@@ -317,21 +320,21 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
     pools = ([fronts[a] for a in COMPARED] + [f for a in COMPARED for f in per_repeat[a] if len(f.quality)]
              + ([_front(g) for g in grid.values()] if grid else []))
     c_ref = 1.1 * max(float(f.mean_cost.max()) for f in pools)
-    levels = _levels(study, fronts, None if floor is None else float(np.mean(floor["quality"])))
+    floor_quality = None if floor is None else float(np.mean(floor["quality"]))
+    levels = _levels(study, fronts, floor_quality)
     summary = {"study": study.name, "task": study.task, "quality": quality_name(study), "cost": cost_name(study),
                "calls": study.calls, "repeats": study.repeats, "seeds": list(study.seeds),
                "eval_seeds": list(study.eval_seeds), "n_neurons": study.base.n_neurons,
                "space": {arm: [d.field for d in derive(study, arm, 0).space] for arm in study.arms},
                "arms": arms}
     if floor is not None:
-        summary["floor"] = {"model": "linear", "quality": floor["quality"],
-                            "shown": shown(study, float(np.mean(floor["quality"])))}
+        summary["floor"] = {"model": "linear", "quality": floor["quality"], "shown": shown(study, floor_quality)}
     if not levels:
         return {**summary, "verdict": f"neither front rises above the linear floor ({quality_name(study)} "
                                       f"{summary['floor']['shown']:.3g} with no reservoir)", "claims": []}
     summary.update(_compare(study, fronts, levels, c_ref))
     summary["by_repeat"] = _compare_repeats(study, per_repeat, levels, c_ref)
-    summary["claims"] = _claims(study, per_repeat, levels, c_ref)
+    summary["claims"] = _claims(study, per_repeat, levels, c_ref, summary["by_repeat"])
     summary["pooled_verdict"], summary["verdict"] = summary["verdict"], summary["by_repeat"]["verdict"]
     summary["convergence"] = _convergence(study, runs)
     q = float(np.mean(reference["quality"]))
