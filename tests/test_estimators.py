@@ -212,3 +212,14 @@ def test_regressor_reads_a_wide_reservoir_a_block_at_a_time(tiny, monkeypatch, i
     got, activity = streamed.predict_run(u[20:140])                           # 120 rows ≤ 150 neurons: blocks
     assert activity.spikes > 0
     np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9 * np.abs(want).max())
+
+
+def test_a_task_cell_reports_how_far_stdp_moved_the_weights(tiny):
+    from hrsnn.tasks.cells import predict
+    driven = tiny.with_updates({"input.bias": 150.0})
+    on = predict("narma10", "hrsnn", driven, n_steps=300, washout=20, with_e=False, target=TARGET).extra
+    off = predict("narma10", "hrsnn", driven.with_updates({"stdp.enabled": False}), n_steps=300, washout=20,
+                  with_e=False, target=TARGET).extra
+    assert on["weight_change"] > 0.01 and on["weight_std"] > 0.0
+    assert off["weight_change"] == 0.0 and off["weight_std"] == 0.0         # frozen at w_init
+    assert "weight_change" not in predict("narma10", "esn", n_steps=300, washout=20, with_e=False).extra

@@ -113,6 +113,8 @@ def _analytic(params: dict) -> tuple[float, float]:
     ({"grid": {"input.scale": [-5.0]}}, r"grid.input.scale: input.scale: -5 outside the allowed range"),
     ({"grid": {"input.scale": 3.0}}, r"grid: a table of field = \[values\]"),
     ({"grid": {"input.scale": [100.0]}, "grid_seeds": [10]}, r"grid_seeds: \[10\] are also eval_seeds"),
+    ({"drop": ["task.train_steps"]}, r"drop: a list of searched fields \(input.scale, neuron.tau_m.cv\)"),
+    ({"drop": ["input.scale", "neuron.tau_m.cv"]}, "drop: at least one dimension must remain"),
 ])
 def test_bad_frontier_files_get_one_line(tmp_path, change, message):
     data = {**FILE, "study": [{"name": "memory"}], **change}
@@ -148,6 +150,8 @@ def test_shipped_frontier_files_load(name):
                 "stdp.tau_minus.cv", "stdp.a_plus.cv", "stdp.a_minus.cv", "task.train_steps",
                 "stdp.a_plus.mean"} <= fields
         assert set(studies[0].arms) == {"heterogeneous", "homogeneous", "no-STDP", "HeNHoS", "HoNHeS", "random"}
+        for s in studies[1:]:                        # a task's plastic phase is its training pass: not searched
+            assert s.task and {d.field for d in s.space} == fields - {"task.train_steps"}
 
 
 def test_front_points_are_chosen_evenly_over_the_quality_range():

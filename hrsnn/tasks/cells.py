@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..measure.evaluate import weight_change
 from ..measure.metrics import nrmse
 from ..model.config import ReservoirConfig
 from ..model.seeds import check_seed
@@ -69,6 +70,15 @@ def _efficiency(estimator, with_e: bool) -> tuple[float | None, float | None, di
                                               "degenerate_reason": result.reason}
 
 
+def _plasticity(estimator) -> dict:
+    """How far the estimator's STDP pass moved the E→E weights (``weight_change``: mean |w − w_init| / w_init;
+    ``weight_std``: their final spread, in units of synapses.j_ee); empty for a model without them."""
+    w = getattr(estimator, "weights_", None)
+    if w is None or not len(w):
+        return {}
+    return {"weight_change": weight_change(w, estimator.reservoir_config_.stdp.w_init), "weight_std": float(w.std())}
+
+
 def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None = None, seed: int = 0,
              label: str | None = None, max_train: int | None = None, max_test: int | None = None,
              with_e: bool = True, test_dataset: str | None = None, test_fraction: float = 0.3, pool: int = 1,
@@ -95,6 +105,7 @@ def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None 
     features, activity = clf.run(X_test)
     accuracy = float((clf.readout_.predict(features) == y_test).mean())
     E, mc, extra = _efficiency(clf, with_e)
+    extra.update(_plasticity(clf))
     if clf.reservoir_config_.input.encoding == "events":    # reported apart from the reservoir's spikes
         extra["input_spikes_per_sample"] = float(sum(x.sum() for x in X_test) / len(X_test))
     return CellResult("classify", dataset, label or model, seed, "accuracy", accuracy, clf.train_score_,
@@ -137,7 +148,7 @@ def predict(task: str, model: str = "hrsnn", config: ReservoirConfig | None = No
     prediction, activity = reg.predict_run(X_test)
     score = nrmse(y_test, prediction[washout:])
     E, mc, extra = _efficiency(reg, with_e)
-    extra.update(horizon=horizon)
+    extra.update(horizon=horizon, **_plasticity(reg))
     return CellResult("predict", task, label or model, seed, "nrmse", score, reg.train_nrmse_,
                       activity.spikes_per_sample, activity.rate_hz, E, mc, len(X_train), len(y_test),
                       time.perf_counter() - start, f"first {len(X_train)} steps for training, last {len(y_test)} "

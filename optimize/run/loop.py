@@ -122,14 +122,15 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
                                           penalty.value(), (len(done) + slot, len(done)))
                     bar.update()
                     continue
-                futures[executor.submit(fn, config, list(study.seeds), study.target)] = (slot, params, started, t0)
+                future = executor.submit(timed, fn, config, list(study.seeds), study.target)
+                futures[future] = (slot, params, started, t0)
             for fut in as_completed(futures):
                 slot, params, started, t0 = futures[fut]
                 try:
-                    results, error = fut.result(), ""
+                    (results, duration), error = fut.result(), ""
                 except Exception as e:          # noqa: BLE001 — a failed trial is data, not a crash
-                    results, error = None, f"{type(e).__name__}: {e}"
-                batch[slot] = _record(store, params, study, results, started, time.perf_counter() - t0, error,
+                    results, duration, error = None, time.perf_counter() - t0, f"{type(e).__name__}: {e}"
+                batch[slot] = _record(store, params, study, results, started, duration, error,
                                       penalty.value(), (len(done) + slot, len(done)))
                 bar.update()
                 if batch[slot].status == "ok":
@@ -144,6 +145,12 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
     run = StudyRun(study, store.trials(), store.path)
     store.close()
     return run
+
+
+def timed(fn: Callable, *args) -> tuple:
+    """``(fn(*args), seconds it ran)``, timed where it runs (a trial's time without its wait for a worker)."""
+    t0 = time.perf_counter()
+    return fn(*args), time.perf_counter() - t0
 
 
 def _key(params: dict) -> str:

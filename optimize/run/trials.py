@@ -116,7 +116,8 @@ def _test_score(cfg: ReservoirConfig, seed: int, task: dict, model: str, target:
                        washout=task["washout"], with_e=False, target=target)
         error = cell.score
     return {"seed": seed, "score": cell.score, "error": error, "spikes_per_sample": cell.spikes_per_sample,
-            "rate_hz": cell.rate_hz, "split": cell.split}
+            "rate_hz": cell.rate_hz, "split": cell.split,
+            **{k: cell.extra[k] for k in ("weight_change", "weight_std") if k in cell.extra}}
 
 
 def trial_function(study: Study) -> Callable:

@@ -8,6 +8,8 @@ A frontier file is an experiment file (``optimize.search.study.load_studies``) w
     levels = [1, 2, 3, 4, 5]     # quality levels compared: MC, accuracy or NRMSE (default: MC 1, 2, …; a task:
                                  # 8 levels across the fronts' range)
     front_points = 12            # at most this many points of an arm's search front are re-evaluated
+    drop = ["task.train_steps"]  # dimensions of the shared space this study does not search (one that cannot act
+                                 # on it: a task's plastic phase is one pass over its training set)
     grid_seeds = [0, 1]          # memory studies: seeds the grid check selects its fronts on (default: seeds)
     [grid]                       # memory studies: an independent grid, run for the study's base config and
     "input.scale" = [150, 600]   # its homogeneous twin (cfg.homogeneous()): each grid's front is re-evaluated
@@ -46,12 +48,13 @@ from ..search.checks import StudyError, at_least, seeds_of
 from ..search.objectives import front_point
 from ..search.study import Study, load_studies
 
-EXTRA = ("levels", "front_points", "grid", "grid_seeds")
+EXTRA = ("levels", "front_points", "grid", "grid_seeds", "drop")
 
 
 def load_frontier(path: str | Path, overrides: dict[str, Any] | None = None) -> tuple[str, list[Study]]:
     """(experiment name, its front studies), every extra key checked."""
     name, studies = load_studies(path, overrides, EXTRA)
+    studies = [_dropped(s) for s in studies]
     for s in studies:
         where = f"study {s.name}"
         if s.objective != "front":
@@ -80,6 +83,17 @@ def load_frontier(path: str | Path, overrides: dict[str, Any] | None = None) -> 
                 raise StudyError(f"{where}: grid_seeds: {sorted(set(grid_seeds) & set(s.eval_seeds))} are also "
                                  "eval_seeds; the grid's fronts are selected on grid_seeds and measured on eval_seeds")
     return name, studies
+
+
+def _dropped(study: Study) -> Study:
+    """``study`` without the dimensions its ``drop`` list names (each must be one it searches)."""
+    drop = study.source.get("drop", [])
+    fields = [d.field for d in study.space]
+    if not isinstance(drop, list) or not all(f in fields for f in drop):
+        raise StudyError(f"study {study.name}: drop: a list of searched fields ({', '.join(fields)})")
+    if len(drop) >= len(fields):
+        raise StudyError(f"study {study.name}: drop: at least one dimension must remain")
+    return dataclasses.replace(study, space=tuple(d for d in study.space if d.field not in drop)) if drop else study
 
 
 def quality_name(study: Study) -> str:
@@ -279,13 +293,13 @@ def run_grid(study: Study, executor, progress: bool, cache: Path | None = None) 
 
 def _reevaluate(study: Study, points: list[dict], executor, label: str, progress: bool,
                 cache: Path | None = None) -> list[dict]:
-    """``points`` with their per-fresh-seed ``quality`` and ``cost`` and, for the memory protocol, how far STDP moved
-    the E→E weights (``weight_change``: mean |w − w_init| / w_init; ``weight_std``: their final standard deviation,
-    weights in units of synapses.j_ee; None where not measured)."""
+    """``points`` with their per-fresh-seed ``quality`` and ``cost`` and how far STDP moved the E→E weights
+    (``weight_change``: mean |w − w_init| / w_init; ``weight_std``: their final standard deviation, weights in units
+    of synapses.j_ee; None where not measured)."""
     results = _evaluate(study, [p["config"] for p in points], study.eval_seeds, executor, label, progress, cache)
     for p, res in zip(points, results):
         p["quality"], p["cost"] = fresh_values(res, study.task)
-        if study.task is None:
+        if any("weight_change" in r for r in res):
             p["weight_change"] = [r.get("weight_change") for r in res]
             p["weight_std"] = [r.get("weight_std") for r in res]
     return points
@@ -297,14 +311,17 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
     k = study.source.get("front_points", 12)
     cache = folder / study.name / "evaluations.jsonl"
     cache.parent.mkdir(parents=True, exist_ok=True)
+    selected = {arm: (search_front(arm_runs, k), [search_front([run], k, [r]) for r, run in enumerate(arm_runs)]
+                      if arm != "random" else []) for arm, arm_runs in runs.items()}
+    _evaluate(study, [p["config"] for pooled, repeats in selected.values() for front in [pooled, *repeats]
+                      for p in front] + [study.base.to_dict()], study.eval_seeds, executor,
+              f"{study.name} fronts on fresh seeds", progress, cache)     # at once: no worker waits between arms
     arms: dict[str, Any] = {}
-    for arm, arm_runs in runs.items():
-        points = _reevaluate(study, search_front(arm_runs, k), executor, f"{study.name} {arm} front on fresh seeds",
-                             progress, cache)
+    for arm, (pooled, by_repeat) in selected.items():
+        points = _reevaluate(study, pooled, executor, f"{study.name} {arm} front on fresh seeds", progress, cache)
         pick = knee(points)
-        repeats = [_reevaluate(study, search_front([run], k, [r]), executor,
-                               f"{study.name} {arm} repeat {r} front on fresh seeds", progress, cache)
-                   for r, run in enumerate(arm_runs)] if arm != "random" else []
+        repeats = [_reevaluate(study, front, executor, f"{study.name} {arm} repeat {r} front on fresh seeds",
+                               progress, cache) for r, front in enumerate(by_repeat)]
         arms[arm] = {"points": points, "pick": None if pick is None else points.index(pick),   # a point's index
                      "repeats": repeats}
     if not all(arms[a]["points"] for a in COMPARED):
