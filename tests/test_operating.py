@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from optimize.search.checks import StudyError
-from optimize.studies.operating import load_operating, rank, run_operating
+from optimize.studies.operating import _default, load_operating, rank, run_operating
 
 from .conftest import write_toml
 
@@ -77,6 +77,20 @@ def test_rank_prices_spikes_and_breaks_ties_toward_the_earlier_candidate():
     assert rank(rows, w, references=("a", "b"))["pick"] is None
 
 
+def test_the_pick_replaces_the_incumbent_default_only_when_it_ranks_ahead_of_it():
+    w = {"classify": 0.05, "predict": 2.0}
+    rows = [_row("a", "memory", "memory", 3.0, 50), _row("b", "memory", "memory", 1.0, 40),
+            _row("c", "memory", "memory", 2.0, 40), _row("a", "predict", "mg", 0.030, 10),
+            _row("b", "predict", "mg", 0.029, 20), _row("c", "predict", "mg", 0.5, 20)]
+    ahead = rank(rows, w, references=("a",))                    # mean ranks a 2.0, b 1.5, c 2.5
+    assert ahead["pick"] == "b" and _default(ahead, "a") == "b"
+    behind = rank(rows, w, references=("b",))                   # the pick, a, ranks behind the incumbent b
+    assert behind["pick"] == "a" and _default(behind, "b") == "b" and _default(behind, None) == "a"
+    tied = rank([rows[0], rows[2], rows[3], rows[5]], w, references=("c",))    # a and c tie (1.5 each): a tie
+                                                                                 # keeps the incumbent
+    assert tied["pick"] == "a" and _default(tied, "c") == "c"
+
+
 @pytest.mark.parametrize("change, message", [
     ({"candidates": {"a": {}}}, "candidates: a table of at least two named candidates"),
     ({"candidates": {"a": {}, "b": {"input.scale": -1.0}}}, r"candidates.b: input.scale: -1 outside the allowed"),
@@ -86,6 +100,7 @@ def test_rank_prices_spikes_and_breaks_ties_toward_the_earlier_candidate():
     ({"weights": 3}, "weights: a table such as"),
     ({"references": ["nope"]}, r"references: a list of candidate names"),
     ({"references": "a"}, r"references: a list of candidate names"),
+    ({"references": ["a"], "incumbent": "b"}, r"incumbent: one of the references \(a\); got 'b'"),
     ({"compare": {**TINY["compare"], "split": "test"}}, "compare.split: an operating point is chosen on"),
     ({"compare": None}, r"compare: an operating-point choice needs a \[compare\] table"),
     ({"min_mc": -1.0}, r"min_mc: -1.0 outside the allowed range \[0, inf\)"),

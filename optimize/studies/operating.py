@@ -8,6 +8,7 @@ An operating-point file holds::
     weights = {classify = 0.05, predict = 2.0}  # price of 1000 spikes per sample, added to the task error
     min_mc = 5.0                                # candidates with a lower mean MC are not ranked
     references = ["driven"]                     # ranked for comparison, never picked (optional)
+    incumbent = "previous"                      # a reference the pick must rank ahead of to replace (optional)
     [set]                                       # shared by every candidate
     n_neurons = 500
     [candidates]                                # name = dotted updates of [set]
@@ -21,7 +22,9 @@ An operating-point file holds::
 
 Per task, each candidate's value is the mean over seeds of E (memory protocol), or of error + weight × spikes
 per sample / 1000 (the ``tradeoff`` scalar of a task study); candidates are ranked per task and the lowest mean
-rank outside ``references`` is the pick (ties go to the earlier candidate). E and the spike price both reward
+rank outside ``references`` is the pick (ties go to the earlier candidate); with an ``incumbent`` (the default in
+use, one of the references) the pick becomes the default only with a strictly better mean rank, else the incumbent
+stays. E and the spike price both reward
 near-silence, so candidates whose mean memory capacity falls below ``min_mc`` are reported but not ranked.
 """
 from __future__ import annotations
@@ -42,7 +45,7 @@ from ..report.text import made_by, pm
 from ..search.checks import StudyError, at_least, with_config
 from .comparison import check_compare, compare_models, summarize_cells
 
-KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "references", "compare"}
+KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "references", "incumbent", "compare"}
 
 DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
 
@@ -86,13 +89,17 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
             or len(set(references)) >= len(candidates):
         raise StudyError(f"references: a list of candidate names, leaving at least one candidate to pick; got "
                          f"{references!r}")
+    incumbent = raw.get("incumbent")
+    if incumbent is not None and incumbent not in references:
+        raise StudyError(f"incumbent: one of the references ({', '.join(references) or 'none given'}); got "
+                         f"{incumbent!r}")
     compare = raw.get("compare")
     compare = check_compare({"split": "validation", **compare} if isinstance(compare, dict) else compare,
                             what="an operating-point choice")
     if compare["split"] != "validation":
         raise StudyError("compare.split: an operating point is chosen on \"validation\"; the test splits stay unseen")
     return {"name": raw.get("name", path.stem), "workers": workers, "weights": weights, "min_mc": float(min_mc),
-            "candidates": candidates, "references": list(references),
+            "candidates": candidates, "references": list(references), "incumbent": incumbent,
             "updates": {k: dict(v) for k, v in table.items()}, "compare": compare}
 
 
@@ -119,6 +126,14 @@ def rank(rows: list[dict], weights: dict, references: tuple[str, ...] = ()) -> d
     return {"values": values, "ranks": ranks, "mean_rank": mean_rank, "pick": pick, "labels": labels}
 
 
+def _default(ranking: dict | None, incumbent: str | None) -> str | None:
+    """The default the ranking gives: its pick, unless the incumbent ranks as well or better."""
+    if not ranking or not ranking["pick"]:
+        return None
+    pick, mean = ranking["pick"], ranking["mean_rank"]
+    return incumbent if incumbent in mean and mean[incumbent] <= mean[pick] else pick
+
+
 def _updates(updates: dict) -> str:
     return ", ".join(f"`{k}` = {v}" for k, v in updates.items()) or "the [set] config as it is"
 
@@ -139,12 +154,13 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
     refs = tuple(spec["references"])
     ranking = rank(kept, spec["weights"], refs) if kept else None
     unpriced = rank(kept, {kind: 0.0 for kind in spec["weights"]}, refs) if kept else None
-    if ranking and ranking["pick"]:
-        spec["candidates"][ranking["pick"]].save(out / "pick.toml")
+    default = _default(ranking, spec["incumbent"])
+    if default:
+        spec["candidates"][default].save(out / "pick.toml")
     (out / "comparison.json").write_text(json.dumps(
         {"rows": rows, "summary": summary, "eligible": eligible, "ranking": ranking, "unpriced": unpriced,
          "weights": spec["weights"], "min_mc": spec["min_mc"], "references": spec["references"],
-         "updates": spec["updates"],
+         "incumbent": spec["incumbent"], "default": default, "updates": spec["updates"],
          "compare": spec["compare"]}, indent=2, default=str))
     figure = comparison_figure(summary, out / "comparison.png")
     w, c = spec["weights"], spec["compare"]
@@ -171,8 +187,14 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
                   + f" | {ranking['mean_rank'][m]:.2f} | {unpriced['mean_rank'][m]:.2f} |"
                   for i, m in enumerate(ranking["labels"])]
         pick = ranking["pick"]
-        lines += ["", f"**Pick: {pick}** ({_updates(spec['updates'][pick])}; [pick.toml](pick.toml)). With spikes "
-                  f"not priced: {unpriced['pick']}.", ""]
+        lines += ["", f"**Pick: {pick}** ({_updates(spec['updates'][pick])}). With spikes not priced: "
+                  f"{unpriced['pick']}.", ""]
+        if default != pick:
+            lines += [f"**The incumbent, {default}, stays**: the pick does not rank ahead of it (mean rank "
+                      f"{ranking['mean_rank'][pick]:.2f} against {ranking['mean_rank'][default]:.2f}; "
+                      "[pick.toml](pick.toml) holds it).", ""]
+        else:
+            lines += ["The pick is the default ([pick.toml](pick.toml)).", ""]
     else:
         lines += [f"**No pick**: no candidate{' other than a reference' if refs else ''} reaches MC "
                   f"{spec['min_mc']:g}.", ""]
