@@ -44,6 +44,7 @@ def test_eventsim_reproduces_brian2_spikes_and_weights_on_any_number_of_threads(
 @pytest.mark.parametrize("updates", [
     {"stdp.enabled": False},
     {"neuron.t_ref": {"dist": "uniform", "low": 1, "high": 6}, "neuron.v_th": {"dist": "normal", "loc": -50, "std": 2}},
+    {"neuron.tau_syn": {"dist": "lognormal", "mean": 5.0, "cv": 0.8}},          # a synaptic decay per neuron
     # dense wiring, one short delay: a queue slot receives > 256 synapses in a step (the queue grows)
     {"synapses.p_ee": 1.0, "synapses.p_ei": 1.0, "synapses.j_ee": 6.0, "synapses.j_ei": 6.0,
      "synapses.delay": {"dist": "constant", "value": 0.5}},

@@ -158,20 +158,24 @@ def test_the_neuron_and_synapse_constants_are_the_configs_and_a_changed_one_is_r
     import nir
 
     from hrsnn.model.nirgraph import from_nir
-    cfg = _events_config()
+    from hrsnn.model.parameters import Parameters
+    from hrsnn.model.seeds import seed_streams
+    cfg = _events_config().with_updates({"neuron.tau_syn": {"dist": "gamma", "mean": 5.0, "cv": 0.5}})
     if form == "delays":                                        # a reset apart from rest, so the two cannot swap
         cfg = cfg.with_updates({"neuron.v_reset": cfg.neuron.v_rest - 5.0})
     nc = cfg.neuron
     graph = nir.read(export_nir(cfg, 2, tmp_path / "r.nir", form=form))
     lif = graph.nodes["lif"]
-    tau_m = from_nir(graph)[1].tau_m
+    _, params, _ = from_nir(graph)
+    tau_m, tau_syn = params.tau_m, params.tau_syn                # per neuron, read from the graph
+    assert np.allclose(tau_syn, Parameters.draw(cfg, 1, seed_streams(2)[0]).tau_syn, rtol=1e-12)
     if form == "delays":
         syn = graph.nodes["synapse"]
         want = [(lif, "r", nc.resistance * 1e6), (lif, "v_leak", nc.v_rest * 1e-3), (lif, "v_reset", nc.v_reset * 1e-3),
-                (syn, "tau", nc.tau_syn * 1e-3), (syn, "r", nc.tau_syn * 1e-3), (syn, "v_leak", 0.0)]
+                (syn, "r", tau_syn * 1e-3), (syn, "v_leak", 0.0)]
     else:
-        want = [(lif, "tau_syn", nc.tau_syn * 1e-3), (lif, "r", tau_m / cfg.dt), (lif, "v_leak", 0.0),
-                (lif, "v_reset", 0.0), (lif, "w_in", nc.tau_syn / cfg.dt)]
+        want = [(lif, "r", tau_m / cfg.dt), (lif, "v_leak", 0.0), (lif, "v_reset", 0.0),
+                (lif, "w_in", tau_syn / cfg.dt)]
     for node, field, value in want:
         assert np.allclose(getattr(node, field), value, rtol=1e-12, atol=0), field
     for node, field, _ in want:                                 # each one changed: refused, naming it

@@ -154,7 +154,8 @@ class NeuronConfig(_Base):
     v_rest: float = _spec(-65.0, "mV", -90.0, -40.0, doc="resting potential")
     v_reset: float = _spec(-65.0, "mV", -90.0, -40.0, doc="reset potential after a spike")
     resistance: float = _spec(100.0, "Mohm", 1.0, 10000.0, doc="membrane resistance R")
-    tau_syn: float = _spec(5.0, "ms", 0.1, 100.0, doc="decay time of the exponential synaptic current")
+    tau_syn: D.Distribution = _spec(5.0, "ms", 0.1, 100.0, dist=True,
+                                    doc="decay time of the exponential synaptic current, per neuron")
 
     def __post_init__(self):
         super().__post_init__()

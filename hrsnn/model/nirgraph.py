@@ -109,7 +109,7 @@ def to_nir(config: ReservoirConfig, params: Parameters, seed: int, approximate: 
         "lif": nir.LIF(tau=params.tau_m * 1e-3, r=np.full(n, nc.resistance * 1e6),
                        v_leak=np.full(n, nc.v_rest * 1e-3), v_threshold=params.v_th * 1e-3,
                        v_reset=np.full(n, nc.v_reset * 1e-3)),
-        "synapse": nir.LI(tau=np.full(n, nc.tau_syn * 1e-3), r=np.full(n, nc.tau_syn * 1e-3), v_leak=np.zeros(n)),
+        "synapse": nir.LI(tau=params.tau_syn * 1e-3, r=params.tau_syn * 1e-3, v_leak=np.zeros(n)),
         "output": nir.Output({"output": np.array([n])}),
     }
     w_in, bias = inp.scale * params.w_in * 1e-12, np.full(n, inp.bias * 1e-12)
@@ -165,11 +165,11 @@ def to_nir_cubalif(config: ReservoirConfig, params: Parameters, seed: int, appro
                                  "to write it anyway (recorded in the graph's metadata) or use the delays form")
             dropped.append(f"{what}: {why} (written as if so)")
     k = nc.resistance * 1e6 * dt / params.tau_m                 # V per A: one step's potential change per current
-    tau_syn = np.full(n, nc.tau_syn * 1e-3)
+    tau_syn = params.tau_syn * 1e-3
     nodes = {
         "input": nir.Input({"input": np.array([params.w_in.shape[1]])}),
         "input_weights": nir.Affine(weight=k[:, None] * inp.scale * params.w_in * 1e-12,
-                                    bias=k * inp.bias * 1e-12 * dt / nc.tau_syn),
+                                    bias=k * inp.bias * 1e-12 * dt / params.tau_syn),
         "lif": nir.CubaLIF(tau_syn=tau_syn, tau_mem=params.tau_m * 1e-3, r=params.tau_m / dt, v_leak=np.zeros(n),
                            v_threshold=(params.v_th - nc.v_rest) * 1e-3, v_reset=np.zeros(n),
                            w_in=tau_syn / (dt * 1e-3)),
@@ -192,8 +192,8 @@ def _expect(node, name: str, field: str, want) -> None:
 
 def from_nir(graph) -> tuple[ReservoirConfig, Parameters, int]:
     """(config, frozen parameters, seed) of a graph written by ``to_nir`` or ``to_nir_cubalif`` (its metadata names
-    the config and the form). The per-neuron time constants, thresholds and weights come from the graph; a graph
-    whose other neuron or synapse constants (r, v_leak, v_reset, τ_syn, w_in) differ from its config is refused."""
+    the config and the form). The per-neuron time constants (τ_m, τ_syn), thresholds and weights come from the graph;
+    a graph whose other neuron or synapse constants (r, v_leak, v_reset, w_in) differ from its config is refused."""
     meta = graph.metadata
     if meta.get("generator") != "hrsnn" or "hrsnn_config" not in meta:
         raise HRSNNError("nir graph: not written by hrsnn (its metadata has no hrsnn_config); only hrsnn's own "
@@ -202,9 +202,8 @@ def from_nir(graph) -> tuple[ReservoirConfig, Parameters, int]:
     nodes, n, n_exc, dt, nc = graph.nodes, config.n_neurons, config.n_exc, config.dt, config.neuron
     lif = nodes["lif"]
     if meta.get("hrsnn_form", "delays") == "cubalif":
-        tau_m = np.asarray(lif.tau_mem) * 1e3
-        for field, want in (("tau_syn", nc.tau_syn * 1e-3), ("r", tau_m / dt), ("v_leak", 0.0), ("v_reset", 0.0),
-                            ("w_in", nc.tau_syn / dt)):
+        tau_m, tau_syn = np.asarray(lif.tau_mem) * 1e3, np.asarray(lif.tau_syn) * 1e3
+        for field, want in (("r", tau_m / dt), ("v_leak", 0.0), ("v_reset", 0.0), ("w_in", tau_syn / dt)):
             _expect(lif, "lif", field, want)
         k = config.neuron.resistance * 1e6 * dt / tau_m
         v_th = np.asarray(lif.v_threshold) * 1e3 + config.neuron.v_rest
@@ -212,9 +211,10 @@ def from_nir(graph) -> tuple[ReservoirConfig, Parameters, int]:
         w_in = np.asarray(nodes["input_weights"].weight) / k[:, None]
     else:
         tau_m, v_th = np.asarray(lif.tau) * 1e3, np.asarray(lif.v_threshold) * 1e3
+        tau_syn = np.asarray(nodes["synapse"].tau) * 1e3
         for node, field, want in ((lif, "r", nc.resistance * 1e6), (lif, "v_leak", nc.v_rest * 1e-3),
-                                  (lif, "v_reset", nc.v_reset * 1e-3), (nodes["synapse"], "tau", nc.tau_syn * 1e-3),
-                                  (nodes["synapse"], "r", nc.tau_syn * 1e-3), (nodes["synapse"], "v_leak", 0.0)):
+                                  (lif, "v_reset", nc.v_reset * 1e-3), (nodes["synapse"], "r", tau_syn * 1e-3),
+                                  (nodes["synapse"], "v_leak", 0.0)):
             _expect(node, "lif" if node is lif else "synapse", field, want)
         matrices = [(np.asarray(node.weight), float(np.asarray(nodes["delay_" + name[10:]].delay).ravel()[0]) * 1e3)
                     for name, node in nodes.items() if name.startswith("recurrent_")]
@@ -229,7 +229,7 @@ def from_nir(graph) -> tuple[ReservoirConfig, Parameters, int]:
     st = config.stdp
     n_ee = int(ee.sum())
     return config, Parameters(
-        tau_m=tau_m, v_th=v_th, t_ref=np.asarray(meta["hrsnn_t_ref"]) * 1e3,
+        tau_m=tau_m, v_th=v_th, t_ref=np.asarray(meta["hrsnn_t_ref"]) * 1e3, tau_syn=tau_syn,
         ee_pre=pre[ee], ee_post=post[ee], ee_delay=delay[ee], w=jump[ee] / config.synapses.j_ee,
         tau_plus=np.full(n_ee, st.tau_plus.mean), tau_minus=np.full(n_ee, st.tau_minus.mean),
         a_plus=np.full(n_ee, st.a_plus.mean), a_minus=np.full(n_ee, st.a_minus.mean),

@@ -79,6 +79,7 @@ class Parameters:
     tau_m: np.ndarray
     v_th: np.ndarray              # thresholds, mV (as intrinsic plasticity left them, once it has run)
     t_ref: np.ndarray
+    tau_syn: np.ndarray           # synaptic current decay per neuron, ms
     ee_pre: np.ndarray
     ee_post: np.ndarray
     ee_delay: np.ndarray
@@ -121,7 +122,7 @@ class Parameters:
         v_th = nc.draw("v_th", n, rng["v_th"])
         return cls(
             **wiring, **drawn, tau_m=nc.draw("tau_m", n, rng["tau_m"]), v_th=v_th,
-            t_ref=nc.draw("t_ref", n, rng["t_ref"]),
+            t_ref=nc.draw("t_ref", n, rng["t_ref"]), tau_syn=nc.draw("tau_syn", n, rng["tau_syn"]),
             w=np.full(n_ee, st.w_init),
             w_in=encoding.input_weights(cfg.input, n, n_channels, rng["w_in"]),
             v0=nc.v_reset + rng["v0"].random(n) * (v_th - nc.v_reset),

@@ -22,7 +22,7 @@ def seed_streams(seed: int) -> list[np.random.SeedSequence]:
 
 
 STREAMS = ("wiring", "tau_m", "v_th", "t_ref", "delay", "tau_plus", "tau_minus", "a_plus", "a_minus", "w_in",
-           "v0", "ip_rate", "tau_y", "a_plus3")
+           "v0", "ip_rate", "tau_y", "a_plus3", "tau_syn")
 """The drawn quantities, each with a stream of its own (``Parameters.draw``)."""
 
 

@@ -225,8 +225,8 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
              w_in, bias, scale, rule, mu, nearest, syn3, ev):
     """Part ``part`` of the network, run by one thread: neurons ``own`` (ascending) and the synapses onto them.
 
-    Per-neuron arrays (``current``: input row × neuron, ``decay_m``, ``v_th``, ``ref_steps``, ``v``) are the
-    part's own, by position in ``own``. A ``current`` with no rows (one input channel) is made here a row at a time,
+    Per-neuron arrays (``current``: input row × neuron, ``decay_m``, ``decay_syn``, ``v_th``, ``ref_steps``, ``v``)
+    are the part's own, by position in ``own``. A ``current`` with no rows (one input channel) is made here a row at a time,
     as ``encoding.input_current`` makes it: (bias + scale · u_in[row] · w_in[j]) A, so no T × N array is held. Neuron k's synapses onto the part are its arrivals
     ``out_ptr[k] … out_ptr[k+1]−1`` (``ARRIVAL``: target position and jump index k: for E→E the plastic
     ``SYNAPSE`` record ``syn[k]``, whose current is w·j_ee; static: ``static_jumps[k − len(syn)]``), E→E first,
@@ -286,7 +286,7 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
                 v_inf = v_rest + R * (i_syn[j] + u[j])
                 v_new = v_inf + (v[j] - v_inf) * decay_m[j]
                 v[j] = v_new if step >= ready[j] else v[j]
-                i_syn[j] *= decay_syn
+                i_syn[j] *= decay_syn[j]
             if step < ip_steps:                         # IP's drift (only while it runs: no stream otherwise)
                 for j in range(m):
                     v_th[j] = v_th[j] - ip_drift[j] * (1.0 if v_th[j] - ip_drift[j] > v_reset else 0.0)
@@ -549,14 +549,14 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
     sync = np.zeros((n_parts + 1) * PAD, dtype=np.int64)
     spk = np.empty((n_parts, 2, -(-config.n_neurons // n_parts) * width), dtype=np.int32)
     spk_n = np.zeros((n_parts, 2, width), dtype=np.int64)
-    neuron = (np.exp(-config.dt / params.tau_m), params.v_th * 1e-3, _refractory_steps(params.t_ref, config.dt),
-              params.v0 * 1e-3, ip_drift(config, params) * 1e-3)
+    neuron = (np.exp(-config.dt / params.tau_m), np.exp(-config.dt / params.tau_syn), params.v_th * 1e-3,
+              _refractory_steps(params.t_ref, config.dt), params.v0 * 1e-3, ip_drift(config, params) * 1e-3)
     shared = (nc.v_rest * 1e-3, nc.v_reset * 1e-3, nc.resistance * 1e6)
     records, thresholds = [None] * n_parts, [None] * n_parts
 
     def run_part(p):               # the part's own arrays are made on its thread, then its kernel is timed
         own, r = lay[f"own{p}"], lay[f"records{p}"]
-        decay_m, v_th, ref_steps, v, drift = (a[own] for a in neuron)
+        decay_m, decay_syn, v_th, ref_steps, v, drift = (a[own] for a in neuron)
         ev = np.empty((0, len(own)))
         if config.input.encoding == "events":     # a constant bias current; the spikes as current jumps
             ev = encoding.event_jumps(config.input, params.w_in[own], u_all) * 1e-12
@@ -573,8 +573,8 @@ def run_eventsim(config: ReservoirConfig, seed: int, u_train, u_eval, params: Pa
                 else np.zeros(0, TRIPLET))
         start = time.perf_counter()
         out = simulate(p, own, lay["window"], sync, spk, spk_n, total_steps, per_input,
-                       n_train_steps if config.stdp.enabled else 0, current, decay_m,
-                       np.exp(-config.dt / nc.tau_syn), v_th, ref_steps, *shared, v, lay["n_slots"],
+                       n_train_steps if config.stdp.enabled else 0, current, decay_m, decay_syn, v_th, ref_steps,
+                       *shared, v, lay["n_slots"],
                        lay[f"out_ptr{p}"], lay[f"out_delay{p}"], lay[f"arrival{p}"], syn, lay["static_jumps"],
                        config.synapses.j_ee * 1e-12,
                        config.stdp.w_max, lay[f"in_ptr{p}"], config.dt * 1e-3, n_train_steps,

@@ -149,7 +149,7 @@ def variable_values(b2, cfg: ReservoirConfig, p: Parameters) -> dict:
         ("neurons", "t_ref"): p.t_ref * ms, ("neurons", "v"): p.v0 * mV,
         ("neurons", "v_rest"): np.full(n, nc.v_rest) * mV, ("neurons", "v_reset"): np.full(n, nc.v_reset) * mV,
         ("neurons", "R"): np.full(n, nc.resistance) * b2.Mohm,
-        ("neurons", "decay_syn"): np.full(n, np.exp(-cfg.dt / nc.tau_syn)),
+        ("neurons", "decay_syn"): np.exp(-cfg.dt / p.tau_syn),
         ("neurons", "ip_drift"): ip_drift(cfg, p) * mV, ("neurons", "ip_eta"): np.full(n, cfg.ip.eta) * mV,
     }
     if len(p.ee_pre):
