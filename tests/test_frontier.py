@@ -190,3 +190,14 @@ def test_the_report_says_where_on_each_front_stdp_moved_the_weights():
         "of its 3 front points (MC 5–7).",
         "- homogeneous: STDP moved the E→E weights by more than 5% (mean |Δw| / w_init over the fresh seeds) at 0 "
         "of its 1 front points."]
+
+
+def test_a_frontier_is_the_same_on_one_worker_and_on_two(tmp_path):
+    """Two workers run a study's searches at once (optimize.run.arms); one runs them in turn: same summary."""
+    out = {}
+    for workers in (1, 2):
+        data = {**FILE, "workers": workers, "study": [{"name": "memory", "levels": [2, 4, 6, 8]}]}
+        report = run_frontier(write_toml(tmp_path / f"f{workers}.toml", data), tmp_path / f"s{workers}",
+                              tmp_path / f"r{workers}", progress=False)
+        out[workers] = json.loads((report.parent / "summary.json").read_text())["studies"]
+    assert out[1] == out[2]
