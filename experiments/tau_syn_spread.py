@@ -40,7 +40,8 @@ def report(results: dict[str, dict[float, np.ndarray]]) -> str:
             d = vals - base
             lines.append(f"| {name} | {cv:g} | {vals[:, 0].mean():.2f} ± {vals[:, 0].std():.2f} | "
                          f"{vals[:, 1].mean():.2f} ± {vals[:, 1].std():.2f} | "
-                         f"{d[:, 0].mean():+.2f} ± {d[:, 0].std():.2f} | {d[:, 1].mean():+.2f} ± {d[:, 1].std():.2f} |")
+                         f"{d[:, 0].mean():+.2f} ± {d[:, 0].std():.2f} | "
+                         f"{d[:, 1].mean():+.2f} ± {d[:, 1].std():.2f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -226,10 +226,11 @@ def simulate(part, own, window, sync, spk, spk_n, n_steps, per_input, plastic_st
     """Part ``part`` of the network, run by one thread: neurons ``own`` (ascending) and the synapses onto them.
 
     Per-neuron arrays (``current``: input row × neuron, ``decay_m``, ``decay_syn``, ``v_th``, ``ref_steps``, ``v``)
-    are the part's own, by position in ``own``. A ``current`` with no rows (one input channel) is made here a row at a time,
-    as ``encoding.input_current`` makes it: (bias + scale · u_in[row] · w_in[j]) A, so no T × N array is held. Neuron k's synapses onto the part are its arrivals
-    ``out_ptr[k] … out_ptr[k+1]−1`` (``ARRIVAL``: target position and jump index k: for E→E the plastic
-    ``SYNAPSE`` record ``syn[k]``, whose current is w·j_ee; static: ``static_jumps[k − len(syn)]``), E→E first,
+    are the part's own, by position in ``own``. A ``current`` with no rows (one input channel) is made here a row at
+    a time, as ``encoding.input_current`` makes it: (bias + scale · u_in[row] · w_in[j]) A, so no T × N array is
+    held. Neuron k's synapses onto the part are its arrivals ``out_ptr[k] … out_ptr[k+1]−1`` (``ARRIVAL``: target
+    position and jump index k: for E→E the plastic ``SYNAPSE`` record ``syn[k]``, whose current is w·j_ee; static:
+    ``static_jumps[k − len(syn)]``), E→E first,
     each by delay (``out_delay``, steps). Once the weights freeze, the E→E jumps are set to w·j_ee, so a frozen
     arrival is one add. ``syn`` is ordered by target, with position j's records at ``in_ptr[j] … in_ptr[j+1]−1``
     (its LTP is one sweep). The STDP rule (``rule``, as in ``RULES``) is ``hrsnn.network``'s: additive; ``1``

@@ -76,7 +76,8 @@ def _plasticity(estimator) -> dict:
     w = getattr(estimator, "weights_", None)
     if w is None or not len(w):
         return {}
-    return {"weight_change": weight_change(w, estimator.reservoir_config_.stdp.w_init), "weight_std": float(w.std())}
+    w_init = estimator.reservoir_config_.stdp.w_init
+    return {"weight_change": weight_change(w, w_init), "weight_std": float(w.std())}
 
 
 def classify(dataset: str, model: str = "hrsnn", config: ReservoirConfig | None = None, seed: int = 0,
