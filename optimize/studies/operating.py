@@ -24,8 +24,8 @@ Per task, each candidate's value is the mean over seeds of E (memory protocol), 
 per sample / 1000 (the ``tradeoff`` scalar of a task study); candidates are ranked per task and the lowest mean
 rank outside ``references`` is the pick (ties go to the earlier candidate); with an ``incumbent`` (the default in
 use, one of the references) the pick becomes the default only with a strictly better mean rank, else the incumbent
-stays. E and the spike price both reward
-near-silence, so candidates whose mean memory capacity falls below ``min_mc`` are reported but not ranked.
+stays. E and the spike price both reward near-silence, so candidates whose mean memory capacity falls below
+``min_mc`` are reported but not ranked.
 """
 from __future__ import annotations
 
