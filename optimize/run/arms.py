@@ -9,30 +9,25 @@ from hrsnn.parallel import one_blas_thread
 
 from ..search.arms import derive
 from ..search.study import Study
-from .loop import StudyRun, run_study
+from .loop import StudyRun, builds_binary, run_study
 
 
 def run_arms(study: Study, folder: Path, executor, progress: bool, resume: bool = True,
              scheduler: str | None = None) -> dict[str, list[StudyRun]]:
     """arm → one run per repeat (``optimize.search.arms.derive``), each stored as ``folder/<name>-<arm>-r<k>``.
 
-    With more than one worker, ``2 × workers`` searches run at once on the shared executor, so that one search's
-    trials keep the workers busy while another asks its surrogate or waits for the slowest trial of its batch.
+    With more than one worker (and no standalone binary to build), ``2 × workers`` searches run at once on the
+    shared executor, so that one search's trials keep the workers busy while another asks its surrogate or waits
+    for the slowest trial of its batch.
     Each search asks and tells in its own order, so its trials are those of a search run alone."""
     jobs = [(arm, r) for arm in study.arms for r in range(study.repeats)]
 
     def one(job: tuple[str, int]) -> StudyRun:
         return run_study(derive(study, job[0], job[1]), resume, folder, scheduler, progress, executor=executor)
 
-    at_once = min(len(jobs), 2 * study.workers) if study.workers > 1 and not _builds(study) else 1
+    at_once = min(len(jobs), 2 * study.workers) if study.workers > 1 and not builds_binary(study) else 1
     runs = [one(j) for j in jobs] if at_once == 1 else _concurrently(one, jobs, at_once)
     return {arm: [run for (a, _), run in zip(jobs, runs) if a == arm] for arm in study.arms}
-
-
-def _builds(study: Study) -> bool:
-    """Whether the study's runs compile a standalone binary first (searches building at once would race)."""
-    from hrsnn.sim.targets import resolve_target
-    return resolve_target(study.target, study.base) == "standalone"
 
 
 def _concurrently(fn, jobs: list, threads: int) -> list:
@@ -63,8 +58,8 @@ def _concurrently(fn, jobs: list, threads: int) -> list:
         for _ in jobs:
             i, result, error = finished.get()
             if error is not None:
-                while not todo.empty():         # no new search starts; running ones fail on the closed executor
-                    todo.get_nowait()
+                with todo.mutex:                # no new search starts; running ones fail on the closed executor
+                    todo.queue.clear()
                 raise error
             out[i] = result
     return out

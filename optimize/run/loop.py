@@ -196,12 +196,17 @@ def _record(store: TrialStore, params, study: Study, results, started, duration,
                  duration, started, now(), reason, results or [], *order)
 
 
+def builds_binary(study: Study) -> bool:
+    """Whether the study's trials run a standalone Brian2 binary, compiled per structure before they start."""
+    from hrsnn.sim.targets import resolve_target
+    return resolve_target(study.target, study.base) == "standalone"
+
+
 def _prebuild(study: Study, fn: Callable, scheduler: str | None) -> None:
     """Compile the base structure's binaries once here, before workers would race to build them."""
     if fn is not evaluate_trial or scheduler:
         return
-    from hrsnn.sim.targets import resolve_target
-    if resolve_target(study.target, study.base) != "standalone":
+    if not builds_binary(study):
         return
     from hrsnn.sim.standalone import default_engine
     base = study.base
