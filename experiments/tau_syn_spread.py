@@ -26,7 +26,8 @@ def measure(config: ReservoirConfig) -> dict[float, np.ndarray]:
     out = {}
     for cv in CVS:
         cfg = config.with_updates({"neuron.tau_syn": {"dist": "gamma", "mean": mean, "cv": cv}})
-        out[cv] = np.array([[r.memory_capacity, r.rate_hz] for r in (hrsnn.evaluate(cfg, seed=s) for s in SEEDS)])
+        out[cv] = np.array([[r.memory_capacity, r.rate_hz]
+                            for r in hrsnn.evaluate_many(cfg, seeds=list(SEEDS), progress=False)])
     return out
 
 
