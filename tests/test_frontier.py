@@ -146,12 +146,19 @@ def test_shipped_frontier_files_load(name):
             assert off.space == het.space and off.base == het.base.with_updates({"stdp.enabled": False})
     if name != "frontier-demo":                      # the full HRSNN: neuron and STDP spreads, family, plasticity
         fields = {d.field for d in derive(studies[0], "heterogeneous", 0).space}
-        assert {"neuron.tau_m.cv", "neuron.tau_m.dist", "neuron.v_th.std", "neuron.t_ref.cv", "stdp.tau_plus.cv",
+        assert {"neuron.tau_m.cv", "neuron.tau_m.dist", "neuron.v_th.std", "neuron.t_ref.cv", "neuron.tau_syn.cv",
+                "stdp.tau_plus.cv",
                 "stdp.tau_minus.cv", "stdp.a_plus.cv", "stdp.a_minus.cv", "task.train_steps",
                 "stdp.a_plus.mean"} <= fields
         assert set(studies[0].arms) == {"heterogeneous", "homogeneous", "no-STDP", "HeNHoS", "HoNHeS", "random"}
         for s in studies[1:]:                        # a task's plastic phase is its training pass: not searched
             assert s.task and {d.field for d in s.space} == fields - {"task.train_steps"}
+
+
+def test_a_study_set_adds_to_the_shared_one(tmp_path):
+    study = {"name": "memory", "set": {"n_neurons": 300}}
+    _, (s,) = load_frontier(write_toml(tmp_path / "f.toml", {**FILE, "study": [study]}))
+    assert s.base.n_neurons == 300 and s.base.neuron.tau_m.cv == 1.0     # its own and the shared override
 
 
 def test_front_points_are_chosen_evenly_over_the_quality_range():

@@ -27,7 +27,7 @@ scalar = "tradeoff"         # error | tradeoff (error + weight × spikes per sam
 weight = 0.05               # tradeoff: error per 1000 spikes per sample
 min_accuracy = 0.8          # min_spikes, classify: fewest spikes with at least this validation accuracy
 
-[set]                       # dotted overrides of the base config
+[set]                       # dotted overrides of the base config (a [[study]]'s own [set] adds to the shared one)
 n_neurons = 500
 
 [space."neuron.tau_m.mean"] # one table per dimension, keyed by the config field
@@ -252,6 +252,8 @@ def load_studies(path: str | Path, overrides: dict[str, Any] | None = None,
         if not isinstance(entry, dict) or "name" not in entry:
             raise StudyError(f"study[{k}]: a table with a name is required")
         data = {**raw, **entry}
+        if isinstance(raw.get("set"), dict) and isinstance(entry.get("set"), dict):
+            data["set"] = {**raw["set"], **entry["set"]}     # a study's [set] adds to the shared one
         kept = {k: data.pop(k) for k in extra if k in data}
         try:
             study = parse_study(data, path.parent)
