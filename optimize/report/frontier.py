@@ -122,7 +122,10 @@ def _repeats_table(s: dict) -> list[str]:
     """Per level: the winner across searches, the heterogeneous saving over repeats × seeds with its interval, and
     each repeat's saving."""
     r = s["by_repeat"]
-    rows = [f"Across searches ({r['repeats']} repeats × {r['seeds']} fresh seeds; 95 % bootstrap interval):", "",
+    chance = 2.0 ** (1 - r["repeats"])
+    rows = [f"Across searches ({r['repeats']} repeats × {r['seeds']} fresh seeds; 95 % bootstrap interval). With no "
+            f"real difference, all {r['repeats']} searches agree in sign at a level with probability "
+            f"2^(1−{r['repeats']}) = {chance:.0%}, so one level won is weak evidence:", "",
             f"| {s['quality']} | winner | heterogeneous saving [interval] | per repeat |", "|---|---|---|---|"]
     for lv, w, sv, per in zip(r["levels"], r["winner"], r["saving"], r["per_repeat"]):
         cell = "–" if sv is None else f"{saving_text(sv[0])} [{saving_text(sv[1])}, {saving_text(sv[2])}]"
