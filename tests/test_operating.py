@@ -106,6 +106,9 @@ def test_the_pick_replaces_the_incumbent_default_only_when_it_ranks_ahead_of_it(
     ({"min_mc": -1.0}, r"min_mc: -1.0 outside the allowed range \[0, inf\)"),
     ({"workers": 0}, r"workers: 0 outside the allowed range \[1, inf\)"),
     ({"seeds": [0]}, "seeds: unknown key"),
+    ({"front": {"summary": "none.json", "study": "memory", "arm": "heterogeneous"}},
+     r"front.summary: no file .*none.json \(`make frontier` writes it\)"),
+    ({"front": {"summary": "s.json"}}, "front: a table with summary, study and arm"),
 ])
 def test_bad_operating_point_files_get_one_line_naming_the_key(tmp_path, change, message):
     data = {k: v for k, v in {**TINY, **change}.items() if v is not None}
@@ -118,3 +121,24 @@ def test_a_missing_file_is_named_once(tmp_path):
         load_operating(tmp_path / "none.toml")
     assert str(e.value).startswith(f"operating-point file {tmp_path / 'none.toml'}:")
     assert "file file" not in str(e.value)
+
+
+def _point(mc: float, scale: float, **params) -> dict:
+    from hrsnn import ReservoirConfig
+    config = ReservoirConfig().with_updates({"n_neurons": 90, "input.scale": scale, **params})
+    return {"search": [mc, 1.0], "params": {"input.scale": scale, **params}, "config": config.to_dict()}
+
+
+def test_front_candidates_are_a_summary_s_points_above_min_mc_and_its_knees(tmp_path):
+    arms = {"heterogeneous": {"points": [_point(6.04, 300.0), _point(2.0, 100.0), _point(6.02, 400.0)], "pick": 2},
+            "homogeneous": {"points": [_point(4.0, 500.0, **{"neuron.tau_m": 12.0})], "pick": 0}}
+    (tmp_path / "s.json").write_text(json.dumps({"studies": {"memory": {"arms": arms}}}))
+    front = {"summary": "s.json", "study": "memory", "arm": "heterogeneous", "knees": ["homogeneous"]}
+    spec = load_operating(write_toml(tmp_path / "op.toml", {**TINY, "min_mc": 5.0, "front": front}))
+    assert list(spec["candidates"]) == ["front MC 6.0 (knee)", "front MC 6.040", "homogeneous knee", "a", "b"]
+    knee = spec["candidates"]["homogeneous knee"]
+    assert (knee.n_neurons, knee.input.scale, knee.neuron.tau_m.value) == (90, 500.0, 12.0)   # as evaluated
+    assert spec["updates"]["front MC 6.040"] == {"input.scale": 300.0}
+    bad = {**front, "arm": "HeNHoS"}
+    with pytest.raises(StudyError, match="front: the memory study has no 'HeNHoS' front; it has heterogeneous"):
+        load_operating(write_toml(tmp_path / "op.toml", {**TINY, "front": bad}))

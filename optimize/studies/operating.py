@@ -11,6 +11,11 @@ An operating-point file holds::
     incumbent = "previous"                      # a reference the pick must rank ahead of to replace (optional)
     [set]                                       # shared by every candidate
     n_neurons = 500
+    [front]                                     # candidates from a `hrsnn frontier` summary (optional):
+    summary = "../docs/frontier/summary.json"   # the points of an arm's front with MC >= min_mc on the search
+    study = "memory"                            # seeds, each as the config it was evaluated with ("front MC 6.1",
+    arm = "heterogeneous"                       # "… (knee)" for the arm's knee), and each of `knees`' arms' knee
+    knees = ["homogeneous"]                     # ("homogeneous knee")
     [candidates]                                # name = dotted updates of [set]
     default = {}
     driven = {"input.scale" = 800.0, "input.bias" = 50.0}
@@ -45,7 +50,7 @@ from ..report.text import made_by, pm
 from ..search.checks import StudyError, at_least, with_config
 from .comparison import check_compare, compare_models, summarize_cells
 
-KEYS = {"name", "workers", "weights", "min_mc", "set", "candidates", "references", "incumbent", "compare"}
+KEYS = {"name", "workers", "weights", "min_mc", "set", "front", "candidates", "references", "incumbent", "compare"}
 
 DEFAULT_WEIGHTS = {"classify": 0.05, "predict": 2.0}
 
@@ -72,10 +77,10 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
         base = ReservoirConfig().with_updates(raw.get("set", {}))
     except ConfigError as e:
         raise StudyError(f"set.{e}") from None
-    table = raw.get("candidates")
-    if not isinstance(table, dict) or len(table) < 2:
+    candidates, found = _front_candidates(raw["front"], path.parent, min_mc) if "front" in raw else ({}, {})
+    table = raw.get("candidates", {})
+    if not isinstance(table, dict) or len(table) + len(candidates) < 2:
         raise StudyError("candidates: a table of at least two named candidates (name = {dotted updates})")
-    candidates = {}
     table = {name: with_config(updates, path.parent, f"candidates.{name}") for name, updates in table.items()}
     for name, updates in table.items():
         if not isinstance(updates, dict):
@@ -100,7 +105,40 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
         raise StudyError("compare.split: an operating point is chosen on \"validation\"; the test splits stay unseen")
     return {"name": raw.get("name", path.stem), "workers": workers, "weights": weights, "min_mc": float(min_mc),
             "candidates": candidates, "references": list(references), "incumbent": incumbent,
-            "updates": {k: dict(v) for k, v in table.items()}, "compare": compare}
+            "updates": {**found, **{k: dict(v) for k, v in table.items()}}, "compare": compare}
+
+
+def _front_candidates(front: Any, folder: Path, min_mc: float) -> tuple[dict, dict]:
+    """(name → config, name → searched values) of the ``[front]`` table's front points and knees."""
+    need = {"summary", "study", "arm", "knees"}
+    if not isinstance(front, dict) or not {"summary", "study", "arm"} <= set(front) or set(front) - need:
+        raise StudyError("front: a table with summary, study and arm (and optionally knees = [arms])")
+    path = folder / str(front["summary"])
+    if not path.is_file():
+        raise StudyError(f"front.summary: no file {path} (`make frontier` writes it)")
+    studies = json.loads(path.read_text())["studies"]
+    if front["study"] not in studies:
+        raise StudyError(f"front.study: {front['study']!r} is not in {path.name}; it holds {', '.join(studies)}")
+    arms = studies[front["study"]].get("arms", {})
+    knees = front.get("knees", [])
+    for arm in [front["arm"], *knees]:
+        if arm not in arms or not arms[arm].get("points"):
+            raise StudyError(f"front: the {front['study']} study has no {arm!r} front; it has {', '.join(arms)}")
+    configs, values = {}, {}
+
+    def add(name: str, point: dict) -> None:
+        configs[name], values[name] = ReservoirConfig.from_dict(point["config"]), dict(point["params"])
+    points, named = arms[front["arm"]]["points"], set()
+    for i, p in sorted(enumerate(points), key=lambda ip: ip[1]["search"][0]):
+        if p["search"][0] >= min_mc:
+            name = f"front MC {p['search'][0]:.1f}"
+            name = f"front MC {p['search'][0]:.3f}" if name in named else name
+            named.add(name)
+            add(name + (" (knee)" if i == arms[front["arm"]]["pick"] else ""), p)
+    for arm in knees:
+        if arms[arm].get("pick") is not None:
+            add(f"{arm} knee", arms[arm]["points"][arms[arm]["pick"]])
+    return configs, values
 
 
 def objective(row: dict, weights: dict) -> float:
@@ -135,7 +173,8 @@ def _default(ranking: dict | None, incumbent: str | None) -> str | None:
 
 
 def _updates(updates: dict) -> str:
-    return ", ".join(f"`{k}` = {v}" for k, v in updates.items()) or "the [set] config as it is"
+    return ", ".join(f"`{k}` = {v:.3g}" if isinstance(v, float) else f"`{k}` = {v}"
+                     for k, v in updates.items()) or "the [set] config as it is"
 
 
 def run_operating(path: str | Path, studies_dir: str | Path = "studies", results_dir: str | Path = "results",
@@ -168,7 +207,8 @@ def run_operating(path: str | Path, studies_dir: str | Path = "studies", results
              made_by(f"hrsnn operating-point {path}") + f". Seeds {c['seeds']}; tasks "
              "scored on a validation hold-out of their training data (the test splits are not touched); E on the "
              "memory protocol. Mean ± std over seeds, spikes per sample in brackets (per step for E and prediction, "
-             "per sequence for classification).", "", "Candidates (updates of the shared [set]):", ""]
+             "per sequence for classification).", "", "Candidates (updates of the shared [set]; a front point: its "
+             "searched values):", ""]
     lines += [f"- **{m}**: {_updates(spec['updates'][m])}" for m in memory]
     lines += ["", comparison_table(summary), "", "Memory capacity and mean rate (memory protocol): " + "; ".join(
         f"{m} MC {pm(v['memory_capacity'])}, {pm(v['rate_hz'])} Hz" for m, v in memory.items()) + ".", "",
