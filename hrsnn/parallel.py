@@ -1,12 +1,27 @@
-"""Cores, threads and worker processes: how a run, and a pool of runs, share the machine."""
+"""Cores, threads and worker processes: how a run, and a pool of runs, share the machine, and what a process
+leaves behind."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import cache
 from multiprocessing import get_context
+
+
+def _remove_reservoirpy_tempdir() -> None:
+    """reservoirpy 0.4 makes a directory under the system's temp dir whenever it is imported and never removes it:
+    remove this process's at exit (a spawned worker imports its own)."""
+    path = getattr(sys.modules.get("reservoirpy"), "_TEMPDIR", None)
+    if path and os.path.basename(path).startswith("reservoirpy-temp-"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+atexit.register(_remove_reservoirpy_tempdir)
 
 
 def cores() -> int:

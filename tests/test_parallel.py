@@ -80,3 +80,26 @@ def test_compare_workers_exit_when_the_command_is_killed(tmp_path):
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     pids, left = _kill_and_watch(proc, lambda kids: len(_workers(kids)) == 2)
     assert len(pids) >= 2 and not left, f"still alive 10 s after the parent's SIGKILL: {left}"
+
+
+def test_reservoirpy_s_temporary_directory_is_removed_at_exit(tmp_path):
+    """reservoirpy makes a directory under the temp dir at every import; a process that imports hrsnn removes its
+    own at exit, in a spawned pool worker too."""
+    script = textwrap.dedent("""
+        import reservoirpy
+        from hrsnn.parallel import process_pool
+
+        def where(_):
+            import reservoirpy
+            return reservoirpy._TEMPDIR
+
+        if __name__ == "__main__":
+            with process_pool(1) as pool:
+                print(reservoirpy._TEMPDIR, *pool.map(where, [0]))
+        """)
+    (tmp_path / "imports.py").write_text(script)
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, str(tmp_path / "imports.py")], cwd=tmp_path, env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert len(out) == 2 and out[0] != out[1] and all(p.startswith(str(tmp_path)) for p in out)
+    assert not list(tmp_path.glob("reservoirpy-temp-*"))
