@@ -109,6 +109,8 @@ def test_the_pick_replaces_the_incumbent_default_only_when_it_ranks_ahead_of_it(
     ({"front": {"summary": "none.json", "study": "memory", "arm": "heterogeneous"}},
      r"front.summary: no file .*none.json \(`make frontier` writes it\)"),
     ({"front": {"summary": "s.json"}}, "front: a table with summary, study and arm"),
+    ({"front": {"summary": "op.toml", "study": "memory", "arm": "heterogeneous"}},
+     r"front.summary: .*op.toml is not a `hrsnn frontier` summary.json"),
 ])
 def test_bad_operating_point_files_get_one_line_naming_the_key(tmp_path, change, message):
     data = {k: v for k, v in {**TINY, **change}.items() if v is not None}

@@ -111,12 +111,16 @@ def load_operating(path: str | Path, overrides: dict[str, Any] | None = None) ->
 def _front_candidates(front: Any, folder: Path, min_mc: float) -> tuple[dict, dict]:
     """(name → config, name → searched values) of the ``[front]`` table's front points and knees."""
     need = {"summary", "study", "arm", "knees"}
-    if not isinstance(front, dict) or not {"summary", "study", "arm"} <= set(front) or set(front) - need:
+    if not isinstance(front, dict) or not {"summary", "study", "arm"} <= set(front) or set(front) - need \
+            or not isinstance(front.get("knees", []), list):
         raise StudyError("front: a table with summary, study and arm (and optionally knees = [arms])")
     path = folder / str(front["summary"])
     if not path.is_file():
         raise StudyError(f"front.summary: no file {path} (`make frontier` writes it)")
-    studies = json.loads(path.read_text())["studies"]
+    try:
+        studies = json.loads(path.read_text())["studies"]
+    except (ValueError, KeyError):
+        raise StudyError(f"front.summary: {path} is not a `hrsnn frontier` summary.json") from None
     if front["study"] not in studies:
         raise StudyError(f"front.study: {front['study']!r} is not in {path.name}; it holds {', '.join(studies)}")
     arms = studies[front["study"]].get("arms", {})
