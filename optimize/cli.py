@@ -5,6 +5,7 @@ import csv
 import json
 import math
 import sys
+from functools import partial
 from pathlib import Path
 
 from hrsnn.outputs import writable
@@ -46,6 +47,10 @@ def register(sub) -> None:
         p.add_argument("--out", default="results", help="where the report goes (default: results/; missing folders "
                        "are created)")
         p.add_argument("--quiet", action="store_true")
+        if name == "frontier":
+            p.add_argument("--random-state", type=int, help="the searches' random state (default: the file's): "
+                           "another value reruns every search independently (use another --dir)")
+            p.add_argument("--study", action="append", metavar="NAME", help="run only this study (repeatable)")
         p.set_defaults(func=func, writes={"dir": "dir", "out": "dir"})
 
     p = sub.add_parser("study", help="'show' a stored study's trials and best, or 'export' them as CSV")
@@ -94,7 +99,7 @@ def cmd_optimize(args) -> int:
 
 def cmd_frontier(args) -> int:
     from .studies.frontier import run_frontier
-    return _report(args, run_frontier, "frontier")
+    return _report(args, partial(run_frontier, only=args.study), "frontier", {"random_state": args.random_state})
 
 
 def cmd_efficiency(args) -> int:
@@ -117,9 +122,10 @@ def cmd_stdp(args) -> int:
     return _report(args, run_plasticity, "stdp")
 
 
-def _report(args, run, command: str) -> int:
+def _report(args, run, command: str, overrides: dict | None = None) -> int:
     try:
-        report = run(args.experiment, args.dir, args.out, progress=not args.quiet, overrides={"workers": args.workers})
+        report = run(args.experiment, args.dir, args.out, progress=not args.quiet,
+                     overrides={"workers": args.workers, **(overrides or {})})
     except KeyboardInterrupt:
         print(f"hrsnn: interrupted; finished trials are stored. Continue with: hrsnn {command} {args.experiment}",
               file=sys.stderr)

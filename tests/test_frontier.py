@@ -155,6 +155,19 @@ def test_shipped_frontier_files_load(name):
             assert s.task and {d.field for d in s.space} == fields - {"task.train_steps"}
 
 
+def test_an_independent_rerun_of_chosen_studies(tmp_path):
+    """--random-state reruns every search from another random state; --study runs only the studies named."""
+    from optimize.search.arms import derive
+    path = write_toml(tmp_path / "f.toml", {**FILE, "calls": 6, "study": [{"name": "memory"}, {"name": "other"}]})
+    _, studies = load_frontier(path, {"random_state": 100})
+    assert [derive(s, "homogeneous", 2).random_state for s in studies] == [102, 102]
+    report = run_frontier(path, tmp_path / "studies", tmp_path / "results", progress=False, only=["other"],
+                          overrides={"random_state": 100})
+    assert list(json.loads((report.parent / "summary.json").read_text())["studies"]) == ["other"]
+    with pytest.raises(StudyError, match="study: 'nope' is not in f.toml; it has memory, other"):
+        run_frontier(path, tmp_path / "studies", tmp_path / "results", progress=False, only=["nope"])
+
+
 def test_a_study_set_adds_to_the_shared_one(tmp_path):
     study = {"name": "memory", "set": {"n_neurons": 300}}
     _, (s,) = load_frontier(write_toml(tmp_path / "f.toml", {**FILE, "study": [study]}))

@@ -365,10 +365,17 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
 
 
 def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_dir: str | Path = "results",
-                 progress: bool = True, overrides: dict[str, Any] | None = None) -> Path:
-    """Run (or resume) every study of a frontier file; write ``summary.json``, figures, picks and ``report.md``."""
+                 progress: bool = True, overrides: dict[str, Any] | None = None, only: list[str] | None = None) -> Path:
+    """Run (or resume) every study of a frontier file (``only``: these); write ``summary.json``, figures, picks and
+    ``report.md``."""
     from ..report.frontier import level_table, write_report
     name, studies = load_frontier(path, overrides)
+    if only:
+        unknown = sorted(set(only) - {s.name for s in studies})
+        if unknown:
+            raise StudyError(f"study: {unknown[0]!r} is not in {Path(path).name}; it has "
+                             f"{', '.join(s.name for s in studies)}")
+        studies = [s for s in studies if s.name in only]
     folder, out = Path(studies_dir) / name, Path(results_dir) / name
     out.mkdir(parents=True, exist_ok=True)
     executor, shutdown = executor_for(max(s.workers for s in studies), None)
