@@ -163,7 +163,9 @@ def test_an_independent_rerun_of_chosen_studies(tmp_path):
     assert [derive(s, "homogeneous", 2).random_state for s in studies] == [102, 102]
     report = run_frontier(path, tmp_path / "studies", tmp_path / "results", progress=False, only=["other"],
                           overrides={"random_state": 100})
-    assert list(json.loads((report.parent / "summary.json").read_text())["studies"]) == ["other"]
+    summary = json.loads((report.parent / "summary.json").read_text())
+    assert list(summary["studies"]) == ["other"] and summary["source"].endswith("--random-state 100 --study other")
+    assert f"hrsnn frontier {path} --random-state 100 --study other`" in report.read_text()
     with pytest.raises(StudyError, match="study: 'nope' is not in f.toml; it has memory, other"):
         run_frontier(path, tmp_path / "studies", tmp_path / "results", progress=False, only=["nope"])
 

@@ -389,10 +389,13 @@ def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_
                 print(f"\n{level_table(s)}\n{s['verdict']}\n")
     finally:
         shutdown()
-    (out / "summary.json").write_text(json.dumps({"experiment": name, "source": str(path), "provenance": provenance(),
+    rerun = (f" --random-state {overrides['random_state']}" if (overrides or {}).get("random_state") is not None
+             else "") + "".join(f" --study {s}" for s in only or [])
+    (out / "summary.json").write_text(json.dumps({"experiment": name, "source": f"{path}{rerun}",
+                                                  "provenance": provenance(),
                                                   "studies": {s["study"]: s for s in summaries}},
                                                  indent=2, default=str))
-    return write_report(name, str(path), summaries, out)
+    return write_report(name, f"{path}{rerun}", summaries, out)
 
 
 def write_picks(study: Study, summary: dict, picks: Path) -> None:
