@@ -99,7 +99,10 @@ def cmd_optimize(args) -> int:
 
 def cmd_frontier(args) -> int:
     from .studies.frontier import run_frontier
-    return _report(args, partial(run_frontier, only=args.study), "frontier", {"random_state": args.random_state})
+    again = (f" --random-state {args.random_state}" if args.random_state is not None else "") + "".join(
+        f" --study {name}" for name in args.study or [])
+    return _report(args, partial(run_frontier, only=args.study), "frontier", {"random_state": args.random_state},
+                   again)
 
 
 def cmd_efficiency(args) -> int:
@@ -122,13 +125,13 @@ def cmd_stdp(args) -> int:
     return _report(args, run_plasticity, "stdp")
 
 
-def _report(args, run, command: str, overrides: dict | None = None) -> int:
+def _report(args, run, command: str, overrides: dict | None = None, again: str = "") -> int:
     try:
         report = run(args.experiment, args.dir, args.out, progress=not args.quiet,
                      overrides={"workers": args.workers, **(overrides or {})})
     except KeyboardInterrupt:
-        print(f"hrsnn: interrupted; finished trials are stored. Continue with: hrsnn {command} {args.experiment}",
-              file=sys.stderr)
+        print(f"hrsnn: interrupted; finished trials are stored. Continue with: hrsnn {command} {args.experiment}"
+              f"{again}", file=sys.stderr)
         return 130
     print(report.read_text())
     print(f"written: {report}")
