@@ -98,11 +98,9 @@ def cmd_optimize(args) -> int:
 
 
 def cmd_frontier(args) -> int:
-    from .studies.frontier import run_frontier
-    again = (f" --random-state {args.random_state}" if args.random_state is not None else "") + "".join(
-        f" --study {name}" for name in args.study or [])
+    from .studies.frontier import rerun_flags, run_frontier
     return _report(args, partial(run_frontier, only=args.study), "frontier", {"random_state": args.random_state},
-                   again)
+                   rerun_flags(args.random_state, args.study))
 
 
 def cmd_efficiency(args) -> int:

@@ -389,13 +389,18 @@ def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_
                 print(f"\n{level_table(s)}\n{s['verdict']}\n")
     finally:
         shutdown()
-    rerun = (f" --random-state {overrides['random_state']}" if (overrides or {}).get("random_state") is not None
-             else "") + "".join(f" --study {s}" for s in only or [])
+    rerun = rerun_flags((overrides or {}).get("random_state"), only)
     (out / "summary.json").write_text(json.dumps({"experiment": name, "source": f"{path}{rerun}",
                                                   "provenance": provenance(),
                                                   "studies": {s["study"]: s for s in summaries}},
                                                  indent=2, default=str))
     return write_report(name, f"{path}{rerun}", summaries, out)
+
+
+def rerun_flags(random_state: int | None, only: list[str] | None) -> str:
+    """The ``hrsnn frontier`` options of an independent rerun of chosen studies, as typed (empty: none)."""
+    return (f" --random-state {random_state}" if random_state is not None else "") + "".join(
+        f" --study {name}" for name in only or [])
 
 
 def write_picks(study: Study, summary: dict, picks: Path) -> None:
