@@ -4,7 +4,8 @@ For each network size N, four paths evaluate E on the same reservoirs (same seed
 parameter sets that differ in the τ_m coefficient of variation, as an optimization study would ask), and all
 four produce the same spikes:
 
-* naive      — a fresh Brian2 runtime network (cython) per evaluation, code cache warm;
+* naive      — a fresh Brian2 runtime network per evaluation (``--naive-target``: cython, code cache warm, or
+  numpy, which compiles nothing);
 * standalone — a Brian2 ``cpp_standalone`` binary compiled once per structure, run per evaluation;
 * fast       — ``hrsnn``'s default target: the Numba event-driven kernel (``hrsnn.sim.eventsim``), compiled once
   per machine, on its default threads (one per core, at least 250 neurons each);
@@ -177,11 +178,11 @@ def cost_exponent(rows: list[dict], key: str) -> float | None:
     return float(np.polyfit(np.log([r["n_synapses"] for r in rows]), np.log([r[key] for r in rows]), 1)[0])
 
 
-def _simulate(path: str, cfg, seed, u_tr, u_ev):
+def _simulate(path: str, cfg, seed, u_tr, u_ev, naive_target: str = "cython"):
     """One simulation (STDP then frozen phase): the frozen run, the parameters and the kernel's own time."""
     if path == "naive":
         from .sim.network import Reservoir
-        res = Reservoir(cfg, seed=seed, target="cython")
+        res = Reservoir(cfg, seed=seed, target=naive_target)
         res.train_stdp(u_tr)
         return res.run(u_ev), res.params, None
     if path == "standalone":
@@ -194,7 +195,7 @@ def _simulate(path: str, cfg, seed, u_tr, u_ev):
 
 
 def run_path(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, seed: int = 0,
-             large: str | None = None) -> dict:
+             large: str | None = None, naive_target: str = "cython") -> dict:
     """Time one path (in this process) on round ``round_`` of ``rounds`` of the ``evals`` parameter sets,
     after one untimed (compiling / warm-up) evaluation, whose time is reported apart. ``large``: a ``LARGE``
     protocol, after a tiny evaluation that sets the resident-size baseline."""
@@ -210,7 +211,7 @@ def run_path(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, se
     for cv in cvs:
         cfg = base.with_updates({"neuron.tau_m.cv": float(cv)})
         t0 = time.perf_counter()
-        run, params, kernel_s = _simulate(path, cfg, seed, u_tr, u_ev)
+        run, params, kernel_s = _simulate(path, cfg, seed, u_tr, u_ev, naive_target)
         t1 = time.perf_counter()
         result = score_run(cfg, params, seed, run, u_ev, 0, 0.0)
         t2 = time.perf_counter()
@@ -313,10 +314,12 @@ def default_evaluation(repeats: int) -> dict:
             "E": result.E}
 
 
-def _subprocess(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, large: str | None = None) -> dict:
+def _subprocess(path: str, n: int, evals: int, rounds: int = 1, round_: int = 0, large: str | None = None,
+                naive_target: str = "cython") -> dict:
     proc = subprocess.run([sys.executable, "-m", "hrsnn.bench", "--one", path, "--n", str(n),
                            "--evals", str(evals), "--rounds", str(rounds), "--round", str(round_),
-                           *(["--large-one", large] if large else [])], capture_output=True, text=True)
+                           "--naive-target", naive_target, *(["--large-one", large] if large else [])],
+                          capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"bench {path} N={n} failed:\n{proc.stderr[-2000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -335,6 +338,8 @@ def main(argv=None) -> int:
     parser.add_argument("--driven", type=int, nargs="*", default=[10000, 100000],
                         help="sizes for the fast path alone at the input-driven operating point (none: skip)")
     parser.add_argument("--large-evals", type=int, default=2, help="timed evaluations per large size")
+    parser.add_argument("--naive-target", choices=("cython", "numpy"), default="cython",
+                        help="the naive path's Brian2 runtime target (numpy compiles nothing)")
     parser.add_argument("--out", default="results/bench.json")
     parser.add_argument("--large-one", choices=tuple(LARGE), help=argparse.SUPPRESS)
     parser.add_argument("--one", choices=(*PATHS, "default"), help=argparse.SUPPRESS)
@@ -357,7 +362,8 @@ def main(argv=None) -> int:
         from .parallel import exit_with_parent
         exit_with_parent()
         out = (default_evaluation(args.evals) if args.one == "default"
-               else run_path(args.one, args.n, args.evals, args.rounds, args.round, large=args.large_one))
+               else run_path(args.one, args.n, args.evals, args.rounds, args.round, large=args.large_one,
+                             naive_target=args.naive_target))
         print(json.dumps(out))
         return 0
 
@@ -369,7 +375,8 @@ def main(argv=None) -> int:
     jobs = [(n, k, p) for n in args.sizes for k in range(args.rounds) for p in PATHS]
     jobs += [(n, kind, "fast") for kind, sizes in (("default", args.large), ("driven", args.driven)) for n in sizes]
     for n, k, path in tqdm(jobs, desc="bench", unit="run"):
-        raw.append(_subprocess(path, n, args.evals, args.rounds, k) if isinstance(k, int)
+        raw.append(_subprocess(path, n, args.evals, args.rounds, k, naive_target=args.naive_target)
+                   if isinstance(k, int)
                    else {**_subprocess(path, n, args.large_evals, large=k), "large": k})
     from .sim.eventsim import default_threads
     threads = {n: default_threads(n) for n in args.sizes}
@@ -408,14 +415,15 @@ def main(argv=None) -> int:
               "reference": "the fast path's simulation kernel alone (no parameter draw, synapse layout, states or "
                            "readout); ref/x sim = over x's simulation, ref/fast eval = over its whole evaluation",
               "kernel_first_s": warm["first_s"],
-              "evals_per_path": args.evals, "rounds": args.rounds, "sizes": rows, "cost_exponent_vs_synapses": slope,
+              "naive_target": args.naive_target, "evals_per_path": args.evals, "rounds": args.rounds,
+              "sizes": rows, "cost_exponent_vs_synapses": slope,
               "large": large, "driven": driven, "goals": GOALS,
               "default_evaluation": _subprocess("default", 1000, args.evals), "raw": raw}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(report, indent=2))
 
     print(f"\n{report['protocol']}; medians of {args.evals} evaluations in {args.rounds} rounds (the first of "
-          f"each, compiling or warming up, apart); "
+          f"each, compiling or warming up, apart); naive = Brian2 runtime, {args.naive_target} target; "
           f"ref = {report['reference']}")
     head = (f"{'N':>5} {'synapses':>9} {'naive s':>8} {'standalone s':>12} {'fast s':>7} {'ref s':>6} "
             f"{'threads':>7} {'fast 1t s':>9} {'fast/naive':>10} {'fast1/naive':>11} {'standalone/naive':>16} "

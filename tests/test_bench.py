@@ -9,8 +9,9 @@ from hrsnn import bench
 def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
     out = tmp_path / "bench.json"
     assert bench.main(["--sizes", "40", "--evals", "2", "--rounds", "2", "--large", "100", "200", "--driven", "100",
-                       "--large-evals", "1", "--out", str(out)]) == 0
+                       "--large-evals", "1", "--naive-target", "numpy", "--out", str(out)]) == 0
     report = json.loads(out.read_text())
+    assert report["naive_target"] == "numpy"                      # the suite compiles no cython (conftest.TARGET)
     assert report["rounds"] == 2 and len(report["raw"]) == 2 * len(bench.PATHS) + 3
     assert sorted(len(r["eval_s"]) for r in report["raw"]) == [1] * (2 * len(bench.PATHS) + 3)   # one timed each
     [driven] = report["driven"]["sizes"]                          # the input-driven operating point, same columns
@@ -33,6 +34,7 @@ def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
         kernel = row["reference_s"] if "reference_s" in row else row["kernel_s"]      # the fast path's kernel
         assert row["fraction_of_roofline"] == pytest.approx(r["seconds"] / kernel)
     printed = capsys.readouterr().out
+    assert "naive = Brian2 runtime, numpy target" in printed
     assert "fast/naive" in printed and "default evaluation" in printed and "kernel compile" in printed
     assert "large sizes, fast path, SC-ML" in printed and "synapses^" in printed and "input-driven" in printed
 
