@@ -77,6 +77,15 @@ def test_rank_prices_spikes_and_breaks_ties_toward_the_earlier_candidate():
     assert rank(rows, w, references=("a", "b"))["pick"] is None
 
 
+def test_a_degenerate_task_cell_ranks_last_on_its_task():
+    w = {"classify": 0.05, "predict": 2.0}
+    dead = {**_row("a", "classify", "gp", None, None, seed=1), "degenerate": True}   # stopped above max_rate
+    rows = [_row("a", "classify", "gp", 0.99, 10), dead, _row("b", "classify", "gp", 0.6, 10),
+            _row("b", "classify", "gp", 0.6, 10, seed=1)]
+    r = rank(rows, w)
+    assert r["values"]["gp"][0] == float("inf") and r["ranks"] == {"gp": [2, 1]} and r["pick"] == "b"
+
+
 def test_the_pick_replaces_the_incumbent_default_only_when_it_ranks_ahead_of_it():
     w = {"classify": 0.05, "predict": 2.0}
     rows = [_row("a", "memory", "memory", 3.0, 50), _row("b", "memory", "memory", 1.0, 40),

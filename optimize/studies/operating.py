@@ -146,9 +146,12 @@ def _front_candidates(front: Any, folder: Path, min_mc: float) -> tuple[dict, di
 
 
 def objective(row: dict, weights: dict) -> float:
-    """A cell's value to minimize: E, or the task error plus the weighted spikes per sample / 1000."""
+    """A cell's value to minimize: E, or the task error plus the weighted spikes per sample / 1000; a degenerate
+    cell (silent, or stopped above ``task.max_rate``) is the worst, inf."""
+    if row["degenerate"] or row["score"] is None:
+        return math.inf
     if row["kind"] == "memory":
-        return math.inf if row["degenerate"] or row["score"] is None else float(row["score"])
+        return float(row["score"])
     error = 1.0 - row["score"] if row["kind"] == "classify" else row["score"]
     return error + weights[row["kind"]] * row["spikes_per_sample"] / 1000.0
 
