@@ -147,14 +147,14 @@ class _Base:
 class NeuronConfig(_Base):
     """Leaky integrate-and-fire neurons: τ_m dv/dt = (v_rest − v) + R·(I_syn + I_ext)."""
 
-    tau_m: D.Distribution = _spec(D.Gamma(6.98, 0.832), "ms", 2.0, 200.0, dist=True,
+    tau_m: D.Distribution = _spec(D.LogNormal(38.5, 1.31), "ms", 2.0, 200.0, dist=True,
                                   doc="membrane time constant per neuron; draws clipped to [2, 200] ms")
-    v_th: D.Distribution = _spec(-49.9, "mV", -70.0, -30.0, dist=True, doc="firing threshold")
-    t_ref: D.Distribution = _spec(2.0, "ms", 0.0, 20.0, dist=True, doc="refractory period")
+    v_th: D.Distribution = _spec(D.TruncNormal(-54.8, 2.54), "mV", -70.0, -30.0, dist=True, doc="firing threshold")
+    t_ref: D.Distribution = _spec(D.Gamma(2.0, 0.996), "ms", 0.0, 20.0, dist=True, doc="refractory period")
     v_rest: float = _spec(-65.0, "mV", -90.0, -40.0, doc="resting potential")
     v_reset: float = _spec(-65.0, "mV", -90.0, -40.0, doc="reset potential after a spike")
     resistance: float = _spec(100.0, "Mohm", 1.0, 10000.0, doc="membrane resistance R")
-    tau_syn: D.Distribution = _spec(5.0, "ms", 0.1, 100.0, dist=True,
+    tau_syn: D.Distribution = _spec(D.Gamma(5.0, 0.202), "ms", 0.1, 100.0, dist=True,
                                     doc="decay time of the exponential synaptic current, per neuron")
 
     def __post_init__(self):
@@ -185,15 +185,14 @@ class STDPConfig(_Base):
                           "triplet (Pfister & Gerstner 2006, minimal)")
     pairing: str = _spec("all", choices=("all", "nearest"),
                          doc="spike pairing: all-to-all traces, or nearest-spike (each trace reset to 1)")
-    tau_plus: D.Distribution = _spec(D.Gamma(20.0, 0.5), "ms", 1.0, 200.0, dist=True,
+    tau_plus: D.Distribution = _spec(D.Gamma(20.0, 0.962), "ms", 1.0, 200.0, dist=True,
                                      doc="decay of the presynaptic (LTP) trace")
-    tau_minus: D.Distribution = _spec(D.Constant(20.0), "ms", 1.0, 200.0, dist=True,
-                                      doc="decay of the postsynaptic (LTD) trace (constant by default: drawn, it "
-                                          "raises the rate, docs/stdp/report.md)")
-    a_plus: D.Distribution = _spec(D.Gamma(0.01, 0.5), None, 0.0, 1.0, dist=True,
+    tau_minus: D.Distribution = _spec(D.Gamma(20.0, 1.16), "ms", 1.0, 200.0, dist=True,
+                                      doc="decay of the postsynaptic (LTD) trace")
+    a_plus: D.Distribution = _spec(D.Gamma(0.00498, 1.09), None, 0.0, 1.0, dist=True,
                                    doc="LTP step, as a fraction of w_max")
-    a_minus: D.Distribution = _spec(D.Constant(0.0105), None, 0.0, 1.0, dist=True,
-                                    doc="LTD step, as a fraction of w_max (constant by default, as tau_minus)")
+    a_minus: D.Distribution = _spec(D.Gamma(0.0105, 0.970), None, 0.0, 1.0, dist=True,
+                                    doc="LTD step, as a fraction of w_max")
     mu: float = _spec(1.0, None, 0.0, 1.0, doc="multiplicative rule: weight-dependence exponent (0 additive, "
                                                "1 fully multiplicative)")
     tau_y: D.Distribution = _spec(D.Gamma(125.0, 0.5), "ms", 1.0, 1000.0, dist=True,
@@ -218,9 +217,9 @@ class SynapseConfig(_Base):
     p_ei: float = _spec(0.1, None, 0.0, 1.0, doc="connection probability E→I")
     p_ie: float = _spec(0.1, None, 0.0, 1.0, doc="connection probability I→E")
     p_ii: float = _spec(0.1, None, 0.0, 1.0, doc="connection probability I→I")
-    j_ee: float = _spec(6.15, "pA", 0.0, 1e5, doc="E→E current jump per spike (× STDP weight)")
+    j_ee: float = _spec(9.36, "pA", 0.0, 1e5, doc="E→E current jump per spike (× STDP weight)")
     j_ei: float = _spec(20.0, "pA", 0.0, 1e5, doc="E→I current jump per spike")
-    j_ie: float = _spec(299.0, "pA", 0.0, 1e5, doc="I→E current jump per spike (inhibitory)")
+    j_ie: float = _spec(298.0, "pA", 0.0, 1e5, doc="I→E current jump per spike (inhibitory)")
     j_ii: float = _spec(80.0, "pA", 0.0, 1e5, doc="I→I current jump per spike (inhibitory)")
     delay: D.Distribution = _spec(D.Uniform(1.0, 100.0), "ms", 0.0, 100.0, dist=True,
                                   doc="transmission delay per synapse")
@@ -264,8 +263,8 @@ class InputConfig(_Base):
                               "each channel's spike count per step, each spike a jump of scale × weight in I_syn")
     step: float = _spec(5.0, "ms", 0.1, 1000.0, doc="duration each input value is held")
     p_in: float = _spec(1.0, None, 0.0, 1.0, doc="fraction of neurons receiving the input")
-    scale: float = _spec(366.0, "pA", 0.0, 1e6, doc="input current per unit of u (× weight in U[-1, 1])")
-    bias: float = _spec(170.0, "pA", -1e6, 1e6, doc="constant current into every neuron")
+    scale: float = _spec(283.0, "pA", 0.0, 1e6, doc="input current per unit of u (× weight in U[-1, 1])")
+    bias: float = _spec(180.0, "pA", -1e6, 1e6, doc="constant current into every neuron")
     n_poisson: int = _spec(50, integer=True, lo=1, hi=100000, doc="Poisson input neurons per channel")
     rate_max: float = _spec(100.0, "Hz", 0.0, 1e4, doc="Poisson rate at u = 1 (rate = rate_max·(1+u)/2)")
 
@@ -283,7 +282,7 @@ class StateConfig(_Base):
 class TaskConfig(_Base):
     """The memory-capacity protocol of ``hrsnn.evaluate``."""
 
-    train_steps: int = _spec(500, integer=True, lo=0, hi=10**7, doc="steps of the unsupervised STDP phase")
+    train_steps: int = _spec(328, integer=True, lo=0, hi=10**7, doc="steps of the unsupervised STDP phase")
     eval_steps: int = _spec(2000, integer=True, lo=50, hi=10**7, doc="steps of the memory-capacity run")
     washout: int = _spec(50, integer=True, lo=0, hi=10**6, doc="first eval steps discarded")
     k_max: int = _spec(50, integer=True, lo=1, hi=10**5, doc="largest recalled delay (steps)")
