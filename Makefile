@@ -74,10 +74,10 @@ operating-point: $(STAMP)
 # Heterogeneity as quenched disorder: task battery, size and recurrent-weight sweeps, rate and spiking, with verdicts
 # (results/quenched/report.md).
 quenched: $(STAMP)
-	$(BIN)/hrsnn quenched --out results/quenched
+	$(BIN)/hrsnn quenched --config experiments/bias-default.toml --out results/quenched
 
 quenched-quick: $(STAMP)
-	$(BIN)/hrsnn quenched --quick --out results/quenched-quick
+	$(BIN)/hrsnn quenched --quick --config experiments/bias-default.toml --out results/quenched-quick
 
 # Heterogeneous vs homogeneous STDP per rule (additive, multiplicative, triplet) and regime, on the memory protocol and
 # the development tasks, with a CV sweep of each STDP parameter (results/stdp/report.md).

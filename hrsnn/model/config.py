@@ -425,14 +425,17 @@ def read_toml(path: str | Path, kind: str, error: type[ConfigError] = ConfigErro
         raise error(f"{kind} file {path}: not valid TOML: {e}") from None
 
 
+OPERATING_SECTIONS = ("neuron", "synapses", "input", "topology", "ip")
+"""The sections of a config that make its operating point (not its size, plasticity, protocol or readout)."""
+
+
 def operating_point(path: str | Path) -> dict[str, Any]:
-    """The dotted updates a config file makes outside its ``stdp`` section: the operating point it sets (input,
-    neurons, synapses, …), for a study whose plasticity is its own lever (a ``config = "…toml"`` key in a table)."""
+    """The dotted updates a config file makes in its ``OPERATING_SECTIONS``: the operating point it sets, for a
+    study whose size, protocol and plasticity are its own levers (a ``config = "…toml"`` key in a table)."""
     ReservoirConfig.load(path)                               # the file must be a valid config
     data = read_toml(path, "config")
-    return {f"{section}.{key}" if isinstance(table, dict) else section: value
-            for section, table in data.items() if section != "stdp"
-            for key, value in (table.items() if isinstance(table, dict) else [(None, table)])}
+    return {f"{section}.{key}": value for section, table in data.items() if section in OPERATING_SECTIONS
+            for key, value in table.items()}
 
 
 def field_docs(cls=ReservoirConfig, prefix: str = "") -> list[tuple[str, str, str, str]]:

@@ -33,7 +33,7 @@ from ..model.config import ReservoirConfig, read_toml
 from ..model.seeds import SEED_MAX, check_seed
 from .estimators import MODELS, SPIKING, model_config
 
-_KEYS = {"name", "seeds", "models", "bo_study", "workers", "target", "set", "classify", "predict"}
+_KEYS = {"name", "seeds", "models", "bo_study", "workers", "target", "config", "set", "classify", "predict"}
 _CLASSIFY_KEYS = {"datasets", "n_bins", "gap", "length", "max_train", "max_test", "alphas", "test_fraction"}
 _TASK_KEYS = {"name", "n_steps", "horizon", "test_fraction", "washout", "series_args", "alphas"}
 LABELS = (*MODELS, "hrsnn-bo")
@@ -134,7 +134,8 @@ def load_experiment(path: str | Path) -> Experiment:
         raise ConfigError(f"seeds: expected a non-empty list of integers in [0, {SEED_MAX}], got {seeds!r}")
     for k, s in enumerate(seeds):
         check_seed(s, f"seeds[{k}]")
-    base = ReservoirConfig().with_updates(raw.get("set", {}))
+    base = ReservoirConfig.load(path.parent / raw["config"]) if "config" in raw else ReservoirConfig()  # file-relative
+    base = base.with_updates(raw.get("set", {}))
     classify = dict(raw.get("classify", {}))
     if classify:
         from .datasets import classification_names

@@ -50,8 +50,8 @@ from ..search.objectives import check_task
 
 PAIRS = (("HRSNN", "HeNHoS"), ("HoNHeS", "MRSNN"))   # (heterogeneous STDP, homogeneous STDP) on the same neurons
 
-KEYS = {"name", "seeds", "workers", "target", "ladder", "task_ladder", "cvs", "sweep", "set", "task_set", "rules",
-        "regimes", "task"}
+KEYS = {"name", "seeds", "workers", "target", "ladder", "task_ladder", "cvs", "sweep", "config", "set", "task_set",
+        "rules", "regimes", "task"}
 
 
 SWEEPABLE = ("tau_plus", "tau_minus", "a_plus", "a_minus", "tau_y", "a_plus3")
@@ -81,7 +81,11 @@ def load_plasticity(path: str | Path, overrides: dict[str, Any] | None = None) -
     unknown = sorted(set(data) - KEYS)
     if unknown:
         raise StudyError(f"{unknown[0]}: unknown key; allowed: {', '.join(sorted(KEYS))}")
-    base = _updated(ReservoirConfig(), data.get("set", {}), "set")
+    try:                                        # the base config: a file (relative to the study's) or the default
+        base = ReservoirConfig.load(Path(path).parent / data["config"]) if "config" in data else ReservoirConfig()
+    except ConfigError as e:
+        raise StudyError(f"config: {e}") from None
+    base = _updated(base, data.get("set", {}), "set")
     rules, regimes = data.get("rules", {"additive": {}}), data.get("regimes", {"default": {}})
     for key, table in (("rules", rules), ("regimes", regimes)):
         if not isinstance(table, dict) or not table:
