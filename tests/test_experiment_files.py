@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from hrsnn import ReservoirConfig
 from hrsnn.tasks.reproduce import load_experiment
 from optimize.search.study import load_studies as load_efficiency
 from optimize.search.study import load_study
@@ -38,6 +39,8 @@ def test_makefile_experiment_file_exists_and_loads(name):
     elif "stdp" in name:
         spec = load_plasticity(path)
         assert len(spec["rules"]) >= 3 and len(spec["regimes"]) >= 2 and 1.0 in spec["ladder"]
+    elif "default" in name:                                          # a config file (--config)
+        assert ReservoirConfig.load(path).n_neurons
     elif "scml-search" in name:
         study, compare = load_search(path)
         assert study.base.topology.kind == "scml" and compare["seeds"]
