@@ -51,6 +51,10 @@ def register(sub) -> None:
             p.add_argument("--random-state", type=int, help="the searches' random state (default: the file's): "
                            "another value reruns every search independently (use another --dir)")
             p.add_argument("--study", action="append", metavar="NAME", help="run only this study (repeatable)")
+            p.add_argument("--calls", type=int, help="trials per search in every study (default: the file's): a "
+                           "longer budget checks convergence (use another --dir)")
+            p.add_argument("--arm", action="append", metavar="ARM", help="run only this arm (repeatable; "
+                           "heterogeneous and homogeneous at least)")
         p.set_defaults(func=func, writes={"dir": "dir", "out": "dir"})
 
     p = sub.add_parser("study", help="'show' a stored study's trials and best, or 'export' them as CSV")
@@ -99,8 +103,9 @@ def cmd_optimize(args) -> int:
 
 def cmd_frontier(args) -> int:
     from .studies.frontier import rerun_flags, run_frontier
-    return _report(args, partial(run_frontier, only=args.study), "frontier", {"random_state": args.random_state},
-                   rerun_flags(args.random_state, args.study))
+    overrides = {"random_state": args.random_state, "calls": args.calls, "arms": args.arm}
+    return _report(args, partial(run_frontier, only=args.study), "frontier", overrides,
+                   rerun_flags(overrides, args.study))
 
 
 def cmd_efficiency(args) -> int:

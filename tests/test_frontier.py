@@ -170,6 +170,23 @@ def test_an_independent_rerun_of_chosen_studies(tmp_path):
         run_frontier(path, tmp_path / "studies", tmp_path / "results", progress=False, only=["nope"])
 
 
+def test_calls_and_arms_options_beat_the_files_own_values(tmp_path):
+    """--calls and --arm override every study's budget and arms, its own [[study]] values too, and the report's
+    command line names them."""
+    from optimize.studies.frontier import rerun_flags
+    study = {"name": "memory", "calls": 6, "arms": ["heterogeneous", "homogeneous", "random"]}
+    path = write_toml(tmp_path / "f.toml", {**FILE, "calls": 8, "study": [study]})
+    _, (s,) = load_frontier(path)
+    assert s.calls == 6 and s.arms == ("heterogeneous", "homogeneous", "random")
+    over = {"calls": 12, "arms": ["heterogeneous", "homogeneous"]}
+    _, (s,) = load_frontier(path, over)
+    assert s.calls == 12 and tuple(s.arms) == ("heterogeneous", "homogeneous")
+    assert rerun_flags({**over, "random_state": 3}, ["memory"]) == (
+        " --random-state 3 --calls 12 --arm heterogeneous --arm homogeneous --study memory")
+    with pytest.raises(StudyError, match="arms: a frontier compares the heterogeneous and homogeneous arms"):
+        load_frontier(path, {"arms": ["heterogeneous"]})
+
+
 def test_a_study_set_adds_to_the_shared_one(tmp_path):
     study = {"name": "memory", "set": {"n_neurons": 300}}
     _, (s,) = load_frontier(write_toml(tmp_path / "f.toml", {**FILE, "study": [study]}))

@@ -238,11 +238,12 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
 
 def load_studies(path: str | Path, overrides: dict[str, Any] | None = None,
                     extra: tuple[str, ...] = ()) -> tuple[str, list[Study]]:
-    """(experiment name, its studies) from an experiment file; ``extra`` keys (not study keys) are kept in each
-    study's ``source`` for the caller."""
+    """(experiment name, its studies) from an experiment file; ``overrides`` replace a key in every study (the
+    file's value, shared or the study's own); ``extra`` keys (not study keys) are kept in each study's ``source``
+    for the caller."""
     path = Path(path)
     raw = read_toml(path, "experiment", StudyError)
-    raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    over = {k: v for k, v in (overrides or {}).items() if v is not None}   # beat the file's keys, a study's too
     entries = raw.pop("study", None)
     if not isinstance(entries, list) or not entries:
         raise StudyError("study: an experiment needs at least one [[study]] table")
@@ -251,7 +252,7 @@ def load_studies(path: str | Path, overrides: dict[str, Any] | None = None,
     for k, entry in enumerate(entries):
         if not isinstance(entry, dict) or "name" not in entry:
             raise StudyError(f"study[{k}]: a table with a name is required")
-        data = {**raw, **entry}
+        data = {**raw, **entry, **over}
         if isinstance(raw.get("set"), dict) and isinstance(entry.get("set"), dict):
             data["set"] = {**raw["set"], **entry["set"]}     # a study's [set] adds to the shared one
         kept = {k: data.pop(k) for k in extra if k in data}

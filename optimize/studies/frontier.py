@@ -389,7 +389,7 @@ def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_
                 print(f"\n{level_table(s)}\n{s['verdict']}\n")
     finally:
         shutdown()
-    rerun = rerun_flags((overrides or {}).get("random_state"), only)
+    rerun = rerun_flags(overrides, only)
     (out / "summary.json").write_text(json.dumps({"experiment": name, "source": f"{path}{rerun}",
                                                   "provenance": provenance(),
                                                   "studies": {s["study"]: s for s in summaries}},
@@ -397,10 +397,20 @@ def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_
     return write_report(name, f"{path}{rerun}", summaries, out)
 
 
-def rerun_flags(random_state: int | None, only: list[str] | None) -> str:
-    """The ``hrsnn frontier`` options of an independent rerun of chosen studies, as typed (empty: none)."""
-    return (f" --random-state {random_state}" if random_state is not None else "") + "".join(
-        f" --study {name}" for name in only or [])
+RERUN_OPTIONS = {"random_state": "--random-state", "calls": "--calls", "arms": "--arm"}
+"""``hrsnn frontier``'s options that change a file's searches (an independent rerun, a longer budget, fewer arms),
+by the study key they override."""
+
+
+def rerun_flags(overrides: dict[str, Any] | None, only: list[str] | None) -> str:
+    """The ``hrsnn frontier`` options of a rerun that changes the file's searches or runs only some studies, as
+    typed (empty: none)."""
+    flags = ""
+    for key, flag in RERUN_OPTIONS.items():
+        value = (overrides or {}).get(key)
+        if value is not None:
+            flags += "".join(f" {flag} {v}" for v in (value if isinstance(value, list) else [value]))
+    return flags + "".join(f" --study {name}" for name in only or [])
 
 
 def write_picks(study: Study, summary: dict, picks: Path) -> None:
