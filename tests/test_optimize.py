@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from hrsnn import ReservoirConfig
 from optimize import StudyError, TrialStore, load_study, run_study, save_outputs
 
 from .killing import kill_after_trials
@@ -93,11 +94,14 @@ def test_existing_store_needs_resume_and_foreign_files_are_refused(tmp_path):
 def test_store_resumes_when_only_searched_fields_of_the_base_change(tmp_path):
     study = load_study(write(tmp_path, calls=8))
     run_study(study, out_dir=tmp_path, progress=False)
-    moved = load_study(write(tmp_path, calls=8, extra='[set]\n"neuron.tau_m" = { dist = "gamma", mean = 70.0, cv = 1.3 }\n'))
+    kind = ReservoirConfig().neuron.tau_m.kind                 # the default's family; the other one below
+    other_kind = "gamma" if kind == "lognormal" else "lognormal"
+    tau_m = '[set]\n"neuron.tau_m" = {{ dist = "{}", mean = 70.0, cv = 1.3 }}\n'
+    moved = load_study(write(tmp_path, calls=8, extra=tau_m.format(kind)))
     assert moved.base.neuron.tau_m.mean == 70.0 and moved.fingerprint == study.fingerprint
     run = run_study(moved, resume=True, out_dir=tmp_path, progress=False)
     assert len(run.trials) == 8
-    other = load_study(write(tmp_path, calls=8, extra='[set]\n"neuron.tau_m" = { dist = "lognormal", mean = 70.0, cv = 1.3 }\n'))
+    other = load_study(write(tmp_path, calls=8, extra=tau_m.format(other_kind)))
     assert other.fingerprint != study.fingerprint          # the distribution's kind is not searched
     db = sqlite3.connect(tmp_path / "s.sqlite")               # a store stamped before searched fields were left out
     with db:
@@ -185,7 +189,6 @@ def test_dask_local_cluster(tmp_path):
 
 
 def test_fingerprints_leave_out_later_fields_at_their_defaults_but_see_them_changed():
-    from hrsnn import ReservoirConfig
     from optimize.search.study import _fingerprint_base
     base = _fingerprint_base(ReservoirConfig())
     assert "topology" not in base and "ip" not in base and "capacity" not in base["task"]
