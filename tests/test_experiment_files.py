@@ -46,3 +46,21 @@ def test_makefile_experiment_file_exists_and_loads(name):
         assert study.base.topology.kind == "scml" and compare["seeds"]
     else:
         assert load_experiment(path).name
+
+
+@pytest.mark.parametrize("name", ["reproduce.toml", "reproduce-quick.toml", "stdp.toml", "stdp-quick.toml",
+                                  "scml-search.toml", "scml-search-quick.toml", "studies/hrsnn.toml"])
+def test_results_measured_at_the_bias_driven_default_keep_reading_it(name):
+    """docs/results.md's sections measured at the former default rerun from files that read bias-default.toml (its
+    input 366 pA on 170 pA, tau_m Gamma(6.98 ms)), whatever ReservoirConfig() is now."""
+    path = ROOT / "experiments" / name
+    if name.startswith("reproduce"):
+        bases = [load_experiment(path).base]
+    elif name.startswith("stdp"):
+        bases = [c for (_, regime), c in load_plasticity(path)["configs"].items() if regime == "default"]
+    elif name.startswith("scml"):
+        bases = [load_search(path)[0].base]
+    else:
+        bases = [load_study(path).base]
+    for base in bases:
+        assert base.input.bias == 170.0 and base.neuron.tau_m.kind == "gamma" and base.neuron.tau_m.mean == 6.98
