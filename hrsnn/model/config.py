@@ -425,6 +425,12 @@ def read_toml(path: str | Path, kind: str, error: type[ConfigError] = ConfigErro
         raise error(f"{kind} file {path}: not valid TOML: {e}") from None
 
 
+def base_config(table: dict[str, Any], folder: str | Path) -> ReservoirConfig:
+    """The config an experiment or study file's ``config = "…toml"`` key names (relative to ``folder``, the file's
+    own), else the default ``ReservoirConfig()``."""
+    return ReservoirConfig.load(Path(folder) / table["config"]) if "config" in table else ReservoirConfig()
+
+
 OPERATING_SECTIONS = ("neuron", "synapses", "input", "topology", "ip")
 """The sections of a config that make its operating point (not its size, plasticity, protocol or readout)."""
 

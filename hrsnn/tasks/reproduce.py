@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..model.config import ReservoirConfig, read_toml
+from ..model.config import ReservoirConfig, base_config, read_toml
 from ..model.seeds import SEED_MAX, check_seed
 from .estimators import MODELS, SPIKING, model_config
 
@@ -134,8 +134,7 @@ def load_experiment(path: str | Path) -> Experiment:
         raise ConfigError(f"seeds: expected a non-empty list of integers in [0, {SEED_MAX}], got {seeds!r}")
     for k, s in enumerate(seeds):
         check_seed(s, f"seeds[{k}]")
-    base = ReservoirConfig.load(path.parent / raw["config"]) if "config" in raw else ReservoirConfig()  # file-relative
-    base = base.with_updates(raw.get("set", {}))
+    base = base_config(raw, path.parent).with_updates(raw.get("set", {}))
     classify = dict(raw.get("classify", {}))
     if classify:
         from .datasets import classification_names

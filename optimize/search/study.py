@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from hrsnn import ConfigError, ReservoirConfig
-from hrsnn.model.config import STDPConfig, read_toml
+from hrsnn.model.config import STDPConfig, base_config, read_toml
 
 from .checks import StudyError, need, seeds_of
 from .space import Dimension, parse_dimension, plain
@@ -173,7 +173,7 @@ def parse_study(data: dict[str, Any], folder: Path = Path(".")) -> Study:
     need(isinstance(data.get("name"), str) and data["name"].replace("-", "").replace("_", "").isalnum(),
           "name: a study name of letters, digits, - and _ is required")
     try:
-        base = ReservoirConfig.load(Path(folder) / data["config"]) if "config" in data else ReservoirConfig()
+        base = base_config(data, folder)
         if data.get("set"):
             base = base.with_updates(data["set"])
     except ConfigError as e:

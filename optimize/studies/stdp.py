@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 
 from hrsnn import ConfigError, ReservoirConfig
-from hrsnn.model.config import ABLATIONS, read_toml
+from hrsnn.model.config import ABLATIONS, base_config, read_toml
 from hrsnn.provenance import provenance
 
 from ..analysis.fronts import Front, compare_fronts, fresh_values, quality_shown
@@ -81,8 +81,8 @@ def load_plasticity(path: str | Path, overrides: dict[str, Any] | None = None) -
     unknown = sorted(set(data) - KEYS)
     if unknown:
         raise StudyError(f"{unknown[0]}: unknown key; allowed: {', '.join(sorted(KEYS))}")
-    try:                                        # the base config: a file (relative to the study's) or the default
-        base = ReservoirConfig.load(Path(path).parent / data["config"]) if "config" in data else ReservoirConfig()
+    try:
+        base = base_config(data, Path(path).parent)
     except ConfigError as e:
         raise StudyError(f"config: {e}") from None
     base = _updated(base, data.get("set", {}), "set")
