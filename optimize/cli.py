@@ -55,6 +55,9 @@ def register(sub) -> None:
                            "longer budget checks convergence (use another --dir)")
             p.add_argument("--arm", action="append", metavar="ARM", help="run only this arm (repeatable; "
                            "heterogeneous and homogeneous at least)")
+            p.add_argument("--repeats", type=int, help="independent searches per arm in every study (default: the "
+                           "file's): more narrow the verdicts' intervals; the first ones are the file's own, so the "
+                           "same --dir is extended")
         p.set_defaults(func=func, writes={"dir": "dir", "out": "dir"})
 
     p = sub.add_parser("study", help="'show' a stored study's trials and best, or 'export' them as CSV")
@@ -103,7 +106,7 @@ def cmd_optimize(args) -> int:
 
 def cmd_frontier(args) -> int:
     from .studies.frontier import rerun_flags, run_frontier
-    overrides = {"random_state": args.random_state, "calls": args.calls, "arms": args.arm}
+    overrides = {"random_state": args.random_state, "calls": args.calls, "arms": args.arm, "repeats": args.repeats}
     return _report(args, partial(run_frontier, only=args.study), "frontier", overrides,
                    rerun_flags(overrides, args.study))
 

@@ -65,3 +65,13 @@ def test_a_rounded_asked_value_stays_inside_its_bounds():
     assert d.asked(0.12345678901234) == 0.12345678901234          # would round up past the low bound's digits
     assert d.asked(0.98765432109876) == 0.98765432109876
     assert d.asked(0.5000000000012345) == 0.5 and Dimension("n", "integer", 1, 9).asked(3) == 3
+
+
+def test_a_store_a_longer_budget_extended_gives_the_shorter_study_its_own_trials(tmp_path):
+    keys = {"trial_function": "tests.analytic:front"}
+    short = _trials(tmp_path, "short", FRONT, calls=8, **keys)
+    study = load_study(write_toml(tmp_path / "long.toml", {**FRONT, "name": "short", "calls": 12, **keys}))
+    assert len(run_study(study, resume=True, out_dir=tmp_path, progress=False).trials) == 12
+    study = load_study(write_toml(tmp_path / "again.toml", {**FRONT, "name": "short", "calls": 8, **keys}))
+    assert [(t.asked, t.params, t.objective, t.status)
+            for t in run_study(study, resume=True, out_dir=tmp_path, progress=False).trials] == short

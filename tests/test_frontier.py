@@ -170,19 +170,19 @@ def test_an_independent_rerun_of_chosen_studies(tmp_path):
         run_frontier(path, tmp_path / "studies", tmp_path / "results", progress=False, only=["nope"])
 
 
-def test_calls_and_arms_options_beat_the_files_own_values(tmp_path):
-    """--calls and --arm override every study's budget and arms, its own [[study]] values too, and the report's
+def test_calls_arms_and_repeats_options_beat_the_files_own_values(tmp_path):
+    """--calls, --arm and --repeats override every study's budget, arms and searches, its own [[study]] values too, and the report's
     command line names them."""
     from optimize.studies.frontier import rerun_flags
     study = {"name": "memory", "calls": 6, "arms": ["heterogeneous", "homogeneous", "random"]}
     path = write_toml(tmp_path / "f.toml", {**FILE, "calls": 8, "study": [study]})
     _, (s,) = load_frontier(path)
     assert s.calls == 6 and s.arms == ("heterogeneous", "homogeneous", "random")
-    over = {"calls": 12, "arms": ["heterogeneous", "homogeneous"]}
+    over = {"calls": 12, "arms": ["heterogeneous", "homogeneous"], "repeats": 4}
     _, (s,) = load_frontier(path, over)
-    assert s.calls == 12 and tuple(s.arms) == ("heterogeneous", "homogeneous")
+    assert s.calls == 12 and tuple(s.arms) == ("heterogeneous", "homogeneous") and s.repeats == 4
     assert rerun_flags({**over, "random_state": 3}, ["memory"]) == (
-        " --random-state 3 --calls 12 --arm heterogeneous --arm homogeneous --study memory")
+        " --random-state 3 --calls 12 --arm heterogeneous --arm homogeneous --repeats 4 --study memory")
     with pytest.raises(StudyError, match="arms: a frontier compares the heterogeneous and homogeneous arms"):
         load_frontier(path, {"arms": ["heterogeneous"]})
 

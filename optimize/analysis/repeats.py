@@ -1,13 +1,17 @@
 """Two arms compared across independent searches: the variation a rerun would see, seeds *and* searches.
 
 Each arm ran R searches (repeats, paired by index: repeat r of both arms shares its random state) and each repeat's
-own front was re-evaluated on the same S fresh seeds. At a quality level, repeat r's saving on seed s is
-``1 − cost_a[r, s] / cost_b[r, s]``, the two points being each repeat's cheapest to reach the level (on the mean over
-the seeds). The interval is a two-level bootstrap: repeats drawn with replacement, then seeds drawn with
-replacement (the same seeds for both arms), the mean saving of each draw; its 2.5 and 97.5 percentiles. A level
+own front was re-evaluated on the same S fresh seeds. At a quality level, the two points are each repeat's cheapest to reach
+the level (on the mean over the seeds) and cell (r, s) is their log cost ratio ``ln(cost_b[r, s] / cost_a[r, s])``:
+symmetric, so two arms drawn from one distribution have mean 0 (the mean of ``1 − cost_a / cost_b`` is negative
+then). Savings are reported as ``1 − exp(−mean log ratio)`` (a geometric-mean saving). The interval is Student's t
+on the mean log ratio with two variance components: between searches (the
+repeats' means, variance / R) and between seeds (the seeds' means, variance / S), on R − 1 degrees of freedom
+(the searches are the scarce source; the seed part only widens it). It covers the mean a rerun would see 95 % of the time even
+at R = 3, where a bootstrap over 3 repeats excludes 0 whenever the 3 agree in sign (by chance 1 time in 4). A level
 has a winner only when every repeat pair reaches it in both arms with savings of one sign and the interval excludes
-0; otherwise the fronts are indistinguishable there. Hypervolumes likewise: each repeat's front on its mean over
-the (drawn) seeds, averaged over the (drawn) repeats.
+0; otherwise the fronts are indistinguishable there. Hypervolumes likewise: each repeat's front on its mean over the
+seeds, the between-seed variance from seeds drawn with replacement (the same for all repeats and both arms).
 """
 from __future__ import annotations
 
@@ -25,57 +29,74 @@ def _picks(a: list[Front], b: list[Front], level: float) -> list[tuple[int, int]
 
 
 def _cells(a: list[Front], b: list[Front], picks: list[tuple[int, int]]) -> np.ndarray | None:
-    """(R, S) savings of ``a`` over ``b`` on the ``picks``; ``None`` when a repeat of either arm does not reach the
-    level or ``b``'s point paid nothing on a seed."""
+    """(R, S) log cost ratios ln(cost_b / cost_a) on the ``picks``; ``None`` when a repeat of either arm does not
+    reach the level or a point paid nothing on a seed."""
     rows = []
     for fa, fb, (i, j) in zip(a, b, picks):
-        if i < 0 or j < 0 or not np.all(fb.cost[j] > 0):
+        if i < 0 or j < 0 or not (np.all(fb.cost[j] > 0) and np.all(fa.cost[i] > 0)):
             return None
-        rows.append(1.0 - fa.cost[i] / fb.cost[j])
+        rows.append(np.log(fb.cost[j] / fa.cost[i]))
     return np.array(rows, dtype=float)
 
 
-def _draws(n_repeats: int, n_seeds: int, bootstrap: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(bootstrap, R) repeat indices and (bootstrap, S) seed indices, drawn with replacement."""
-    rng = np.random.default_rng(seed)
-    return rng.integers(0, n_repeats, (bootstrap, n_repeats)), rng.integers(0, n_seeds, (bootstrap, n_seeds))
+def saving(log_ratio: float) -> float:
+    """The saving ``1 − cost_a / cost_b`` of a (mean) log cost ratio ln(cost_b / cost_a)."""
+    return float(-np.expm1(-log_ratio))
 
 
-def interval(cells: np.ndarray, bootstrap: int = 2000, seed: int = 0) -> list[float]:
-    """[mean, 2.5 %, 97.5 %] of the (R, S) ``cells``' mean under the two-level bootstrap."""
-    reps, seeds = _draws(*cells.shape, bootstrap, seed)
-    means = cells[reps[:, :, None], seeds[:, None, :]].mean(axis=(1, 2))
-    return [float(cells.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))]
+def _t_interval(mean: float, variances: list[float], df: int) -> list[float]:
+    """[mean, 2.5 %, 97.5 %] of Student's t on ``df`` degrees of freedom whose variance is the sum of ``variances``
+    (of the mean, one per source of variation)."""
+    from scipy.stats import t
+    half = float(t.ppf(0.975, df)) * math.sqrt(sum(variances))
+    return [mean, mean - half, mean + half]
 
 
-def _hypervolumes(fronts: list[Front], q_ref: float, c_ref: float, reps: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    """Mean hypervolume over the drawn repeats of each draw, every front on its drawn seeds' mean."""
-    out = np.empty(len(reps))
-    cache: dict = {}
-    for k, (rs, ss) in enumerate(zip(reps, seeds)):
-        vals = []
-        for r in rs:
-            key = (int(r), ss.tobytes())
-            if key not in cache:
-                f = fronts[r]
-                cache[key] = hypervolume(f.quality[:, ss].mean(axis=1), f.cost[:, ss].mean(axis=1), q_ref, c_ref)
-            vals.append(cache[key])
-        out[k] = np.mean(vals)
-    return out
+def _variance_of_mean(values: np.ndarray) -> float:
+    """The variance of the mean of ``values`` (0 for one value)."""
+    return float(np.var(values, ddof=1)) / len(values) if len(values) > 1 else 0.0
 
 
-def compare_repeats(a: list[Front], b: list[Front], levels, q_ref: float, c_ref: float, bootstrap: int = 2000,
+def interval(cells: np.ndarray) -> list[float]:
+    """[mean, 2.5 %, 97.5 %] of the (R, S) ``cells``' mean: Student's t over searches and seeds (module docstring);
+    unbounded with a single search, whose variation is unmeasured."""
+    m, n_repeats = float(cells.mean()), cells.shape[0]
+    if n_repeats < 2:
+        return [m, -math.inf, math.inf]
+    return _t_interval(m, [_variance_of_mean(cells.mean(axis=1)), _variance_of_mean(cells.mean(axis=0))],
+                       n_repeats - 1)
+
+
+def _by_seed_draw(fronts: list[Front], q_ref: float, c_ref: float, draws: np.ndarray) -> np.ndarray:
+    """(draws, R): each repeat's hypervolume on the mean over each draw's seeds."""
+    return np.array([[hypervolume(f.quality[:, ss].mean(axis=1), f.cost[:, ss].mean(axis=1), q_ref, c_ref)
+                      for f in fronts] for ss in draws])
+
+
+def _hv_interval(per_repeat: np.ndarray, by_draw: np.ndarray) -> list[float]:
+    """The t interval of the mean over repeats of ``per_repeat`` hypervolumes (or differences): the between-search
+    variance from the repeats, the between-seed one from the seed draws (``by_draw``, draws × repeats: the variance
+    of their mean over repeats); unbounded with one search."""
+    m = float(per_repeat.mean())
+    if len(per_repeat) < 2:
+        return [m, -math.inf, math.inf]
+    return _t_interval(m, [_variance_of_mean(per_repeat), float(by_draw.mean(axis=1).var(ddof=1))],
+                       len(per_repeat) - 1)
+
+
+def compare_repeats(a: list[Front], b: list[Front], levels, q_ref: float, c_ref: float, bootstrap: int = 400,
                     seed: int = 0) -> dict:
     """Per level: each repeat's saving (mean over seeds; ``None`` where a repeat of either arm does not reach the
     level), the saving over repeats × seeds with its interval (``None`` likewise), and the winner: ``"a"``, ``"b"``
     or ``"tie"``, or ``"a only"`` / ``"b only"`` when in every repeat only that arm reaches the level, ``"none"``
     when no repeat of either arm does. Hypervolumes: per arm [mean over repeats, 2.5 %, 97.5 %] and per repeat, and
-    the difference a − b with its interval."""
+    the difference a − b with its interval (``bootstrap`` seed draws, from ``seed``, give the between-seed part)."""
     if len(a) != len(b) or not a:
         raise ValueError("compare_repeats: the arms need the same number (≥ 1) of repeats")
     n_seeds = a[0].quality.shape[1]
     out: dict = {"levels": [float(x) for x in levels], "repeats": len(a), "seeds": n_seeds, "per_repeat": [],
-                 "saving": [], "winner": [], "bootstrap": bootstrap, "bootstrap_seed": seed}
+                 "saving": [], "winner": [], "interval": "t over searches and seeds", "bootstrap": bootstrap,
+                 "bootstrap_seed": seed}
     for level in out["levels"]:
         picks = _picks(a, b, level)
         cells = _cells(a, b, picks)
@@ -88,22 +109,21 @@ def compare_repeats(a: list[Front], b: list[Front], levels, q_ref: float, c_ref:
                                  "none" if not any(x or y for x, y in reach) else "tie")
             continue
         per_repeat = cells.mean(axis=1)
-        m, lo, hi = interval(cells, bootstrap, seed)
-        out["per_repeat"].append([float(x) for x in per_repeat])
-        out["saving"].append([m, lo, hi])
+        out["per_repeat"].append([saving(x) for x in per_repeat])
+        out["saving"].append([saving(x) for x in interval(cells)])
+        lo, hi = out["saving"][-1][1:]
         out["winner"].append("a" if lo > 0 and np.all(per_repeat > 0) else
                              "b" if hi < 0 and np.all(per_repeat < 0) else "tie")
-    reps, seeds = _draws(len(a), n_seeds, bootstrap, seed)
-    hv = {}
+    draws = np.random.default_rng(seed).integers(0, n_seeds, (bootstrap, n_seeds))
+    hv, by_draw = {}, {}
     for key, fronts in (("a", a), ("b", b)):
-        per = [hypervolume(f.mean_quality, f.mean_cost, q_ref, c_ref) for f in fronts]
-        draws = _hypervolumes(fronts, q_ref, c_ref, reps, seeds)
-        hv[key] = {"mean": float(np.mean(per)), "interval": [float(np.percentile(draws, 2.5)),
-                                                             float(np.percentile(draws, 97.5))],
-                   "per_repeat": [float(x) for x in per], "draws": draws}
-    diff = hv["a"].pop("draws") - hv["b"].pop("draws")
-    out["hypervolume"] = {**hv, "difference": [hv["a"]["mean"] - hv["b"]["mean"], float(np.percentile(diff, 2.5)),
-                                               float(np.percentile(diff, 97.5))], "q_ref": q_ref, "c_ref": c_ref}
+        per = np.array([hypervolume(f.mean_quality, f.mean_cost, q_ref, c_ref) for f in fronts])
+        by_draw[key] = _by_seed_draw(fronts, q_ref, c_ref, draws)
+        m, lo, hi = _hv_interval(per, by_draw[key])
+        hv[key] = {"mean": m, "interval": [lo, hi], "per_repeat": [float(x) for x in per]}
+    diff = np.array(hv["a"]["per_repeat"]) - np.array(hv["b"]["per_repeat"])
+    out["hypervolume"] = {**hv, "difference": _hv_interval(diff, by_draw["a"] - by_draw["b"]),
+                          "q_ref": q_ref, "c_ref": c_ref}
     return out
 
 

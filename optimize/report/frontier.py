@@ -122,10 +122,11 @@ def _repeats_table(s: dict) -> list[str]:
     """Per level: the winner across searches, the heterogeneous saving over repeats × seeds with its interval, and
     each repeat's saving."""
     r = s["by_repeat"]
-    chance = 2.0 ** (1 - r["repeats"])
-    rows = [f"Across searches ({r['repeats']} repeats × {r['seeds']} fresh seeds; 95 % bootstrap interval). With no "
-            f"real difference, all {r['repeats']} searches agree in sign at a level with probability "
-            f"2^(1−{r['repeats']}) = {chance:.0%}, so one level won is weak evidence:", "",
+    compared = sum(sv is not None for sv in r["saving"])
+    rows = [f"Across searches ({r['repeats']} repeats × {r['seeds']} fresh seeds; 95 % t interval over searches and "
+            f"seeds, `optimize/analysis/repeats.py`). With no real difference a level has a winner by chance at most "
+            f"1 time in 20, so about {0.05 * compared:.1g} of the {compared} levels compared here may be won by "
+            "chance:", "",
             f"| {s['quality']} | winner | heterogeneous saving [interval] | per repeat |", "|---|---|---|---|"]
     for lv, w, sv, per in zip(r["levels"], r["winner"], r["saving"], r["per_repeat"]):
         cell = "–" if sv is None else f"{saving_text(sv[0])} [{saving_text(sv[1])}, {saving_text(sv[2])}]"
@@ -198,8 +199,9 @@ def write_report(name: str, source: str, summaries: list[dict], out: Path) -> Pa
              "constant. Each arm's search front was "
              "re-evaluated on fresh seeds the search never saw (tasks: on their test split). The verdicts count "
              "both sources of variation a rerun would see: each repeat (an independent search) has its own front, "
-             "and a level has a winner only where every repeat agrees on the sign of the saving and its interval "
-             "over repeats × fresh seeds excludes 0. The pooled tables (all repeats' trials in one front) give the "
+             "and a level has a winner only where every repeat agrees on the sign of the saving and its 95 % t "
+             "interval over repeats and fresh seeds excludes 0 (savings are geometric means of the cost ratios). "
+             "The pooled tables (all repeats' trials in one front) give the "
              "rate or spikes each arm needs per level (mean ± std over the fresh seeds).", "",
              "## Verdicts, claim by claim", "", *claim_lines(summaries)]
     for s in summaries:

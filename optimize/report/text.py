@@ -32,6 +32,8 @@ def _times(r: float) -> str:
 
 def saving_text(x: float, sd: float | None = None) -> str:
     """A saving as a user reads it: ``+21%`` (with ``± sd`` if given), or ``106 217× the cost`` below −TIMES."""
+    if x == -math.inf:
+        return "−∞"
     if x < -TIMES:
         return f"{_times(1 - x)} the cost"
     return f"{x:+.0%}" + ("" if sd is None else f" ± {sd:.0%}")

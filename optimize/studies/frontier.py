@@ -397,9 +397,9 @@ def run_frontier(path: str | Path, studies_dir: str | Path = "studies", results_
     return write_report(name, f"{path}{rerun}", summaries, out)
 
 
-RERUN_OPTIONS = {"random_state": "--random-state", "calls": "--calls", "arms": "--arm"}
-"""``hrsnn frontier``'s options that change a file's searches (an independent rerun, a longer budget, fewer arms),
-by the study key they override."""
+RERUN_OPTIONS = {"random_state": "--random-state", "calls": "--calls", "arms": "--arm", "repeats": "--repeats"}
+"""``hrsnn frontier``'s options that change a file's searches (an independent rerun, a longer budget, fewer arms,
+more searches), by the study key they override."""
 
 
 def rerun_flags(overrides: dict[str, Any] | None, only: list[str] | None) -> str:
