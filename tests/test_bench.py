@@ -33,6 +33,12 @@ def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
         assert r["triad_s_per_element"] > 0 and r["scatter_s_per_event"] > 0 and r["events"] > 0
         kernel = row["reference_s"] if "reference_s" in row else row["kernel_s"]      # the fast path's kernel
         assert row["fraction_of_roofline"] == pytest.approx(r["seconds"] / kernel)
+    for row in large["sizes"] + [driven]:                         # split by the same network run without input
+        assert 0 < row["silent_kernel_s"] and row["marginal_memory_over_synapses"] is None    # no size above a layer
+        exact = row["exact_roofline"]
+        assert row["fraction_of_exact_roofline"] == pytest.approx((exact["neurons_s"] + exact["events_s"])
+                                                                  / row["kernel_s"])
+        assert row["neurons_fraction"] == pytest.approx(exact["neurons_s"] / row["silent_kernel_s"])
     printed = capsys.readouterr().out
     assert "naive = Brian2 runtime, numpy target" in printed
     assert "fast/naive" in printed and "default evaluation" in printed and "kernel compile" in printed
@@ -58,6 +64,18 @@ def test_bench_refuses_bad_sizes_and_evaluation_counts(argv, message, capsys):
     assert exit_.value.code == 2 and message in capsys.readouterr().err
 
 
+def test_memory_beyond_one_layer_is_the_marginal_figure():
+    # 5 000 neurons peak at 600 MB with 60 MB of synapse records; one layer of the same protocol peaked at 500 MB
+    # with 20 MB: (600 − 500) / (60 − 20) = 2.5, where the whole addition over the tiny warm-up is 400 / 60
+    raw = {"n_neurons": 5000, "n_synapses": 400000, "eval_s": [2.0], "sim_s": [1.5], "kernel_s": [1.0],
+           "events": [1e7], "spikes": [100], "simulated_s": 11.6, "first_s": 3.0, "synapse_mb": 60.0,
+           "peak_mem_mb": 600.0, "base_mem_mb": 200.0, "layer": {"peak_mem_mb": 500.0, "synapse_mb": 20.0},
+           "silent_kernel_s": 0.5, "path": "fast"}
+    [row] = bench.large_rows([raw])["sizes"]
+    assert row["memory_over_synapses"] == pytest.approx(400 / 60)
+    assert row["marginal_memory_over_synapses"] == pytest.approx(2.5)
+
+
 def test_the_protocol_text_is_the_configs():
     cfg = bench.bench_config(50).with_updates({"task.train_steps": 10, "task.eval_steps": 60, "input.step": 2.0,
                                                "task.washout": 5, "task.k_max": 5})
@@ -69,5 +87,6 @@ def test_the_protocol_text_is_the_configs():
 def test_the_roofline_by_hand():
     # 1000 steps × 2 state arrays × 500 neurons per thread × 1 ns, plus 4e6 events / 2 threads × 10 ns
     assert bench.roofline_seconds(1000, 1000, 4e6, 2, 1e-9, 1e-8) == pytest.approx(1e-3 + 2e-2)
+    assert bench.roofline_seconds(1000, 1000, 0.0, 2, 1e-9, 1e-8, bench.EXACT_STREAMS) == pytest.approx(1.5e-3)
     limits = bench.machine_limits(4000, 2, seconds=0.01)
     assert limits["part"] == 2000 and 0 < limits["triad_s_per_element"] < 1e-6 and 0 < limits["scatter_s_per_event"] < 1e-6

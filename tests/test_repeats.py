@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from optimize.analysis.fronts import Front
-from optimize.analysis.repeats import compare_repeats, hypervolume_curve, interval
+from optimize.analysis.repeats import compare_repeats, hypervolume_curve, interval, mean_interval
 
 
 def _front(points):
@@ -101,3 +101,10 @@ def test_three_searches_find_a_winner_by_chance_at_most_one_time_in_twenty():
 def test_the_hypervolume_curve_grows_with_the_trials():
     curve = hypervolume_curve([(1.0, 2.0), None, (2.0, 1.0), (0.5, 3.0)], 0.0, 4.0)
     assert curve.tolist() == [2.0, 2.0, 6.0, 6.0]          # (1, 2): 1·2; with (2, 1): 2·3; (0.5, 3) is dominated
+
+
+def test_a_curve_interval_over_searches_is_students_t():
+    # searches 1 and 3 at one evaluation: mean 2, standard error 1, t(0.975, 1 df) = 12.7062
+    lo, hi = mean_interval(np.array([[1.0, 5.0], [3.0, 5.0]]))
+    assert lo == pytest.approx([2 - 12.7062, 5.0], abs=1e-4) and hi == pytest.approx([2 + 12.7062, 5.0], abs=1e-4)
+    assert mean_interval(np.array([[1.0]]))[0][0] == -math.inf                  # one search: unmeasured

@@ -67,6 +67,17 @@ def interval(cells: np.ndarray) -> list[float]:
                        n_repeats - 1)
 
 
+def mean_interval(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """2.5 % and 97.5 % limits of Student's t interval for the mean over axis 0 of ``values`` (one row per
+    independent search); unbounded for one row."""
+    n = len(values)
+    if n < 2:
+        return np.full(values.shape[1:], -math.inf), np.full(values.shape[1:], math.inf)
+    from scipy.stats import t
+    half = float(t.ppf(0.975, n - 1)) * values.std(axis=0, ddof=1) / math.sqrt(n)
+    return values.mean(axis=0) - half, values.mean(axis=0) + half
+
+
 def _by_seed_draw(fronts: list[Front], q_ref: float, c_ref: float, draws: np.ndarray) -> np.ndarray:
     """(draws, R): each repeat's hypervolume on the mean over each draw's seeds."""
     return np.array([[hypervolume(f.quality[:, ss].mean(axis=1), f.cost[:, ss].mean(axis=1), q_ref, c_ref)

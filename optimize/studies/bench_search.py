@@ -5,7 +5,7 @@ DTLZ2, both minimized, in 6 and 7 dimensions) and on the memory study at N = 300
 Each sampler runs ``repeats`` independent searches of ``budget`` evaluations per problem; after every evaluation the
 hypervolume of what it found so far is recorded (reference points: ZDT1 (1.1, 6), DTLZ2 (2, 2); memory MC 0 and
 1.1 × the largest rate any sampler met). Per sampler and problem: the mean hypervolume against evaluations with a 95 %
-bootstrap interval over repeats, and its final value against the true front's (test problems).
+t interval over repeats, and its final value against the true front's (test problems).
 
     python -m optimize.studies.bench_search --budget 60 --repeats 5 --out docs/search
 """
@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..analysis.repeats import hypervolume_curve
+from ..analysis.repeats import hypervolume_curve, mean_interval
 from ..search.parego import ParEGO
 from ..search.samplers import RandomSearch
 from ..search.space import canonical
@@ -128,13 +128,6 @@ def run_sampler(name: str, problem: Problem, budget: int, seed: int) -> list[tup
     return out[:budget]
 
 
-def _interval(curves: np.ndarray, bootstrap: int = 2000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """2.5 and 97.5 percentiles of the mean curve over repeats drawn with replacement."""
-    rng = np.random.default_rng(seed)
-    means = curves[rng.integers(0, len(curves), (bootstrap, len(curves)))].mean(axis=1)
-    return np.percentile(means, 2.5, axis=0), np.percentile(means, 97.5, axis=0)
-
-
 def bench(problems: list[Problem], samplers: tuple[str, ...], budget: int, repeats: int, progress: bool) -> dict:
     """Per problem and sampler: the evaluations of every repeat, the hypervolume curves, their mean and interval."""
     out = {}
@@ -153,7 +146,7 @@ def bench(problems: list[Problem], samplers: tuple[str, ...], budget: int, repea
         for name, rs in runs.items():
             curves = np.array([hypervolume_curve([(-f[0], f[1]) if all(map(math.isfinite, f)) else None for f in r],
                                                  -ref[0], ref[1]) for r in rs])
-            lo, hi = _interval(curves)
+            lo, hi = mean_interval(curves)
             entry["samplers"][name] = {"mean": curves.mean(axis=0).tolist(), "lo": lo.tolist(), "hi": hi.tolist(),
                                        "final": [float(curves[:, -1].mean()), float(lo[-1]), float(hi[-1])],
                                        "per_repeat_final": curves[:, -1].tolist(), "seconds": seconds[name]}
@@ -172,7 +165,7 @@ def write_report(summary: dict, out: Path, command: str) -> Path:
     lines = ["# Search quality: ParEGO against the field's samplers", "",
              made_by(command) + f". {summary['repeats']} searches of {summary['budget']} "
              "evaluations per sampler and problem (seeds 0, 1, …); the hypervolume of what each found after every "
-             "evaluation, mean over the searches with a 95 % bootstrap interval over them.", "",
+             "evaluation, mean over the searches with a 95 % t interval over them.", "",
              "| problem | " + " | ".join(summary["samplers"]) + " |", "|---" * (len(summary["samplers"]) + 1) + "|"]
     for ax, (pname, p) in zip(axes, problems.items()):
         best = p["best_hypervolume"]
