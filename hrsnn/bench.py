@@ -31,7 +31,8 @@ and of a scattered add (``acc[i] += x`` at random i into such an array) per even
 once without input (``silent_kernel_s``: the neuron steps, hardly any events), which splits the kernel in two, each
 against its own bound: the neuron steps against ``EXACT_STREAMS`` triads per neuron and step (the traffic of an
 update that keeps Brian2's arithmetic on a heterogeneous network), the rest against the scattered adds
-(``neurons_fraction``, ``events_fraction``, ``fraction_of_exact_roofline``). Above one SC-ML layer, the memory is
+(``neurons_fraction``, ``events_fraction``, ``fraction_of_exact_roofline``), and a ring queue with the size's events
+per step is timed alone and beside a pass over the neuron state (``queue_costs``). Above one SC-ML layer, the memory is
 also given beyond the fixed overheads: (peak − the peak of one layer of the same protocol, run first in the same
 process) over (synapse bytes − that layer's), ``marginal_memory_over_synapses``; the memory goal reads it there.
 
@@ -134,6 +135,73 @@ def _scatter(acc, idx, vals):
         acc[idx[k]] += vals[k]
 
 
+def _queue(steps, per_step, rows, counts, acc, post, delay, state, stream):
+    """``steps`` steps of a ring queue: (with ``stream``) a pass over the neuron ``state`` (arrays × neurons: the
+    first two updated from all the others, as the kernel reads 9 values per neuron and writes 2), then this step's
+    row read and added into ``acc``, then ``per_step`` arrivals pushed into the rows their ``delay`` picks. Returns
+    the arrivals delivered."""
+    n_slots, m = counts.shape[0], state.shape[1]
+    p, delivered = 0, 0
+    for step in range(steps):
+        if stream:
+            for j in range(m):
+                x = state[2, j]
+                for a in range(3, state.shape[0]):
+                    x = x * state[a, j]
+                state[0, j] = state[0, j] * x
+                state[1, j] = state[1, j] * x
+        now = step % n_slots
+        for q in range(counts[now]):
+            acc[rows[now, q]] += 1.0
+        delivered += counts[now]
+        counts[now] = 0
+        for _ in range(per_step):
+            slot = (step + delay[p]) % n_slots
+            rows[slot, counts[slot]] = post[p]
+            counts[slot] += 1
+            p = (p + 1) % post.shape[0]
+    return delivered
+
+
+QUEUE_SLOTS = 1000
+"""Rows of ``queue_costs``' ring: delays of 0.1–100 ms on a 0.1 ms step, as the kernel's."""
+
+
+def queue_costs(n: int, threads: int, per_step: int) -> dict:
+    """Seconds per arrival of a ring queue (push, read back, add) on each of ``threads`` threads at once, with
+    ``per_step`` pushes per step into ``QUEUE_SLOTS`` rows: alone, and beside a pass over the thread's share of
+    ``n`` neurons' state (9 float64 arrays, 2 of them written) each step, as the kernel's steps interleave them.
+    The second over the first is what a neuron state larger than the core's cache does to an event."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from numba import njit
+    queue = njit(nogil=True, cache=True)(_queue)
+    part, per_step = max(1, n // threads), max(1, per_step)
+    rng = np.random.default_rng(0)
+    jobs = [(np.zeros((QUEUE_SLOTS, 2 * per_step + 64), dtype=np.int32), np.zeros(QUEUE_SLOTS, dtype=np.int64),
+             np.zeros(part), rng.integers(0, part, 1 << 16).astype(np.int32),
+             rng.integers(1, QUEUE_SLOTS, 1 << 16), np.ones((9, part))) for _ in range(threads)]
+    steps = 3 * QUEUE_SLOTS                                 # the ring full for the last two thirds
+
+    def timed(stream: bool, pushes: int) -> tuple[float, int]:
+        best, out = np.inf, 0
+        with ThreadPoolExecutor(threads) as pool:
+            for _ in range(2):
+                for job in jobs:
+                    job[1][:] = 0
+                t0 = time.perf_counter()
+                out = sum(pool.map(lambda j: queue(steps, pushes, *j, stream), jobs))
+                best = min(best, time.perf_counter() - t0)
+        return best, out
+    queue(2, 1, *jobs[0], True)                            # compile (or load from Numba's cache)
+    alone, delivered = timed(False, per_step)
+    beside, _ = timed(True, per_step)
+    passes, _ = timed(True, 0)
+    per_thread = delivered / threads
+    return {"per_step": per_step, "queue_s_per_event": alone / per_thread,
+            "queue_beside_neurons_s_per_event": max(beside - passes, 0.0) / per_thread}
+
+
 def machine_limits(n: int, threads: int, seconds: float = 0.3) -> dict:
     """Seconds per triad element and per scattered add on this machine, each of ``threads`` threads working at once
     on arrays of its share of ``n`` neurons (about ``seconds`` of work per measurement, the best of three)."""
@@ -185,6 +253,7 @@ def _roofline(row: dict, config, threads: int, events: float, kernel_s: float) -
         neurons = roofline_seconds(steps, row["n_neurons"], 0.0, threads, t_elem, t_event, EXACT_STREAMS)
         adds = roofline_seconds(steps, row["n_neurons"], events, threads, t_elem, t_event, 0.0)
         row.update(exact_roofline={"neurons_s": neurons, "events_s": adds},
+                   queue=queue_costs(row["n_neurons"], threads, round(events / steps / threads)),
                    fraction_of_exact_roofline=(neurons + adds) / kernel_s,
                    neurons_fraction=neurons / row["silent_kernel_s"],
                    events_fraction=adds / max(kernel_s - row["silent_kernel_s"], 1e-9))
@@ -314,10 +383,11 @@ def print_large(large: dict, kind: str = "default") -> None:
     print("silent s = the kernel on the same network without input (the neuron steps); exact = the bound of an update "
           f"that keeps Brian2's arithmetic ({EXACT_STREAMS} triads per neuron and step, one scattered add per event) "
           "over the kernel, and per part: neurons = its neuron bound over silent s, events = its event bound over "
-          "kernel − silent s; marginal = (peak − one layer's peak) / (synapse MB − one layer's)")
+          "kernel − silent s; marginal = (peak − one layer's peak) / (synapse MB − one layer's); queue ns = a ring "
+          "queue's cost per event at this size's events per step, alone / beside a pass over the neuron state")
     head = (f"{'N':>6} {'synapses':>9} {'eval s':>7} {'sim s':>6} {'kernel s':>8} {'silent s':>8} {'events/s':>9} "
             f"{'synapse MB':>10} {'base MB':>7} {'peak MB':>7} {'added/synapse':>13} {'marginal':>8} "
-            f"{'roofline':>8} {'exact':>5} {'neurons':>7} {'events':>6}")
+            f"{'roofline':>8} {'exact':>5} {'neurons':>7} {'events':>6} {'queue ns':>9}")
     print(head)
     print("-" * len(head))
     for r in large["sizes"]:
@@ -327,7 +397,7 @@ def print_large(large: dict, kind: str = "default") -> None:
               f"{r['base_mem_mb']:>7.0f} {r['peak_mem_mb']:>7.0f} {r['memory_over_synapses']:>12.1f}x "
               f"{f('marginal_memory_over_synapses', 7, 1)}{'x' if r['marginal_memory_over_synapses'] else ' '} "
               f"{r['fraction_of_roofline']:>8.2f} {f('fraction_of_exact_roofline', 5, 2)} "
-              f"{f('neurons_fraction', 7, 2)} {f('events_fraction', 6, 2)}")
+              f"{f('neurons_fraction', 7, 2)} {f('events_fraction', 6, 2)} {_queue_text(r):>9}")
     verdict = {True: "met", False: "NOT met"}
     if kind != "default":
         return
@@ -339,6 +409,12 @@ def print_large(large: dict, kind: str = "default") -> None:
               f"{verdict[large['met']['eval_s_at_100000']]}")
     print(f"memory added within {GOALS['memory_over_synapses']:g}× the synapse bytes (marginal where measured): "
           f"{verdict[large['met']['memory_over_synapses']]}")
+
+
+def _queue_text(row: dict) -> str:
+    """``alone/beside`` ns per event of the row's queue probe (``–`` without one)."""
+    q = row.get("queue")
+    return "–" if q is None else f"{q['queue_s_per_event'] * 1e9:.0f}/{q['queue_beside_neurons_s_per_event'] * 1e9:.0f}"
 
 
 def default_evaluation(repeats: int) -> dict:

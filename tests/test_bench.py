@@ -39,6 +39,7 @@ def test_bench_runs_all_paths_in_rounds_and_writes_the_report(tmp_path, capsys):
         assert row["fraction_of_exact_roofline"] == pytest.approx((exact["neurons_s"] + exact["events_s"])
                                                                   / row["kernel_s"])
         assert row["neurons_fraction"] == pytest.approx(exact["neurons_s"] / row["silent_kernel_s"])
+        assert row["queue"]["queue_s_per_event"] > 0 and row["queue"]["queue_beside_neurons_s_per_event"] >= 0
     printed = capsys.readouterr().out
     assert "naive = Brian2 runtime, numpy target" in printed
     assert "fast/naive" in printed and "default evaluation" in printed and "kernel compile" in printed
