@@ -110,3 +110,17 @@ def test_the_readme_quotes_make_bench_search_as_its_committed_summary_says():
               for p, v in summary["problems"].items() if v["best_hypervolume"]}
     for problem, sampler in (("ZDT1", "parego"), ("ZDT1", "optuna-tpe"), ("DTLZ2", "optuna-tpe"), ("DTLZ2", "parego")):
         assert f"{shares[problem][sampler]:.0%}" in readme
+
+
+def test_the_readme_quotes_the_six_search_memory_verdict_and_its_rerun():
+    """The 6-search runs (docs/frontier-6, docs/frontier-6-rerun): the first's full-vs-homogeneous verdict word for
+    word, and the rerun's saving at MC 1 with its interval."""
+    flat = _plain(" ".join(line.removeprefix("> ") for line in (ROOT / "README.md").read_text().splitlines()))
+    [first] = [c for c in json.loads((ROOT / "docs" / "frontier-6" / "summary.json").read_text())["studies"]
+               ["memory"]["claims"] if c["claim"] == "HRSNN"]
+    assert first["repeats"] == 6 and _plain(first["verdict"]) in flat, first["verdict"]
+    [rerun] = [c for c in json.loads((ROOT / "docs" / "frontier-6-rerun" / "summary.json").read_text())["studies"]
+               ["memory"]["claims"] if c["claim"] == "HRSNN"]
+    m, lo, hi = rerun["saving"][rerun["levels"].index(1.0)]
+    assert rerun["winner"][0] == "heterogeneous"
+    assert f"{m:+.0%} [{lo:+.0%}, {hi:+.0%}]".replace("%", " %") in flat
