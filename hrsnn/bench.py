@@ -170,8 +170,8 @@ QUEUE_SLOTS = 1000
 def queue_costs(n: int, threads: int, per_step: int) -> dict:
     """Seconds per arrival of a ring queue (push, read back, add) on each of ``threads`` threads at once, with
     ``per_step`` pushes per step into ``QUEUE_SLOTS`` rows: alone, and beside a pass over the thread's share of
-    ``n`` neurons' state (9 float64 arrays, 2 of them written) each step, as the kernel's steps interleave them.
-    The second over the first is what a neuron state larger than the core's cache does to an event."""
+    ``n`` neurons' state (9 float64 arrays, 2 of them written) each step, as the kernel's steps interleave them
+    (the pass's own time taken out): what the neuron pass does to an event's cost."""
     from concurrent.futures import ThreadPoolExecutor
 
     from numba import njit
@@ -414,7 +414,9 @@ def print_large(large: dict, kind: str = "default") -> None:
 def _queue_text(row: dict) -> str:
     """``alone/beside`` ns per event of the row's queue probe (``–`` without one)."""
     q = row.get("queue")
-    return "–" if q is None else f"{q['queue_s_per_event'] * 1e9:.0f}/{q['queue_beside_neurons_s_per_event'] * 1e9:.0f}"
+    if q is None:
+        return "–"
+    return f"{q['queue_s_per_event'] * 1e9:.0f}/{q['queue_beside_neurons_s_per_event'] * 1e9:.0f}"
 
 
 def default_evaluation(repeats: int) -> dict:

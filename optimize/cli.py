@@ -52,7 +52,8 @@ def register(sub) -> None:
                            "another value reruns every search independently (use another --dir)")
             p.add_argument("--study", action="append", metavar="NAME", help="run only this study (repeatable)")
             p.add_argument("--calls", type=int, help="trials per search in every study (default: the file's): a "
-                           "longer budget checks convergence (use another --dir)")
+                           "longer budget checks convergence; the same --dir is extended, and a shorter budget "
+                           "still reads each search's own first trials")
             p.add_argument("--arm", action="append", metavar="ARM", help="run only this arm (repeatable; "
                            "heterogeneous and homogeneous at least)")
             p.add_argument("--repeats", type=int, help="independent searches per arm in every study (default: the "

@@ -171,8 +171,8 @@ def test_an_independent_rerun_of_chosen_studies(tmp_path):
 
 
 def test_calls_arms_and_repeats_options_beat_the_files_own_values(tmp_path):
-    """--calls, --arm and --repeats override every study's budget, arms and searches, its own [[study]] values too, and the report's
-    command line names them."""
+    """--calls, --arm and --repeats override every study's budget, arms and searches, its own [[study]] values
+    too, and the report's command line names them."""
     from optimize.studies.frontier import rerun_flags
     study = {"name": "memory", "calls": 6, "arms": ["heterogeneous", "homogeneous", "random"]}
     path = write_toml(tmp_path / "f.toml", {**FILE, "calls": 8, "study": [study]})

@@ -15,7 +15,7 @@ def _front(points):
 
 
 def _costs(log_ratios, b=1.0):
-    """One-point fronts per repeat (quality 2 on every seed): arm a costs b / e^x for each log ratio x, arm b costs b."""
+    """One-point fronts per repeat (quality 2 on every seed): arm a costs b / e^x per log ratio x, arm b costs b."""
     a = [_front([([2.0] * len(x), [b * math.exp(-v) for v in x])]) for x in log_ratios]
     return a, [_front([([2.0] * len(x), [b] * len(x))]) for x in log_ratios]
 

@@ -1,17 +1,18 @@
 """Two arms compared across independent searches: the variation a rerun would see, seeds *and* searches.
 
 Each arm ran R searches (repeats, paired by index: repeat r of both arms shares its random state) and each repeat's
-own front was re-evaluated on the same S fresh seeds. At a quality level, the two points are each repeat's cheapest to reach
-the level (on the mean over the seeds) and cell (r, s) is their log cost ratio ``ln(cost_b[r, s] / cost_a[r, s])``:
-symmetric, so two arms drawn from one distribution have mean 0 (the mean of ``1 − cost_a / cost_b`` is negative
-then). Savings are reported as ``1 − exp(−mean log ratio)`` (a geometric-mean saving). The interval is Student's t
-on the mean log ratio with two variance components: between searches (the
-repeats' means, variance / R) and between seeds (the seeds' means, variance / S), on R − 1 degrees of freedom
-(the searches are the scarce source; the seed part only widens it). It covers the mean a rerun would see 95 % of the time even
-at R = 3, where a bootstrap over 3 repeats excludes 0 whenever the 3 agree in sign (by chance 1 time in 4). A level
-has a winner only when every repeat pair reaches it in both arms with savings of one sign and the interval excludes
-0; otherwise the fronts are indistinguishable there. Hypervolumes likewise: each repeat's front on its mean over the
-seeds, the between-seed variance from seeds drawn with replacement (the same for all repeats and both arms).
+own front was re-evaluated on the same S fresh seeds. At a quality level, the two points are each repeat's cheapest
+to reach the level (on the mean over the seeds) and cell (r, s) is their log cost ratio
+``ln(cost_b[r, s] / cost_a[r, s])``: symmetric, so two arms drawn from one distribution have mean 0 (the mean of
+``1 − cost_a / cost_b`` is negative then). Savings are reported as ``1 − exp(−mean log ratio)`` (a geometric-mean
+saving). The interval is Student's t on the mean log ratio with two variance components, between searches (the
+repeats' means, variance / R) and between seeds (the seeds' means, variance / S), on R − 1 degrees of freedom (the
+searches are the scarce source; the seed part only widens it). It covers the mean a rerun would see 95 % of the
+time even at R = 3, where a bootstrap over 3 repeats excludes 0 whenever the 3 agree in sign (by chance 1 time in
+4). A level has a winner only when every repeat pair reaches it in both arms with savings of one sign and the
+interval excludes 0; otherwise the fronts are indistinguishable there. Hypervolumes likewise: each repeat's front on
+its mean over the seeds, the between-seed variance from seeds drawn with replacement (the same for all repeats and
+both arms).
 """
 from __future__ import annotations
 
@@ -44,11 +45,16 @@ def saving(log_ratio: float) -> float:
     return float(-np.expm1(-log_ratio))
 
 
+def _t975(df: int) -> float:
+    """Student's t 97.5 % quantile on ``df`` degrees of freedom."""
+    from scipy.stats import t
+    return float(t.ppf(0.975, df))
+
+
 def _t_interval(mean: float, variances: list[float], df: int) -> list[float]:
     """[mean, 2.5 %, 97.5 %] of Student's t on ``df`` degrees of freedom whose variance is the sum of ``variances``
     (of the mean, one per source of variation)."""
-    from scipy.stats import t
-    half = float(t.ppf(0.975, df)) * math.sqrt(sum(variances))
+    half = _t975(df) * math.sqrt(sum(variances))
     return [mean, mean - half, mean + half]
 
 
@@ -73,8 +79,7 @@ def mean_interval(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = len(values)
     if n < 2:
         return np.full(values.shape[1:], -math.inf), np.full(values.shape[1:], math.inf)
-    from scipy.stats import t
-    half = float(t.ppf(0.975, n - 1)) * values.std(axis=0, ddof=1) / math.sqrt(n)
+    half = _t975(n - 1) * values.std(axis=0, ddof=1) / math.sqrt(n)
     return values.mean(axis=0) - half, values.mean(axis=0) + half
 
 
@@ -97,11 +102,12 @@ def _hv_interval(per_repeat: np.ndarray, by_draw: np.ndarray) -> list[float]:
 
 def compare_repeats(a: list[Front], b: list[Front], levels, q_ref: float, c_ref: float, bootstrap: int = 400,
                     seed: int = 0) -> dict:
-    """Per level: each repeat's saving (mean over seeds; ``None`` where a repeat of either arm does not reach the
-    level), the saving over repeats × seeds with its interval (``None`` likewise), and the winner: ``"a"``, ``"b"``
-    or ``"tie"``, or ``"a only"`` / ``"b only"`` when in every repeat only that arm reaches the level, ``"none"``
-    when no repeat of either arm does. Hypervolumes: per arm [mean over repeats, 2.5 %, 97.5 %] and per repeat, and
-    the difference a − b with its interval (``bootstrap`` seed draws, from ``seed``, give the between-seed part)."""
+    """Per level: each repeat's saving (geometric mean over seeds; ``None`` where a repeat of either arm does not
+    reach the level), the saving over repeats × seeds with its interval (``None`` likewise), and the winner:
+    ``"a"``, ``"b"`` or ``"tie"``, or ``"a only"`` / ``"b only"`` when in every repeat only that arm reaches the
+    level, ``"none"`` when no repeat of either arm does. Hypervolumes: per arm [mean over repeats, 2.5 %,
+    97.5 %] and per repeat, and the difference a − b with its interval (``bootstrap`` seed draws, from ``seed``,
+    give the between-seed part)."""
     if len(a) != len(b) or not a:
         raise ValueError("compare_repeats: the arms need the same number (≥ 1) of repeats")
     n_seeds = a[0].quality.shape[1]
