@@ -43,3 +43,22 @@ def test_memo_keeps_a_bare_array_read_only():
     memo = Memo(max_mb=1)
     kept = memo.get("a", lambda: np.arange(3.0))
     assert memo.get("a", lambda: np.zeros(3)) is kept and not kept.flags.writeable
+
+
+def test_the_caches_keep_an_n_100000_reservoirs_values():
+    """make bench's N = 100 000 SC-ML reservoir has 11 026 880 synapses; each cache's value for it, scaled from a
+    one-layer reservoir's per synapse, must fit its budget, or every evaluation at that size remakes it."""
+    from hrsnn.bench import large_config
+    from hrsnn.model.parameters import STDP_DRAWS, WIRING, Parameters
+    from hrsnn.model.seeds import seed_streams
+    from hrsnn.sim.eventsim import LAYOUTS, layout
+    from hrsnn.memo import _arrays
+    cfg = large_config(2500)
+    params = Parameters.draw(cfg, 1, seed_streams(12345)[0])
+    scale = 11_026_880 / params.n_synapses
+    wiring = sum(a.nbytes for a in (params.ee_pre, params.ee_post, params.ee_delay, params.st_pre, params.st_post,
+                                    params.st_delay, params.st_j))
+    stdp = sum(getattr(params, f).nbytes for f in ("tau_plus", "tau_minus", "a_plus", "a_minus"))
+    lay = sum(a.nbytes for a in _arrays(layout(params, cfg.dt, 2)))
+    for memo, size in ((WIRING, wiring), (STDP_DRAWS, stdp), (LAYOUTS, lay)):
+        assert 1.2 * scale * size <= memo.max_bytes, (memo, scale * size / 2**20)

@@ -33,11 +33,13 @@ def connect(n_pre: int, n_post: int, p: float, rng: np.random.Generator, same: b
     return pre.astype(np.int32), post.astype(np.int32)
 
 
-WIRING = Memo(max_mb=256)
-"""Wiring and delays by structure and seed: a study's trials differ in parameter values, not in these."""
-STDP_DRAWS = Memo(max_mb=128)
+WIRING = Memo(max_mb=512)
+"""Wiring and delays by structure and seed: a study's trials differ in parameter values, not in these. Sized for
+an N = 100 000 SC-ML reservoir (11 M synapses: 200 MB)."""
+STDP_DRAWS = Memo(max_mb=512)
 """Per-synapse STDP parameters by distribution, count and stream: trials that change only other parameters
-(the neurons' heterogeneity, say) reuse them."""
+(the neurons' heterogeneity, say) reuse them. Sized for all four of an N = 100 000 reservoir (7 M E→E synapses:
+215 MB); a smaller budget evicts each one before its next use."""
 
 
 def _wiring(cfg: ReservoirConfig, wiring_seed, delay_seed) -> dict[str, np.ndarray]:

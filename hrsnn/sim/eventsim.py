@@ -413,8 +413,9 @@ def default_threads(n_neurons: int) -> int:
     return max(1, min(parallel.threads(), n_neurons // PART_MIN))
 
 
-LAYOUTS = Memo(max_mb=256)
-"""Synapse layouts by the wiring arrays they were made from (kept alive with them, so ids are not reused)."""
+LAYOUTS = Memo(max_mb=768)
+"""Synapse layouts by the wiring arrays they were made from (kept alive with them, so ids are not reused, and
+counted with them). Sized for an N = 100 000 SC-ML reservoir (380 MB)."""
 _WIRING_FIELDS = ("ee_pre", "ee_post", "ee_delay", "st_pre", "st_post", "st_delay", "st_j")
 
 
