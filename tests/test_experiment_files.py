@@ -49,7 +49,7 @@ def test_makefile_experiment_file_exists_and_loads(name):
 
 
 @pytest.mark.parametrize("name", ["reproduce.toml", "reproduce-quick.toml", "stdp.toml", "stdp-quick.toml",
-                                  "scml-search.toml", "scml-search-quick.toml", "studies/hrsnn.toml"])
+                                  "scml-search.toml", "scml-search-quick.toml", "studies/hrsnn.toml", "frontier.toml"])
 def test_results_measured_at_the_bias_driven_default_keep_reading_it(name):
     """docs/results.md's sections measured at the former default rerun from files that read bias-default.toml (its
     input 366 pA on 170 pA, tau_m Gamma(6.98 ms)), whatever ReservoirConfig() is now."""
@@ -60,6 +60,8 @@ def test_results_measured_at_the_bias_driven_default_keep_reading_it(name):
         bases = [c for (_, regime), c in load_plasticity(path)["configs"].items() if regime == "default"]
     elif name.startswith("scml"):
         bases = [load_search(path)[0].base]
+    elif name.startswith("frontier"):
+        bases = [study.base for study in load_frontier(path)[1]]
     else:
         bases = [load_study(path).base]
     for base in bases:
