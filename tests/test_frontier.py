@@ -36,10 +36,17 @@ def test_fronts_are_reevaluated_on_fresh_seeds_only_and_compared(tmp_path, monke
     calls = Counter(log.read_text().splitlines())
     fresh = {json.dumps(p["config"], sort_keys=True) for a in s["arms"].values()   # pooled and per-repeat fronts,
              for p in a["points"] + [q for r in a["repeats"] for q in r]}         # each config evaluated once
+    fresh |= {json.dumps(p["config"], sort_keys=True) for a in s["convergence"]["fresh"]["arms"].values()
+              for r in a["points"] for p in r}                                 # and the early fronts (convergence)
     n_points = len(fresh)
     assert all(len(s["arms"][a]["repeats"]) == 2 and all(p["repeat"] == r for r, ps in
                enumerate(s["arms"][a]["repeats"]) for p in ps) for a in ("heterogeneous", "homogeneous"))
     assert s["arms"]["random"]["repeats"] == []                  # a baseline: its pooled front only
+    early = s["convergence"]["fresh"]["arms"]                   # each search's front of its first 8 of 10 trials
+    assert set(early) == {"heterogeneous", "homogeneous"} and all(
+        len(a["points"]) == 2 and all(p["trial"] < 8 and p["repeat"] == r for r, ps in enumerate(a["points"])
+                                      for p in ps) and len(a["gain"]) == 3 for a in early.values())
+    assert "On the fresh seeds (each search's front from its first 8 trials" in report.read_text()
     n_grid = sum(len(points) for points in s["grid"]["points"].values())
     assert calls["0 1"] == 3 * 2 * 10                            # every search trial, and nothing else, on 0 1
     assert calls["20 21"] == 2 * 3                               # the grid, selected on its own seeds

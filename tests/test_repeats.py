@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from optimize.analysis.fronts import Front
-from optimize.analysis.repeats import compare_repeats, hypervolume_curve, interval, mean_interval
+from optimize.analysis.repeats import compare_repeats, gain, hypervolume_curve, interval, mean_interval
 
 
 def _front(points):
@@ -108,3 +108,14 @@ def test_a_curve_interval_over_searches_is_students_t():
     lo, hi = mean_interval(np.array([[1.0, 5.0], [3.0, 5.0]]))
     assert lo == pytest.approx([2 - 12.7062, 5.0], abs=1e-4) and hi == pytest.approx([2 + 12.7062, 5.0], abs=1e-4)
     assert mean_interval(np.array([[1.0]]))[0][0] == -math.inf                  # one search: unmeasured
+
+
+def test_the_gain_of_a_budgets_end_by_hand():
+    one = lambda q, c: Front(np.array([[q, q]], float), np.array([[c, c]], float))   # one point, two equal seeds
+    early = [one(2, 5), one(2, 5)]                       # hypervolume 2 × (10 − 5) = 10 in both searches
+    full = [one(3, 5), one(2, 4)]                        # 15 and 12: differences 5 and 2
+    g = gain(early, full, q_ref=0.0, c_ref=10.0)
+    half = 12.706204736 * math.sqrt(np.var([5, 2], ddof=1) / 2)      # t(1 df); equal seeds add no variance
+    assert g["early"] == [10, 10] and g["full"] == [15, 12]
+    assert g["gain"] == pytest.approx([3.5 / 13.5, (3.5 - half) / 13.5, (3.5 + half) / 13.5])
+    assert gain(full, full, 0.0, 10.0)["gain"] == [0.0, 0.0, 0.0]

@@ -91,7 +91,7 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
     store = TrialStore(Path(out_dir) / f"{study.name}.sqlite", study, resume)
     opt = optimizer(study)
     penalty = Penalty(study, opt)
-    stored = _within(store.trials(), study.calls)
+    stored = first_asked(store.trials(), study.calls)
     done, pending = _replay(study, opt, penalty, stored)
     fn = trial_function(study)
     _prebuild(study, fn, scheduler)
@@ -142,7 +142,7 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
     finally:
         bar.close()
         shutdown()
-    run = StudyRun(study, _within(store.trials(), study.calls), store.path)
+    run = StudyRun(study, first_asked(store.trials(), study.calls), store.path)
     store.close()
     return run
 
@@ -153,7 +153,7 @@ def timed(fn: Callable, *args) -> tuple:
     return fn(*args), time.perf_counter() - t0
 
 
-def _within(trials: list[Trial], calls: int) -> list[Trial]:
+def first_asked(trials: list[Trial], calls: int) -> list[Trial]:
     """The stored ``trials`` a ``calls``-trial study is made of: the first ``calls`` asked (a store a longer budget
     extended gives the shorter study its own trials back)."""
     return [t for i, t in enumerate(trials) if (i if t.asked is None else t.asked) < calls]

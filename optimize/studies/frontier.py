@@ -37,11 +37,12 @@ from hrsnn import ConfigError
 from hrsnn.provenance import provenance
 
 from ..analysis.fronts import COMPARED, Front, compare_fronts, cost_at, fresh_values, front_of, knee, quality_shown
-from ..analysis.repeats import compare_repeats, hypervolume_curve
+from ..analysis.repeats import compare_repeats, gain, hypervolume_curve
 from ..report.text import front_verdict, repeat_verdict
 from ..run.arms import run_arms
 from ..run.cache import cache_key, run_cached
 from ..run.executors import executor_for
+from ..run.loop import StudyRun, first_asked
 from ..run.trials import score_on_test, trial_function
 from ..search.arms import SPREADS, derive
 from ..search.checks import StudyError, at_least, seeds_of
@@ -258,6 +259,31 @@ def _convergence(study: Study, runs: dict) -> dict:
     return out
 
 
+EARLY = 0.75
+"""The convergence check's early budget: this fraction of each search's trials."""
+
+
+def _first(run: StudyRun, fraction: float) -> StudyRun:
+    """``run`` cut to its first ⌈fraction · calls⌉ asked trials."""
+    return dataclasses.replace(run, trials=first_asked(run.trials, math.ceil(fraction * run.study.calls)))
+
+
+def _fresh_convergence(study: Study, early: dict[str, list[list[dict]]], full: dict[str, list[Front]], executor,
+                       progress: bool, cache: Path, q_ref: float, c_ref: float) -> dict:
+    """Per arm: what the last quarter of the budget added to each search's front on the fresh seeds (free of the
+    search values' selection bias: a longer search's best noisy values rise even where its true front does not),
+    as ``optimize.analysis.repeats.gain`` of the front of each search's first ``EARLY`` of trials against its own
+    (``full``); hypervolumes above ``q_ref`` (the comparison's, inner units) and below ``c_ref``; each arm's
+    re-evaluated early fronts as ``points`` (one list per repeat)."""
+    out = {"fraction": EARLY, "arms": {}}
+    for arm, fronts in early.items():
+        points = [_reevaluate(study, front, executor, f"{study.name} {arm} repeat {r} early front", progress, cache)
+                  for r, front in enumerate(fronts)]
+        n_seeds = len(study.eval_seeds)
+        out["arms"][arm] = {**gain([_front(p, n_seeds) for p in points], full[arm], q_ref, c_ref), "points": points}
+    return out
+
+
 def _floor(study: Study, executor, progress: bool, cache: Path | None = None) -> dict:
     """The task's linear floor: the readout on the input alone (``model = "linear"``, no reservoir), on the test
     split of the fresh seeds, as (inner) quality and cost per seed."""
@@ -313,8 +339,11 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
     cache.parent.mkdir(parents=True, exist_ok=True)
     selected = {arm: (search_front(arm_runs, k), [search_front([run], k, [r]) for r, run in enumerate(arm_runs)]
                       if arm != "random" else []) for arm, arm_runs in runs.items()}
+    early = {arm: [search_front([_first(run, EARLY)], k, [r]) for r, run in enumerate(runs[arm])]
+             for arm, (_, by_repeat) in selected.items() if by_repeat}
     _evaluate(study, [p["config"] for pooled, repeats in selected.values() for front in [pooled, *repeats]
-                      for p in front] + [study.base.to_dict()], study.eval_seeds, executor,
+                      for p in front] + [p["config"] for fronts in early.values() for front in fronts for p in front]
+              + [study.base.to_dict()], study.eval_seeds, executor,
               f"{study.name} fronts on fresh seeds", progress, cache)     # at once: no worker waits between arms
     arms: dict[str, Any] = {}
     for arm, (pooled, by_repeat) in selected.items():
@@ -354,6 +383,9 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
     summary["claims"] = _claims(study, per_repeat, levels, c_ref, summary["by_repeat"])
     summary["pooled_verdict"], summary["verdict"] = summary["verdict"], summary["by_repeat"]["verdict"]
     summary["convergence"] = _convergence(study, runs)
+    q_ref = 0.0 if study.task is None else min(from_shown(study, v) for v in levels)   # as _compare_repeats's
+    summary["convergence"]["fresh"] = _fresh_convergence(study, early, per_repeat, executor, progress, cache,
+                                                         q_ref, c_ref)
     q = float(np.mean(reference["quality"]))
     summary["reference"] = {"quality": reference["quality"], "cost": reference["cost"],
                             "needs": {arm: cost_at(f.mean_quality, f.mean_cost, q)[0] for arm, f in fronts.items()}}
