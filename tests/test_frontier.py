@@ -157,7 +157,8 @@ def test_shipped_frontier_files_load(name):
                 "stdp.tau_plus.cv",
                 "stdp.tau_minus.cv", "stdp.a_plus.cv", "stdp.a_minus.cv", "task.train_steps",
                 "stdp.a_plus.mean"} <= fields
-        assert set(studies[0].arms) == {"heterogeneous", "homogeneous", "no-STDP", "HeNHoS", "HoNHeS", "random"}
+        claims = {"heterogeneous", "homogeneous", "no-STDP", "HeNHoS"}      # the arms the memory claims compare
+        assert set(studies[0].arms) == (claims | {"HoNHeS", "random"} if name == "frontier-quick" else claims)
         for s in studies[1:]:                        # a task's plastic phase is its training pass: not searched
             assert s.task and {d.field for d in s.space} == fields - {"task.train_steps"}
 
