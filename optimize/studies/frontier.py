@@ -275,11 +275,10 @@ def _fresh_convergence(study: Study, early: dict[str, list[list[dict]]], full: d
     as ``optimize.analysis.repeats.gain`` of the front of each search's first ``EARLY`` of trials against its own
     (``full``); hypervolumes above ``q_ref`` (the comparison's, inner units) and below ``c_ref``; each arm's
     re-evaluated early fronts as ``points`` (one list per repeat)."""
-    out = {"fraction": EARLY, "arms": {}}
+    out, n_seeds = {"fraction": EARLY, "arms": {}}, len(study.eval_seeds)
     for arm, fronts in early.items():
         points = [_reevaluate(study, front, executor, f"{study.name} {arm} repeat {r} early front", progress, cache)
                   for r, front in enumerate(fronts)]
-        n_seeds = len(study.eval_seeds)
         out["arms"][arm] = {**gain([_front(p, n_seeds) for p in points], full[arm], q_ref, c_ref), "points": points}
     return out
 
