@@ -51,13 +51,12 @@ def test_the_caches_keep_an_n_100000_reservoirs_values():
     from hrsnn.bench import large_config
     from hrsnn.model.parameters import STDP_DRAWS, WIRING, Parameters
     from hrsnn.model.seeds import seed_streams
-    from hrsnn.sim.eventsim import LAYOUTS, layout
+    from hrsnn.sim.eventsim import _WIRING_FIELDS, LAYOUTS, layout
     from hrsnn.memo import _arrays
     cfg = large_config(2500)
     params = Parameters.draw(cfg, 1, seed_streams(12345)[0])
     scale = 11_026_880 / params.n_synapses
-    wiring = sum(a.nbytes for a in (params.ee_pre, params.ee_post, params.ee_delay, params.st_pre, params.st_post,
-                                    params.st_delay, params.st_j))
+    wiring = sum(getattr(params, f).nbytes for f in _WIRING_FIELDS)
     stdp = sum(getattr(params, f).nbytes for f in ("tau_plus", "tau_minus", "a_plus", "a_minus"))
     lay = sum(a.nbytes for a in _arrays(layout(params, cfg.dt, 2)))
     for memo, size in ((WIRING, wiring), (STDP_DRAWS, stdp), (LAYOUTS, lay)):

@@ -155,6 +155,12 @@ def _levels(study: Study, fronts: dict[str, Front], floor: float | None = None) 
     return sorted({round(shown(study, float(q)), 3) for q in np.linspace(lo, hi, 8)})
 
 
+def _q_ref(study: Study, inner: list[float]) -> float:
+    """The hypervolumes' quality reference for compared levels ``inner`` (inner units): MC 0, or a task's lowest
+    level (the area above it)."""
+    return 0.0 if study.task is None else min(inner)
+
+
 def _front(points: list[dict], n_seeds: int | None = None) -> Front:
     """The re-evaluated ``points`` as a Front (an empty one has ``n_seeds`` columns)."""
     shape = (len(points), -1) if points else (0, n_seeds or 0)
@@ -165,7 +171,7 @@ def _front(points: list[dict], n_seeds: int | None = None) -> Front:
 def _compare(study: Study, fronts: dict[str, Front], levels: list[float], c_ref: float) -> dict:
     """The comparison in the user's units: per level each arm's needed cost (and E for the memory protocol)."""
     inner = [from_shown(study, v) for v in levels]
-    q_ref = 0.0 if study.task is None else min(inner)   # tasks: the area above the lowest level compared
+    q_ref = _q_ref(study, inner)
     cmp = compare_fronts(fronts["heterogeneous"], fronts["homogeneous"], inner, q_ref, c_ref)
     key = "rate" if study.task is None else "spikes"
     out = {"levels": levels, key: {"heterogeneous": cmp["a"], "homogeneous": cmp["b"]}, "saving": cmp["saving"],
@@ -205,7 +211,7 @@ def _compare_repeats(study: Study, fronts: dict[str, list[Front]], levels: list[
     units, with its verdict."""
     a, b = pair
     inner = [from_shown(study, v) for v in levels]
-    q_ref = 0.0 if study.task is None else min(inner)
+    q_ref = _q_ref(study, inner)
     cmp = compare_repeats(fronts[a], fronts[b], inner, q_ref, c_ref)
     out = {**cmp, "arms": list(pair), "levels": levels, "q_ref": quality_shown(study.task, q_ref),
            "winner": [{"a": a, "b": b, "a only": f"{a} only", "b only": f"{b} only"}.get(w, w)
@@ -382,9 +388,8 @@ def run_front_study(study: Study, folder: Path, executor, progress: bool) -> dic
     summary["claims"] = _claims(study, per_repeat, levels, c_ref, summary["by_repeat"])
     summary["pooled_verdict"], summary["verdict"] = summary["verdict"], summary["by_repeat"]["verdict"]
     summary["convergence"] = _convergence(study, runs)
-    q_ref = 0.0 if study.task is None else min(from_shown(study, v) for v in levels)   # as _compare_repeats's
     summary["convergence"]["fresh"] = _fresh_convergence(study, early, per_repeat, executor, progress, cache,
-                                                         q_ref, c_ref)
+                                                         _q_ref(study, [from_shown(study, v) for v in levels]), c_ref)
     q = float(np.mean(reference["quality"]))
     summary["reference"] = {"quality": reference["quality"], "cost": reference["cost"],
                             "needs": {arm: cost_at(f.mean_quality, f.mean_cost, q)[0] for arm, f in fronts.items()}}
