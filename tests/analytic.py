@@ -52,3 +52,14 @@ def last_bit_bowl(config: dict, seeds: list, target: str = "auto") -> list:
     import math
     return [{**r, "E": r["E"] if r["E"] is None else math.nextafter(r["E"], math.inf)}
             for r in bowl(config, seeds, target)]
+
+
+def runaway_on_seed_1(config: dict, seeds: list, target: str = "auto") -> list:
+    """``bowl``, but seed 1 alone runs away where tau_m.mean > 100 ms; logs each call's seeds to the file named by
+    HRSNN_TEST_SEEDLOG."""
+    import os
+    with open(os.environ["HRSNN_TEST_SEEDLOG"], "a") as f:
+        f.write(" ".join(map(str, seeds)) + "\n")
+    runaway = config["neuron"]["tau_m"]["mean"] > 100
+    return [{**r, "degenerate": runaway and s == 1, "reason": "runaway: test" if runaway and s == 1 else ""}
+            for r, s in zip(bowl(config, seeds, target), seeds)]

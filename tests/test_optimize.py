@@ -72,6 +72,20 @@ def test_finds_known_minimum_of_analytic_objective(tmp_path):
     assert Path(summary["best_config"]).exists() and all(Path(p).stat().st_size > 0 for p in summary["plots"])
 
 
+def test_a_search_trial_stops_at_its_first_degenerate_seed(tmp_path, monkeypatch):
+    log = tmp_path / "seeds.log"
+    monkeypatch.setenv("HRSNN_TEST_SEEDLOG", str(log))
+    path = write(tmp_path, calls=12, fn="runaway_on_seed_1")
+    path.write_text(path.read_text().replace("seeds = [0]", "seeds = [0, 1, 2]"))
+    run = run_study(load_study(path), out_dir=tmp_path, progress=False)
+    runaway = [t.params["neuron.tau_m.mean"] > 100 for t in run.trials]
+    assert 0 < sum(runaway) < len(runaway)
+    for t, away in zip(run.trials, runaway):
+        assert t.status == ("degenerate" if away else "ok")
+        assert [r["seed"] for r in t.results] == ([0, 1] if away else [0, 1, 2])
+    assert log.read_text().split("\n")[:-1] == [str(s) for t in run.trials for s in (0, 1, 2)[:len(t.results)]]
+
+
 def test_existing_store_needs_resume_and_foreign_files_are_refused(tmp_path):
     study = load_study(write(tmp_path, calls=8))
     run_study(study, out_dir=tmp_path, progress=False)

@@ -20,7 +20,7 @@ from ..search.space import canonical
 from ..search.study import Study
 from .executors import executor_for
 from .store import Trial, TrialStore, now
-from .trials import evaluate_trial, trial_function
+from .trials import evaluate_trial, trial_function, until_degenerate
 
 
 @dataclass
@@ -122,7 +122,7 @@ def run_study(study: Study, resume: bool = False, out_dir: str | Path = "studies
                                           penalty.value(), (len(done) + slot, len(done)))
                     bar.update()
                     continue
-                future = executor.submit(timed, fn, config, list(study.seeds), study.target)
+                future = executor.submit(timed, until_degenerate, fn, config, list(study.seeds), study.target)
                 futures[future] = (slot, params, started, t0)
             for fut in as_completed(futures):
                 slot, params, started, t0 = futures[fut]

@@ -120,6 +120,17 @@ def _test_score(cfg: ReservoirConfig, seed: int, task: dict, model: str, target:
             **{k: cell.extra[k] for k in ("weight_change", "weight_std") if k in cell.extra}}
 
 
+def until_degenerate(fn: Callable, config: dict, seeds: list[int], target: str = "auto") -> list[dict]:
+    """A search trial: the trial function ``fn`` on one seed at a time, in order, up to the first degenerate
+    result. One degenerate seed makes the trial degenerate whatever the others give, so they are not run."""
+    out: list[dict] = []
+    for seed in seeds:
+        out += fn(config, [seed], target)
+        if out[-1].get("degenerate"):
+            break
+    return out
+
+
 def trial_function(study: Study) -> Callable:
     """``evaluate_trial`` (``rate_trial`` for a rate ``model``), the task trial of a ``[task]`` study, or the
     ``module:function`` named by the study's ``trial_function`` key."""
