@@ -1,5 +1,6 @@
 """The trial functions: what a trial runs, in a worker process: the memory protocol on every seed, or a task's
-validation split; and a picked config's test split.
+validation split; and a picked config's test split. A search runs its trials through ``until_degenerate``, which
+stops at the first degenerate seed; re-evaluations on fresh seeds run every seed.
 
 A task objective never sees test data: a classification trial fits on part of the set's *training* split and
 scores accuracy on the rest of it (a stratified hold-out of ``validation``, drawn from the trial's seed); a
