@@ -34,7 +34,7 @@ demo: $(STAMP)
 	$(BIN)/hrsnn frontier experiments/frontier-demo.toml
 
 # Heterogeneous vs homogeneous on the whole spikes-vs-quality front: memory protocol (N = 1000, 6 searches per arm,
-# a grid check) and the six development tasks (N = 500): results/frontier/report.md, about 80 min on 2 cores
+# a grid check) and the six development tasks (N = 500): results/frontier/report.md, 90–100 min on 2 cores
 # (rerunning resumes the stored arms).
 frontier: $(STAMP)
 	$(BIN)/hrsnn frontier experiments/frontier.toml
